@@ -1,0 +1,74 @@
+# Entry points. A newcomer needs two: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+KAFKA_PORT ?= 9092
+export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:$(KAFKA_PORT)
+PACKAGES := events services/ledger services/documents
+PYTEST_ARGS ?=
+
+# Tests see the running services through the same variables the apps read.
+with_services = set -a && . var/postgres/postgres.env && set +a &&
+
+.PHONY: help install run test test-unit test-api test-integration test-documents \
+        kafka-up kafka-down postgres-up postgres-down services-up services-down \
+        lint bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Reinstall only when a dependency list changes.
+$(VENV)/.installed: $(BIN)/python constraints.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+	$(BIN)/pip install -q -c constraints.txt $(addprefix -e ,$(PACKAGES)) \
+		pytest testcontainers packaging httpx2 ruff mypy
+	touch $@
+
+install: $(VENV)/.installed  ## Create the virtualenv and install the three packages
+
+run: install  ## Start the ledger and documents services on SQLite under ./var
+	@deploy/local/run.sh
+
+kafka-up:  ## Start the single-node KRaft broker (fetches Kafka's jars once)
+	@deploy/kafka/kafka.sh up
+
+kafka-down:  ## Stop the broker
+	@deploy/kafka/kafka.sh down
+
+postgres-up:  ## Install (if missing) and start PostgreSQL, create the test role and database
+	@deploy/postgres/postgres.sh up
+
+postgres-down:  ## Stop PostgreSQL
+	@deploy/postgres/postgres.sh down
+
+services-up: kafka-up postgres-up  ## Start Kafka and PostgreSQL
+services-down: kafka-down postgres-down  ## Stop Kafka and PostgreSQL
+
+test: install services-up  ## Install, start Kafka and PostgreSQL, run the whole suite
+	$(with_services) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: install  ## Unit tests only (no services)
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+test-api: install services-up  ## API tests
+	$(with_services) $(BIN)/pytest tests/api $(PYTEST_ARGS)
+
+test-integration: install services-up  ## Integration tests against real Kafka and PostgreSQL
+	$(with_services) $(BIN)/pytest tests/integration $(PYTEST_ARGS)
+
+test-documents: install  ## Document rendering tests
+	$(BIN)/pytest tests/documents $(PYTEST_ARGS)
+
+lint: install  ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/mypy events services/ledger/thidua_ledger services/documents/thidua_documents
+
+bench: install services-up  ## Benchmarks (ratios against their baselines)
+	$(with_services) for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean: services-down  ## Stop services and remove ./var and the virtualenv
+	rm -rf var $(VENV)

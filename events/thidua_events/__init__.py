@@ -1,0 +1,1 @@
+"""The thidua event contract, shared by the ledger, the documents service and outside subscribers."""

@@ -1,0 +1,82 @@
+"""Awards (khen thưởng): proposed, conferred and revoked by decree."""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from thidua_events.facts.base import Fact, Id, Year
+from thidua_events.text import Name, Note
+
+
+class RecipientKind(StrEnum):
+    COLLECTIVE = "collective"  # tập thể
+    INDIVIDUAL = "individual"  # cá nhân
+
+
+class Recipient(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: RecipientKind
+    unit_id: Id | None = None
+    person_id: Id | None = None
+    achievement: Note | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Self:
+        if self.kind is RecipientKind.COLLECTIVE and (self.unit_id is None or self.person_id):
+            raise ValueError("a collective recipient names a unit_id and no person_id")
+        if self.kind is RecipientKind.INDIVIDUAL and (self.person_id is None or self.unit_id):
+            raise ValueError("an individual recipient names a person_id and no unit_id")
+        return self
+
+    @property
+    def subject_id(self) -> Id:
+        return self.unit_id or self.person_id  # type: ignore[return-value]
+
+
+Recipients = Annotated[tuple[Recipient, ...], Field(min_length=1)]
+
+
+class AwardProposed(Fact):
+    """A proposal (tờ trình) to an authority."""
+
+    aggregate: ClassVar[str] = "award_proposal"
+    proposal_id: Id
+    authority_id: Id
+    award_kind: Name
+    year: Year
+    cluster_id: Id | None = None
+    proposed_by_unit_id: Id | None = None
+    recipients: Recipients
+
+
+class Decree(Fact, abstract=True):
+    """What conferral and revocation share: the decree itself (quyết định)."""
+
+    aggregate: ClassVar[str] = "decree"
+    decree_id: Id
+    decree_no: Name = Field(description='As printed, e.g. "05/QĐ-CATP"')
+    decree_date: date
+    authority_id: Id
+    signer: Name
+    signer_title: Name | None = Field(None, description='e.g. "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"')
+    award_kind: Name
+    year: Year
+    recipients: Recipients
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> Self:
+        subjects = [r.subject_id for r in self.recipients]
+        if len(set(subjects)) != len(subjects):
+            raise ValueError("a recipient appears twice in one decree")
+        return self
+
+
+class AwardConferred(Decree):
+    cluster_id: Id | None = None
+
+
+class AwardRevoked(Decree):
+    revokes_decree_id: Id

@@ -1,0 +1,179 @@
+"""One cluster's emulation year (năm thi đua) in a movement such as "Vì an ninh Tổ quốc"."""
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from thidua_events.facts.base import Fact, Id, Year
+from thidua_events.text import Name, Note
+
+Points = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
+
+
+class YearFact(Fact, abstract=True):
+    aggregate: ClassVar[str] = "emulation_year"
+    cluster_id: Id
+    year: Year
+
+
+class YearOpened(YearFact):
+    movement: Name = Field(description='e.g. "Vì an ninh Tổ quốc"')
+
+
+class PledgeDrafted(YearFact):
+    """The leader's draft of the pledge (dự thảo giao ước thi đua)."""
+
+    drafted_by_unit_id: Id
+    title: Name
+    content: Note | None = None
+
+
+class PledgeAdopted(YearFact):
+    pass
+
+
+class PledgeSigned(YearFact):
+    unit_id: Id
+    signatory: Name | None = None
+
+
+class Criterion(BaseModel):
+    """One line of the scale (tiêu chí, thang điểm); children refine their parent."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: Annotated[str, Field(pattern=r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$", max_length=30)]
+    title: Name
+    max_points: Points
+    children: tuple["Criterion", ...] = ()
+
+    @model_validator(mode="after")
+    def _children_fit(self) -> Self:
+        total = sum((child.max_points for child in self.children), Decimal(0))
+        if self.children and total > self.max_points:
+            raise ValueError(
+                f"criterion {self.code}: children add up to {total}, above its maximum {self.max_points}"
+            )
+        return self
+
+
+class CriteriaAdopted(YearFact):
+    criteria: tuple[Criterion, ...] = Field(min_length=1)
+
+
+class DriveLaunched(YearFact):
+    """An emulation drive (đợt thi đua)."""
+
+    drive_no: Annotated[int, Field(ge=1, le=20)]
+    title: Name
+
+
+class DriveClosed(YearFact):
+    drive_no: Annotated[int, Field(ge=1, le=20)]
+
+
+class ReviewHeld(YearFact, abstract=True):
+    place: Name | None = None
+    chair: Name | None = Field(None, description="Who presided (chủ trì)")
+    summary: Note | None = None
+
+
+class MidYearReviewHeld(ReviewHeld):
+    """Sơ kết 6 tháng."""
+
+
+class YearEndReviewHeld(ReviewHeld):
+    """Tổng kết: results, ranking and honouring, election."""
+
+
+class ScoreKind(StrEnum):
+    SELF = "self"
+    CROSS = "cross"  # cross-inspection by another member (chấm chéo)
+
+
+class ScoreRecorded(YearFact):
+    score_id: Id
+    unit_id: Id
+    criterion_code: str
+    points: Points
+    kind: ScoreKind
+    scored_by_unit_id: Id | None = Field(None, description="The inspecting member, for a cross score")
+
+
+class ScoreCorrected(YearFact):
+    """A new value for a recorded score; the old one stays in the log."""
+
+    score_id: Id
+    corrects_score_id: Id
+    points: Points
+
+
+class Vote(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    unit_id: Id
+    votes: Annotated[int, Field(ge=0)]
+
+
+class BallotHeld(YearFact):
+    """A secret ballot (bỏ phiếu kín) for an honour."""
+
+    ballot_id: Id
+    subject: Name = Field(description="What the ballot decides, e.g. the title proposed")
+    issued: Annotated[int, Field(ge=0)]
+    returned: Annotated[int, Field(ge=0)]
+    valid: Annotated[int, Field(ge=0)]
+    votes: tuple[Vote, ...] = ()
+
+    @model_validator(mode="after")
+    def _counts_nest(self) -> Self:
+        if not self.valid <= self.returned <= self.issued:
+            raise ValueError(
+                f"ballots must satisfy valid ≤ returned ≤ issued (got {self.valid}, "
+                f"{self.returned}, {self.issued})"
+            )
+        for vote in self.votes:
+            if vote.votes > self.valid:
+                raise ValueError(
+                    f"votes for one candidate ({vote.votes}) exceed valid ballots ({self.valid})"
+                )
+        if len({v.unit_id for v in self.votes}) != len(self.votes):
+            raise ValueError("a candidate appears twice in the votes")
+        return self
+
+
+class UnitsHonoured(YearFact):
+    """Result of ranking and honouring (bình xét, suy tôn)."""
+
+    title: Name
+    unit_ids: tuple[Id, ...] = Field(min_length=1)
+    ballot_id: Id | None = None
+
+
+class LeadershipElected(YearFact):
+    """Next year's cluster leader (cụm trưởng) and deputy (cụm phó)."""
+
+    for_year: Year
+    leader_unit_id: Id
+    deputy_unit_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        if self.leader_unit_id == self.deputy_unit_id:
+            raise ValueError("leader and deputy must be different units")
+        if self.for_year != self.year + 1:
+            raise ValueError(f"the election in {self.year} is for {self.year + 1}, not {self.for_year}")
+        return self
+
+
+class CommendationsCounted(YearFact):
+    """Totals stated without names, e.g. "120 collectives and 357 individuals commended"."""
+
+    collectives: Annotated[int, Field(ge=0)] | None = None
+    individuals: Annotated[int, Field(ge=0)] | None = None
+    award_kind: Name | None = Field(None, description="When the count is of one award, e.g. a flag")
+
+
+class YearClosed(YearFact):
+    """After closing, only corrections with a reason are accepted."""

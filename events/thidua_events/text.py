@@ -1,0 +1,47 @@
+"""Text as the ledger stores it: Unicode NFC, no control characters."""
+
+import re
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise and trim; reject control characters (tab and newline included
+    in names, which end up in the header of an official document)."""
+    text = unicodedata.normalize("NFC", value).strip()
+    bad = next((ch for ch in text if unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"}), None)
+    if bad is not None:
+        raise ValueError(f"must not contain control characters (found U+{ord(bad):04X})")
+    return text
+
+
+def clean_paragraphs(value: str) -> str:
+    """Like clean_text, but line breaks are allowed (notes, reasons, long content)."""
+    lines = [clean_text(line) for line in unicodedata.normalize("NFC", value).split("\n")]
+    return "\n".join(lines).strip()
+
+
+def _non_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _symbol(value: str) -> str:
+    if not re.fullmatch(r"[A-ZĐ0-9][A-ZĐ0-9\-]*", value):
+        raise ValueError("must be upper-case letters, digits and hyphens, without spaces")
+    return value
+
+
+Name = Annotated[
+    str, StringConstraints(max_length=300), AfterValidator(clean_text), AfterValidator(_non_empty)
+]
+"""A name or title: one line, at least one character."""
+
+Note = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(clean_paragraphs)]
+"""Free text: a reason, a summary; may span lines."""
+
+Symbol = Annotated[str, StringConstraints(max_length=30), AfterValidator(clean_text), AfterValidator(_symbol)]
+"""A document-number symbol such as "PV01" or "CATP": upper case, digits, hyphens, no spaces."""

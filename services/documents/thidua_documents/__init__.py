@@ -1,0 +1,1 @@
+"""The thidua documents service: official decrees and minutes rendered from the event stream."""

@@ -1,0 +1,24 @@
+"""The `documents` command."""
+
+import typer
+import uvicorn
+
+app = typer.Typer(help="thidua documents: official decrees and minutes.", no_args_is_help=True)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8001, help="Port to listen on."),
+) -> None:
+    """Serve the documents API (OpenAPI at /docs)."""
+    uvicorn.run("thidua_documents.api.app:create_app", factory=True, host=host, port=port)
+
+
+@app.callback()
+def _root() -> None:
+    """thidua documents service."""
+
+
+def main() -> None:
+    app()

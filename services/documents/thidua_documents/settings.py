@@ -1,0 +1,31 @@
+"""Documents settings, read from the environment (the same names as deploy/ and compose)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCUMENTS_", extra="ignore", populate_by_name=True)
+
+    store: Literal["sqlite", "postgres"] = "sqlite"
+    sqlite_path: Path = Path("var/documents.sqlite")
+
+    postgres_host: str = Field("127.0.0.1", validation_alias="POSTGRES_HOST")
+    postgres_port: int = Field(5432, validation_alias="POSTGRES_PORT")
+    postgres_user: str = Field("thidua", validation_alias="POSTGRES_USER")
+    postgres_password: SecretStr = Field(SecretStr(""), validation_alias="POSTGRES_PASSWORD")
+    postgres_dbname: str = Field("thidua", validation_alias="POSTGRES_DBNAME")
+
+    # Where events come from: the ledger's HTTP feed (embedded default) or Kafka.
+    source: Literal["feed", "kafka"] = "feed"
+    ledger_url: str = "http://127.0.0.1:8000"
+    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,279 @@
+"""The ledger application: every command loads, calls one domain verb, and saves."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Transcoder
+from thidua_events.facts import Fact, Provenance
+from thidua_events.facts import awards as af
+from thidua_events.facts import cluster as cf
+from thidua_events.facts import organisation as of
+from thidua_events.facts import year as yf
+
+from thidua_ledger.domain.awards import (
+    AwardClaim,
+    AwardProposal,
+    Decree,
+    check_revocation,
+    claim_id,
+)
+from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.errors import LedgerError, NotFound, check
+from thidua_ledger.domain.organisation import Authority, Person, Unit
+from thidua_ledger.domain.year import EmulationYear, year_id
+from thidua_ledger.settings import Settings
+from thidua_ledger.transcoding import ledger_transcodings
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class ConcurrentWrite(LedgerError):
+    """Someone else wrote to the same entity first; reload and retry."""
+
+    def __init__(self, entity_id: UUID, current_version: int | None) -> None:
+        super().__init__(f"entity {entity_id} changed meanwhile; it is now at version {current_version}")
+        self.entity_id = entity_id
+        self.current_version = current_version
+
+
+@dataclass(frozen=True)
+class Receipt:
+    entity_id: UUID
+    version: int
+    position: int
+
+
+Handler = Callable[["Ledger", Any, Provenance], list[Aggregate]]
+HANDLERS: dict[type[Fact], Handler] = {}
+
+
+def handles(*fact_types: type[Fact]) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        for fact_type in fact_types:
+            HANDLERS[fact_type] = handler
+        return handler
+
+    return register
+
+
+class Ledger(Application):
+    """The write side: `record` checks a fact against the rules and appends it."""
+
+    name = "ledger"
+
+    def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = date.today):
+        super().__init__(env=env)
+        self.today = today
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)  # type: ignore[arg-type]
+        for transcoding in ledger_transcodings():
+            transcoder.register(transcoding)  # type: ignore[attr-defined]
+
+    def position(self) -> int:
+        """The position of the newest event in the log (0 when the log is empty)."""
+        return self.recorder.max_notification_id() or 0
+
+    def record(self, fact: Fact, provenance: Provenance, expected_version: int | None = None) -> Receipt:
+        """Check one fact against the rules and append it, with whatever it changes, atomically."""
+        check(fact.effective_date <= self.today(), "effective-date-not-in-future",
+              f"{fact.effective_date} is after today; record what has happened")
+        changed = HANDLERS[type(fact)](self, fact, provenance)
+        subject = changed[0]
+        loaded_version = subject.version - len(subject.pending_events)
+        if expected_version is not None and expected_version != loaded_version:
+            raise ConcurrentWrite(subject.id, loaded_version)
+        try:
+            recordings = self.save(*changed)
+        except IntegrityError:
+            raise ConcurrentWrite(subject.id, self._version_of(subject.id)) from None
+        return Receipt(subject.id, subject.version, max(r.notification.id for r in recordings))
+
+    def get(self, kind: type[A], entity_id: UUID, version: int | None = None) -> A:
+        try:
+            found = self.repository.get(entity_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFound(kind.__name__, entity_id) from None
+        if not isinstance(found, kind):
+            raise NotFound(kind.__name__, entity_id)
+        return found
+
+    def exists(self, entity_id: UUID) -> bool:
+        return entity_id in self.repository
+
+    def _version_of(self, entity_id: UUID) -> int | None:
+        try:
+            return self.repository.get(entity_id).version
+        except AggregateNotFoundError:
+            return None
+
+    def _new(self, kind: type[Entity], fact: Fact, provenance: Provenance) -> list[Aggregate]:
+        entity_id = kind.id_of(fact)
+        check(not self.exists(entity_id), "register-once",
+              f"{kind.__name__} {entity_id} is already in the ledger")
+        return [kind(fact=fact, provenance=provenance)]
+
+    def _active_unit(self, unit_id: UUID, on: date) -> Unit:
+        unit = self.get(Unit, unit_id)
+        unit.check_active(on)
+        return unit
+
+    def _check_recipients(self, fact: af.AwardProposed | af.Decree) -> None:
+        self.get(Authority, fact.authority_id)
+        for recipient in fact.recipients:
+            if recipient.unit_id:
+                self.get(Unit, recipient.unit_id)
+            else:
+                self.get(Person, recipient.person_id)  # type: ignore[arg-type]
+
+
+# The command handlers: one per kind of fact, in the shape load → verb → changed aggregates.
+
+
+@handles(of.AuthorityRegistered)
+def _register_authority(app: Ledger, fact: of.AuthorityRegistered, p: Provenance) -> list[Aggregate]:
+    if fact.parent_id:
+        app.get(Authority, fact.parent_id)
+    return app._new(Authority, fact, p)
+
+
+@handles(of.UnitRegistered)
+def _register_unit(app: Ledger, fact: of.UnitRegistered, p: Provenance) -> list[Aggregate]:
+    app.get(Authority, fact.authority_id)
+    return app._new(Unit, fact, p)
+
+
+@handles(of.UnitRenamed)
+def _rename_unit(app: Ledger, fact: of.UnitRenamed, p: Provenance) -> list[Aggregate]:
+    unit = app.get(Unit, fact.unit_id)
+    unit.rename(fact, p)
+    return [unit]
+
+
+@handles(of.UnitMerged)
+def _merge_unit(app: Ledger, fact: of.UnitMerged, p: Provenance) -> list[Aggregate]:
+    unit = app.get(Unit, fact.unit_id)
+    unit.merge_into(fact, p, into=app.get(Unit, fact.into_unit_id))
+    return [unit]
+
+
+@handles(of.UnitDissolved)
+def _dissolve_unit(app: Ledger, fact: of.UnitDissolved, p: Provenance) -> list[Aggregate]:
+    unit = app.get(Unit, fact.unit_id)
+    unit.dissolve(fact, p)
+    return [unit]
+
+
+@handles(of.PersonRegistered)
+def _register_person(app: Ledger, fact: of.PersonRegistered, p: Provenance) -> list[Aggregate]:
+    app._active_unit(fact.unit_id, fact.effective_date)
+    return app._new(Person, fact, p)
+
+
+@handles(of.PersonPostingChanged)
+def _change_posting(app: Ledger, fact: of.PersonPostingChanged, p: Provenance) -> list[Aggregate]:
+    person = app.get(Person, fact.person_id)
+    app._active_unit(fact.unit_id, fact.effective_date)
+    person.change_posting(fact, p)
+    return [person]
+
+
+@handles(cf.ClusterFormed)
+def _form_cluster(app: Ledger, fact: cf.ClusterFormed, p: Provenance) -> list[Aggregate]:
+    app.get(Authority, fact.authority_id)
+    return app._new(Cluster, fact, p)
+
+
+@handles(cf.UnitJoined)
+def _join(app: Ledger, fact: cf.UnitJoined, p: Provenance) -> list[Aggregate]:
+    cluster = app.get(Cluster, fact.cluster_id)
+    app._active_unit(fact.unit_id, fact.effective_date)
+    cluster.admit(fact, p)
+    return [cluster]
+
+
+@handles(cf.UnitLeft)
+def _leave(app: Ledger, fact: cf.UnitLeft, p: Provenance) -> list[Aggregate]:
+    cluster = app.get(Cluster, fact.cluster_id)
+    cluster.release(fact, p)
+    return [cluster]
+
+
+@handles(cf.RegulationAdopted)
+def _adopt_regulation(app: Ledger, fact: cf.RegulationAdopted, p: Provenance) -> list[Aggregate]:
+    cluster = app.get(Cluster, fact.cluster_id)
+    cluster.adopt_regulation(fact, p)
+    return [cluster]
+
+
+@handles(cf.WorkingGroupEstablished)
+def _working_group(app: Ledger, fact: cf.WorkingGroupEstablished, p: Provenance) -> list[Aggregate]:
+    cluster = app.get(Cluster, fact.cluster_id)
+    cluster.establish_working_group(fact, p)
+    return [cluster]
+
+
+@handles(cf.RotatingFlagHandedOver)
+def _hand_over_flag(app: Ledger, fact: cf.RotatingFlagHandedOver, p: Provenance) -> list[Aggregate]:
+    cluster = app.get(Cluster, fact.cluster_id)
+    cluster.hand_over_flag(fact, p)
+    return [cluster]
+
+
+@handles(yf.YearOpened)
+def _open_year(app: Ledger, fact: yf.YearOpened, p: Provenance) -> list[Aggregate]:
+    app.get(Cluster, fact.cluster_id)
+    check(not app.exists(year_id(fact.cluster_id, fact.year)), "open-year-once",
+          f"{fact.year} is already open for cluster {fact.cluster_id}")
+    return [EmulationYear(fact=fact, provenance=p)]
+
+
+@handles(*(t for t in vars(yf).values() if isinstance(t, type) and issubclass(t, yf.YearFact)
+           and t not in (yf.YearFact, yf.ReviewHeld, yf.YearOpened)))
+def _year_fact(app: Ledger, fact: yf.YearFact, p: Provenance) -> list[Aggregate]:
+    year = app.get(EmulationYear, year_id(fact.cluster_id, fact.year))
+    year.accept(fact, p, cluster=app.get(Cluster, fact.cluster_id))
+    return [year]
+
+
+@handles(af.AwardProposed)
+def _propose(app: Ledger, fact: af.AwardProposed, p: Provenance) -> list[Aggregate]:
+    app._check_recipients(fact)
+    return app._new(AwardProposal, fact, p)
+
+
+@handles(af.AwardConferred)
+def _confer(app: Ledger, fact: af.AwardConferred, p: Provenance) -> list[Aggregate]:
+    app._check_recipients(fact)
+    changed = app._new(Decree, fact, p)
+    for recipient in fact.recipients:
+        key = claim_id(fact.award_kind, fact.year, recipient.subject_id)
+        if app.exists(key):
+            claim = app.get(AwardClaim, key)
+            claim.reclaim(fact.decree_id, recipient)
+        else:
+            claim = AwardClaim(fact.award_kind, fact.year, recipient.subject_id, fact.decree_id)
+        changed.append(claim)
+    return changed
+
+
+@handles(af.AwardRevoked)
+def _revoke(app: Ledger, fact: af.AwardRevoked, p: Provenance) -> list[Aggregate]:
+    app._check_recipients(fact)
+    check_revocation(fact, app.get(Decree, fact.revokes_decree_id))
+    changed = app._new(Decree, fact, p)
+    for recipient in fact.recipients:
+        claim = app.get(AwardClaim, claim_id(fact.award_kind, fact.year, recipient.subject_id))
+        claim.release(fact.decree_id, fact.revokes_decree_id, recipient)
+        changed.append(claim)
+    return changed
+
+
+def open_ledger(settings: Settings) -> Ledger:
+    return Ledger(env=settings.eventstore_env())

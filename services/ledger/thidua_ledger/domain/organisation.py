@@ -1,0 +1,122 @@
+"""Authorities, units and people (cơ quan, đơn vị, cán bộ)."""
+
+from datetime import date
+from uuid import UUID
+
+from thidua_events.facts import Provenance
+from thidua_events.facts.organisation import (
+    AuthorityRegistered,
+    PersonPostingChanged,
+    PersonRegistered,
+    UnitDissolved,
+    UnitMerged,
+    UnitRegistered,
+    UnitRenamed,
+)
+
+from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.errors import check
+
+
+class Authority(Entity):
+    """An awarding or supervising authority (Bộ Công an, CATP Hà Nội, Thành ủy Hà Nội)."""
+
+    id_field = "authority_id"
+
+    @Entity.apply.register
+    def _(self, fact: AuthorityRegistered) -> None:
+        self.name = fact.name
+        self.symbol = fact.symbol
+        self.parent_id = fact.parent_id
+        self.place = fact.place
+
+
+class Unit(Entity):
+    """A unit (đơn vị) with its name history: documents print the name of their date."""
+
+    id_field = "unit_id"
+
+    @Entity.apply.register
+    def _(self, fact: UnitRegistered) -> None:
+        self.authority_id = fact.authority_id
+        self.symbol = fact.symbol
+        self.names: list[tuple[date, str]] = [(fact.effective_date, fact.name)]
+        self.registered_on = fact.effective_date
+        self.ended_on: date | None = None
+        self.merged_into: UUID | None = None
+
+    @Entity.apply.register
+    def _(self, fact: UnitRenamed) -> None:
+        self.names.append((fact.effective_date, fact.name))
+
+    @Entity.apply.register
+    def _(self, fact: UnitMerged) -> None:
+        self.ended_on = fact.effective_date
+        self.merged_into = fact.into_unit_id
+
+    @Entity.apply.register
+    def _(self, fact: UnitDissolved) -> None:
+        self.ended_on = fact.effective_date
+
+    @property
+    def name(self) -> str:
+        return self.names[-1][1]
+
+    def name_on(self, day: date) -> str:
+        """The name the unit carried on a day (its first name before it was registered)."""
+        current = self.names[0][1]
+        for since, name in self.names:
+            if since <= day:
+                current = name
+        return current
+
+    def exists_on(self, day: date) -> bool:
+        return self.ended_on is None or day < self.ended_on
+
+    def check_active(self, day: date) -> None:
+        check(self.exists_on(day), "unit-must-exist",
+              f"unit {self.name} ended on {self.ended_on} and cannot act on {day}")
+
+    def rename(self, fact: UnitRenamed, provenance: Provenance) -> None:
+        self.check_active(fact.effective_date)
+        latest = self.names[-1][0]
+        check(fact.effective_date > latest, "rename-after-current-name",
+              f"the name in force since {latest} can only change after that date")
+        check(fact.name != self.name, "rename-changes-name", f"the unit is already named {fact.name}")
+        self.record(fact, provenance)
+
+    def merge_into(self, fact: UnitMerged, provenance: Provenance, into: "Unit") -> None:
+        check(fact.into_unit_id != self.id, "merge-into-another-unit", "a unit cannot merge into itself")
+        self.check_active(fact.effective_date)
+        into.check_active(fact.effective_date)
+        self.record(fact, provenance)
+
+    def dissolve(self, fact: UnitDissolved, provenance: Provenance) -> None:
+        self.check_active(fact.effective_date)
+        self.record(fact, provenance)
+
+
+class Person(Entity):
+    """A person (cá nhân) with rank (cấp bậc) and position (chức vụ) in a unit."""
+
+    id_field = "person_id"
+
+    @Entity.apply.register
+    def _(self, fact: PersonRegistered) -> None:
+        self.full_name = fact.full_name
+        self.postings: list[tuple[date, UUID, str | None, str | None]] = [
+            (fact.effective_date, fact.unit_id, fact.rank, fact.position)
+        ]
+
+    @Entity.apply.register
+    def _(self, fact: PersonPostingChanged) -> None:
+        self.postings.append((fact.effective_date, fact.unit_id, fact.rank, fact.position))
+
+    @property
+    def unit_id(self) -> UUID:
+        return self.postings[-1][1]
+
+    def change_posting(self, fact: PersonPostingChanged, provenance: Provenance) -> None:
+        check(fact.effective_date > self.postings[-1][0], "posting-after-current-posting",
+              f"the posting in force since {self.postings[-1][0]} can only change after that date")
+        self.record(fact, provenance)

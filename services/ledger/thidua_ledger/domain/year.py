@@ -1,0 +1,257 @@
+"""One cluster's emulation year (năm thi đua): pledge, criteria, drives, reviews,
+scores, ballots, honours and the election of next year's leadership."""
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID, uuid5
+
+from thidua_events.facts import Provenance
+from thidua_events.facts.year import (
+    BallotHeld,
+    CommendationsCounted,
+    CriteriaAdopted,
+    Criterion,
+    DriveClosed,
+    DriveLaunched,
+    LeadershipElected,
+    MidYearReviewHeld,
+    PledgeAdopted,
+    PledgeDrafted,
+    PledgeSigned,
+    ScoreCorrected,
+    ScoreKind,
+    ScoreRecorded,
+    UnitsHonoured,
+    YearClosed,
+    YearEndReviewHeld,
+    YearFact,
+    YearOpened,
+)
+
+from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.errors import check
+
+
+def year_id(cluster_id: UUID, year: int) -> UUID:
+    """One emulation year per cluster and year: a second opening collides in the store."""
+    return uuid5(cluster_id, f"emulation-year-{year}")
+
+
+def flatten(criteria: tuple[Criterion, ...]) -> dict[str, Criterion]:
+    found: dict[str, Criterion] = {}
+    for criterion in criteria:
+        check(criterion.code not in found, "criterion-codes-unique", f"code {criterion.code} repeats")
+        found[criterion.code] = criterion
+        for code, child in flatten(criterion.children).items():
+            check(code not in found, "criterion-codes-unique", f"code {code} repeats")
+            found[code] = child
+    return found
+
+
+class EmulationYear(Entity):
+    @classmethod
+    def id_of(cls, fact: YearFact) -> UUID:  # type: ignore[override]
+        return year_id(fact.cluster_id, fact.year)
+
+    @Entity.apply.register
+    def _(self, fact: YearOpened) -> None:
+        self.cluster_id = fact.cluster_id
+        self.year = fact.year
+        self.movement = fact.movement
+        self.pledge_drafted_on: date | None = None
+        self.pledge_adopted_on: date | None = None
+        self.signatures: dict[UUID, date] = {}
+        self.criteria: dict[str, Criterion] = {}
+        self.drives: dict[int, tuple[str, date, date | None]] = {}
+        self.mid_year_review_on: date | None = None
+        self.year_end_review_on: date | None = None
+        # score id -> (unit, criterion, points, kind, by); corrections are scores too
+        self.scores: dict[UUID, tuple[UUID, str, Decimal, ScoreKind, UUID | None]] = {}
+        self.superseded: dict[UUID, UUID] = {}  # corrected score -> its correction
+        self.ballots: dict[UUID, BallotHeld] = {}
+        self.honours: list[UnitsHonoured] = []
+        self.election: LeadershipElected | None = None
+        self.closed_on: date | None = None
+
+    @Entity.apply.register
+    def _(self, fact: PledgeDrafted) -> None:
+        self.pledge_drafted_on = fact.effective_date
+
+    @Entity.apply.register
+    def _(self, fact: PledgeAdopted) -> None:
+        self.pledge_adopted_on = fact.effective_date
+
+    @Entity.apply.register
+    def _(self, fact: PledgeSigned) -> None:
+        self.signatures[fact.unit_id] = fact.effective_date
+
+    @Entity.apply.register
+    def _(self, fact: CriteriaAdopted) -> None:
+        self.criteria = flatten(fact.criteria)
+
+    @Entity.apply.register
+    def _(self, fact: DriveLaunched) -> None:
+        self.drives[fact.drive_no] = (fact.title, fact.effective_date, None)
+
+    @Entity.apply.register
+    def _(self, fact: DriveClosed) -> None:
+        title, launched, _ = self.drives[fact.drive_no]
+        self.drives[fact.drive_no] = (title, launched, fact.effective_date)
+
+    @Entity.apply.register
+    def _(self, fact: MidYearReviewHeld) -> None:
+        self.mid_year_review_on = fact.effective_date
+
+    @Entity.apply.register
+    def _(self, fact: YearEndReviewHeld) -> None:
+        self.year_end_review_on = fact.effective_date
+
+    @Entity.apply.register
+    def _(self, fact: ScoreRecorded) -> None:
+        self.scores[fact.score_id] = (
+            fact.unit_id, fact.criterion_code, fact.points, fact.kind, fact.scored_by_unit_id
+        )
+
+    @Entity.apply.register
+    def _(self, fact: ScoreCorrected) -> None:
+        unit, criterion, _, kind, by = self.scores[fact.corrects_score_id]
+        self.scores[fact.score_id] = (unit, criterion, fact.points, kind, by)
+        self.superseded[fact.corrects_score_id] = fact.score_id
+
+    @Entity.apply.register
+    def _(self, fact: BallotHeld) -> None:
+        self.ballots[fact.ballot_id] = fact
+
+    @Entity.apply.register
+    def _(self, fact: UnitsHonoured) -> None:
+        self.honours.append(fact)
+
+    @Entity.apply.register
+    def _(self, fact: LeadershipElected) -> None:
+        self.election = fact
+
+    @Entity.apply.register
+    def _(self, fact: CommendationsCounted) -> None:
+        pass  # a stated total; read from the log by the award register
+
+    @Entity.apply.register
+    def _(self, fact: YearClosed) -> None:
+        self.closed_on = fact.effective_date
+
+    # Queries
+
+    def current_scores(self) -> dict[UUID, tuple[UUID, str, Decimal, ScoreKind, UUID | None]]:
+        """Scores in force: every recorded score not replaced by a correction."""
+        return {sid: s for sid, s in self.scores.items() if sid not in self.superseded}
+
+    # Verbs
+
+    def check_fact_belongs(self, fact: YearFact) -> None:
+        check((fact.cluster_id, fact.year) == (self.cluster_id, self.year), "fact-names-its-year",
+              f"the fact is for {fact.cluster_id}/{fact.year}, not this year")
+
+    def check_open(self, fact: YearFact) -> None:
+        check(self.closed_on is None, "closed-year-accepts-only-corrections-with-reason",
+              f"{self.year} was closed on {self.closed_on}")
+
+    def accept(self, fact: YearFact, provenance: Provenance, cluster: Cluster) -> None:
+        """Check a fact against the rules of the year, then record it."""
+        self.check_fact_belongs(fact)
+        if isinstance(fact, ScoreCorrected):
+            check(self.closed_on is None or bool(provenance.reason),
+                  "closed-year-accepts-only-corrections-with-reason",
+                  f"{self.year} was closed on {self.closed_on}: a correction must give its reason")
+        else:
+            self.check_open(fact)
+        self._check(fact, cluster)
+        self.record(fact, provenance)
+
+    def _check(self, fact: YearFact, cluster: Cluster) -> None:
+        year = self.year
+        match fact:
+            case PledgeDrafted():
+                cluster.check_member(fact.drafted_by_unit_id, year, "the drafting unit")
+            case PledgeAdopted():
+                check(self.pledge_drafted_on is not None, "adopt-a-drafted-pledge",
+                      "no pledge draft is recorded for this year")
+                check(self.pledge_adopted_on is None, "adopt-once", "the pledge is already adopted")
+            case PledgeSigned():
+                cluster.check_member(fact.unit_id, year, "the signing unit")
+                check(self.pledge_adopted_on is not None, "sign-an-adopted-pledge",
+                      "the pledge must be adopted before units sign it")
+                check(fact.unit_id not in self.signatures, "sign-once",
+                      f"unit {fact.unit_id} already signed on {self.signatures.get(fact.unit_id)}")
+            case CriteriaAdopted():
+                check(not self.criteria, "adopt-criteria-once", "the criteria are already adopted")
+                flatten(fact.criteria)
+            case DriveLaunched():
+                check(fact.drive_no not in self.drives, "launch-drive-once",
+                      f"drive {fact.drive_no} is already launched")
+            case DriveClosed():
+                drive = self.drives.get(fact.drive_no)
+                check(drive is not None, "close-a-launched-drive", f"drive {fact.drive_no} was not launched")
+                check(drive is None or drive[2] is None, "close-drive-once",
+                      f"drive {fact.drive_no} is already closed")
+            case MidYearReviewHeld():
+                check(self.mid_year_review_on is None, "one-mid-year-review", "already held")
+            case YearEndReviewHeld():
+                check(self.year_end_review_on is None, "one-year-end-review", "already held")
+            case ScoreRecorded():
+                self._check_score(fact, cluster)
+            case ScoreCorrected():
+                self._check_correction(fact)
+            case BallotHeld():
+                check(fact.ballot_id not in self.ballots, "ballot-once", "this ballot is already recorded")
+                for vote in fact.votes:
+                    cluster.check_member(vote.unit_id, year, "the candidate")
+            case UnitsHonoured():
+                for unit_id in fact.unit_ids:
+                    cluster.check_member(unit_id, year, "the honoured unit")
+                check(fact.ballot_id is None or fact.ballot_id in self.ballots, "honour-names-a-ballot",
+                      f"ballot {fact.ballot_id} is not recorded in {year}")
+            case LeadershipElected():
+                self._check_election(fact, cluster)
+            case YearClosed():
+                pass  # check_open already refuses a second closing
+
+    def _check_score(self, fact: ScoreRecorded, cluster: Cluster) -> None:
+        cluster.check_member(fact.unit_id, self.year, "the scored unit")
+        check(fact.score_id not in self.scores, "score-id-unique", f"score {fact.score_id} exists")
+        criterion = self.criteria.get(fact.criterion_code)
+        check(criterion is not None, "score-an-adopted-criterion",
+              f"criterion {fact.criterion_code} is not among the adopted criteria of {self.year}")
+        assert criterion is not None  # for the type checker; check() raised otherwise
+        check(fact.points <= criterion.max_points, "score-within-maximum",
+              f"{fact.points} exceeds the maximum {criterion.max_points} of criterion {criterion.code}")
+        if fact.kind is ScoreKind.CROSS:
+            check(fact.scored_by_unit_id is not None and fact.scored_by_unit_id != fact.unit_id,
+                  "cross-score-by-another-member", "a cross score names another member as scorer")
+            cluster.check_member(fact.scored_by_unit_id, self.year, "the inspecting unit")  # type: ignore[arg-type]
+        else:
+            check(fact.scored_by_unit_id in (None, fact.unit_id), "self-score-by-the-unit",
+                  "a self score is given by the scored unit")
+
+    def _check_correction(self, fact: ScoreCorrected) -> None:
+        check(fact.score_id not in self.scores, "score-id-unique", f"score {fact.score_id} exists")
+        corrected = self.scores.get(fact.corrects_score_id)
+        check(corrected is not None, "correction-references-a-score",
+              f"score {fact.corrects_score_id} is not recorded in {self.year}")
+        check(fact.corrects_score_id not in self.superseded, "correct-the-current-value",
+              f"score {fact.corrects_score_id} was already corrected by "
+              f"{self.superseded.get(fact.corrects_score_id)}; correct that one")
+        assert corrected is not None
+        criterion = self.criteria[corrected[1]]
+        check(fact.points <= criterion.max_points, "score-within-maximum",
+              f"{fact.points} exceeds the maximum {criterion.max_points} of criterion {criterion.code}")
+
+    def _check_election(self, fact: LeadershipElected, cluster: Cluster) -> None:
+        cluster.check_member(fact.leader_unit_id, self.year, "the leader")
+        if fact.deputy_unit_id is not None:
+            cluster.check_member(fact.deputy_unit_id, self.year, "the deputy")
+        check(self.election is None, "elect-once", f"leadership for {self.year + 1} is already elected")
+        review = self.year_end_review_on
+        check(review is not None and fact.effective_date >= review,
+              "election-at-or-after-year-end-review",
+              f"the year-end review of {self.year} is "
+              + (f"on {review}" if review else "not recorded yet"))

@@ -1,0 +1,53 @@
+"""Ledger settings, read from the environment (the same names as deploy/ and compose)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore", populate_by_name=True)
+
+    store: Literal["sqlite", "postgres"] = "sqlite"
+    sqlite_path: Path = Path("var/ledger.sqlite")
+
+    postgres_host: str = Field("127.0.0.1", validation_alias="POSTGRES_HOST")
+    postgres_port: int = Field(5432, validation_alias="POSTGRES_PORT")
+    postgres_user: str = Field("thidua", validation_alias="POSTGRES_USER")
+    postgres_password: SecretStr = Field(SecretStr(""), validation_alias="POSTGRES_PASSWORD")
+    postgres_dbname: str = Field("thidua", validation_alias="POSTGRES_DBNAME")
+    # One schema per ledger lets tests (and tenants) share a database safely.
+    postgres_schema: str = Field("public", validation_alias="LEDGER_POSTGRES_SCHEMA")
+
+    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+
+    # Signs bearer tokens. No default: a missing key is a start-up error, never a guess.
+    token_key: SecretStr = Field(validation_alias="THIDUA_TOKEN_KEY")
+
+    def eventstore_env(self) -> dict[str, str]:
+        """The environment that points eventsourcing's persistence module at our store."""
+        if self.store == "sqlite":
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.sqlite_path),
+                "SQLITE_LOCK_TIMEOUT": "10",
+            }
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_HOST": self.postgres_host,
+            "POSTGRES_PORT": str(self.postgres_port),
+            "POSTGRES_USER": self.postgres_user,
+            "POSTGRES_PASSWORD": self.postgres_password.get_secret_value(),
+            "POSTGRES_DBNAME": self.postgres_dbname,
+            "POSTGRES_SCHEMA": self.postgres_schema,
+            "CREATE_TABLE": "y",
+        }
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()  # type: ignore[call-arg]  # filled from the environment
