@@ -9,7 +9,7 @@ from thidua_ledger.settings import Settings
 
 from tests.services import PostgresServer, kafka_broker, postgres_server
 
-TOKEN_KEY = "test-token-key-not-a-secret"
+TOKEN_KEY = "test-token-key-not-a-secret-0123456789"
 
 
 @pytest.fixture(scope="session")

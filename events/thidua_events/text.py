@@ -45,3 +45,37 @@ Note = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(clean
 
 Symbol = Annotated[str, StringConstraints(max_length=30), AfterValidator(clean_text), AfterValidator(_symbol)]
 """A document-number symbol such as "PV01" or "CATP": upper case, digits, hyphens, no spaces."""
+
+
+# Vietnamese collation: letters in the order of the Vietnamese alphabet (Đ after D,
+# Ă and Â after A, ...), then tones in dictionary order, compared after the letters.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+
+
+def _letters_and_tones(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", text).lower():
+        base, *marks = unicodedata.normalize("NFD", char)
+        tone = 0
+        for mark in marks:
+            if mark in _TONES:
+                tone = _TONES[mark]
+            elif mark == "\u031b":  # horn: ơ, ư
+                base = {"o": "ơ", "u": "ư"}.get(base, base)
+            elif mark == "\u0302":
+                base = {"a": "â", "e": "ê", "o": "ô"}.get(base, base)
+            elif mark == "\u0306" and base == "a":  # breve
+                base = "ă"
+        if char == "đ":
+            base = "đ"
+        index = _ALPHABET.find(base)
+        letters.append(index if index >= 0 else 100 + ord(base))
+        tones.append(tone)
+    return tuple(letters), tuple(tones)
+
+
+def vietnamese_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Sort key for Vietnamese names: D < Đ, A < Ă < Â, then tones ngang < huyền < hỏi < ngã < sắc < nặng."""
+    return _letters_and_tones(text)

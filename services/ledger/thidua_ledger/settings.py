@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
 
     # Signs bearer tokens. No default: a missing key is a start-up error, never a guess.
-    token_key: SecretStr = Field(validation_alias="THIDUA_TOKEN_KEY")
+    token_key: SecretStr = Field(validation_alias="THIDUA_TOKEN_KEY", min_length=32)
 
     def eventstore_env(self) -> dict[str, str]:
         """The environment that points eventsourcing's persistence module at our store."""

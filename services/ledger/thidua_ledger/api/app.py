@@ -5,8 +5,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from thidua_ledger.api import health
+from thidua_ledger.api import awards, clusters, commands, errors, health, log
 from thidua_ledger.application import Ledger, open_ledger
+from thidua_ledger.projections import AwardRegister
 from thidua_ledger.settings import Settings, get_settings
 
 
@@ -15,13 +16,20 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.ledger = ledger or open_ledger(settings)
         app.state.settings = settings
+        app.state.ledger = ledger or open_ledger(settings)
+        app.state.award_register = AwardRegister(app.state.ledger)
         try:
             yield
         finally:
             app.state.ledger.close()
 
-    app = FastAPI(title="thidua ledger", version="0.1.0", lifespan=lifespan)
-    app.include_router(health.router)
+    app = FastAPI(
+        title="thidua ledger", version="0.1.0", lifespan=lifespan,
+        description="The immutable event log of emulation years. Record facts with a clerk's "
+                    "token; read with any token.",
+    )
+    errors.install(app)
+    for module in (health, commands, clusters, awards, log):
+        app.include_router(module.router)
     return app

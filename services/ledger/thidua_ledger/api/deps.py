@@ -2,10 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from thidua_ledger.application import Ledger
+from thidua_ledger.auth import InvalidToken, Principal, read_token
+from thidua_ledger.projections import AwardRegister
 from thidua_ledger.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `ledger token`")
 
 
 def _ledger(request: Request) -> Ledger:
@@ -16,5 +21,37 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
+def _award_register(request: Request) -> AwardRegister:
+    return request.app.state.award_register  # type: ignore[no-any-return]
+
+
 LedgerDep = Annotated[Ledger, Depends(_ledger)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+AwardRegisterDep = Annotated[AwardRegister, Depends(_award_register)]
+
+
+def _current_user(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED,
+                            "missing bearer token: send 'Authorization: Bearer <token>'", challenge)
+    try:
+        return read_token(settings.token_key.get_secret_value(), credentials.credentials)
+    except InvalidToken as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), challenge) from None
+
+
+CurrentUser = Annotated[Principal, Depends(_current_user)]
+
+
+def _writer(user: CurrentUser) -> Principal:
+    if not user.can_write:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"role '{user.role}' may only read; recording needs role clerk or admin")
+    return user
+
+
+Writer = Annotated[Principal, Depends(_writer)]

@@ -1,0 +1,60 @@
+"""Recording: one POST route per fact type, generated from the contract.
+
+The request body is the fact itself plus the clerk's note (reason, source) and an
+optional expected version; actor and role come from the token, never the body.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field, create_model
+from thidua_events.facts import FACTS, Fact, Provenance
+from thidua_events.text import Name, Note
+
+from thidua_ledger.api.deps import LedgerDep, Writer
+
+router = APIRouter(prefix="/facts")
+NOTE_FIELDS = {"reason", "source_ref", "expected_version"}
+
+
+class ReceiptPublic(BaseModel):
+    entity_id: UUID
+    version: int = Field(description="The entity's version after this fact")
+    position: int = Field(description="The fact's position in the log")
+
+
+def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        "reason": (Note | None, Field(None, description="Why this is recorded (required for corrections "
+                                                           "in a closed year)")),
+        "source_ref": (Name | None, Field(None, description="Minutes or decree number")),
+        "expected_version": (int | None, Field(None, description="Refuse with 409 unless the entity is "
+                                                                 "still at this version")),
+    }
+    # abstract: a request model is not a fact type of its own.
+    return create_model(f"{fact_type.__name__}Create", __base__=fact_type, __doc__=fact_type.__doc__,
+                        __cls_kwargs__={"abstract": True}, **fields)
+
+
+def _route(fact_type: type[Fact]) -> None:
+    body_model = _create_model(fact_type)
+
+    def record(body: body_model, user: Writer, ledger: LedgerDep) -> ReceiptPublic:  # type: ignore[valid-type]
+        fact = fact_type.model_validate(body.model_dump(exclude=NOTE_FIELDS))
+        provenance = Provenance(actor=user.actor, role=user.role, reason=body.reason,
+                                source_ref=body.source_ref)
+        receipt = ledger.record(fact, provenance, body.expected_version)
+        return ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position)
+
+    router.add_api_route(
+        f"/{fact_type.type_name()}", record, methods=["POST"], status_code=status.HTTP_201_CREATED,
+        tags=[fact_type.aggregate], summary=f"Record {fact_type.type_name()}",
+        description=(fact_type.__doc__ or "").strip(), operation_id=f"record_{fact_type.type_name()}",
+        responses={409: {"description": "A rule refused the fact; nothing was stored"},
+                   404: {"description": "An entity it names is not in the ledger"}},
+    )
+
+
+for _fact_type in list(FACTS.values()):
+    _route(_fact_type)

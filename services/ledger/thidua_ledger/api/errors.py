@@ -1,0 +1,34 @@
+"""How the domain's refusals reach the client: a status and the rule's name."""
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from thidua_ledger.application import ConcurrentWrite
+from thidua_ledger.domain.errors import NotFound, RuleViolation
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RuleViolation)
+    def _rule(_: Request, error: RuleViolation) -> JSONResponse:
+        return JSONResponse({"rule": error.rule, "detail": error.detail},
+                            status_code=status.HTTP_409_CONFLICT)
+
+    @app.exception_handler(ConcurrentWrite)
+    def _concurrent(_: Request, error: ConcurrentWrite) -> JSONResponse:
+        return JSONResponse(
+            {"rule": "optimistic-concurrency", "detail": str(error),
+             "entity_id": str(error.entity_id), "current_version": error.current_version},
+            status_code=status.HTTP_409_CONFLICT,
+        )
+
+    @app.exception_handler(NotFound)
+    def _not_found(_: Request, error: NotFound) -> JSONResponse:
+        return JSONResponse({"rule": "entity-must-exist", "detail": str(error)},
+                            status_code=status.HTTP_404_NOT_FOUND)
+
+    @app.exception_handler(ValidationError)
+    def _invalid(_: Request, error: ValidationError) -> JSONResponse:
+        # Raised when a request is turned into a fact: same shape as FastAPI's own 422s.
+        return JSONResponse({"detail": error.errors(include_url=False, include_context=False)},
+                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)

@@ -1,0 +1,48 @@
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from thidua_events.envelope import LedgerEvent, LogPage
+
+from thidua_ledger.api.deps import CurrentUser, LedgerDep
+from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.organisation import Unit
+from thidua_ledger.feed import read_page
+
+router = APIRouter(tags=["log"])
+
+
+@router.get("/log")
+def get_log(ledger: LedgerDep, _: CurrentUser, after: int = Query(0, ge=0),
+            limit: int = Query(100, ge=1, le=1000)) -> LogPage:
+    """Events after a position, in recording order, paged (for catch-up and the documents service)."""
+    return read_page(ledger, after, limit)
+
+
+@router.get("/entities/{entity_id}/events")
+def get_entity_events(entity_id: UUID, ledger: LedgerDep, _: CurrentUser) -> list[LedgerEvent]:
+    """The ordered history of one entity, with provenance and both clocks."""
+    ledger.get(Entity, entity_id)  # 404 for unknown or internal entities
+    return [
+        LedgerEvent.of(e.fact, e.provenance, position=0, entity_id=e.originator_id,
+                       entity_version=e.originator_version, recorded_at=e.timestamp)
+        for e in ledger.events.get(entity_id)
+        if isinstance(e, Entity.Registered | Entity.Recorded)
+    ]
+
+
+class UnitPublic(BaseModel):
+    unit_id: UUID
+    name: str
+    names: list[tuple[date, str]]
+    authority_id: UUID
+    ended_on: date | None
+
+
+@router.get("/units/{unit_id}", tags=["units"])
+def get_unit(unit_id: UUID, ledger: LedgerDep, _: CurrentUser, on: date | None = None) -> UnitPublic:
+    """A unit with its name on a date (default today) and its name history."""
+    unit = ledger.get(Unit, unit_id)
+    return UnitPublic(unit_id=unit.id, name=unit.name_on(on or ledger.today()), names=unit.names,
+                      authority_id=unit.authority_id, ended_on=unit.ended_on)

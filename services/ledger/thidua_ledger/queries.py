@@ -1,0 +1,153 @@
+"""Read models of current state, built from the aggregates: a cluster in a year,
+a year's record and its standings."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import BaseModel
+from thidua_events.facts.year import BallotHeld, ScoreKind, UnitsHonoured
+from thidua_events.text import vietnamese_sort_key
+
+from thidua_ledger.application import Ledger
+from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.errors import NotFound
+from thidua_ledger.domain.organisation import Unit
+from thidua_ledger.domain.year import EmulationYear, year_id
+
+
+class UnitRef(BaseModel):
+    unit_id: UUID
+    name: str
+
+
+class ClusterYearPublic(BaseModel):
+    cluster_id: UUID
+    name: str
+    authority_id: UUID
+    year: int
+    members: list[UnitRef]
+    leader: UnitRef | None
+    deputy: UnitRef | None
+    flag_holder: UnitRef | None
+    flag_handed_to: UnitRef | None
+
+
+class Standing(BaseModel):
+    rank: int
+    unit: UnitRef
+    total: Decimal
+    tied: bool
+
+
+class StandingsPublic(BaseModel):
+    cluster_id: UUID
+    year: int
+    method: str
+    standings: list[Standing]
+
+
+class YearPublic(BaseModel):
+    cluster_id: UUID
+    year: int
+    movement: str
+    pledge_drafted_on: date | None
+    pledge_adopted_on: date | None
+    signed_by: list[UnitRef]
+    criteria: list[dict[str, object]]
+    drives: list[dict[str, object]]
+    mid_year_review_on: date | None
+    year_end_review_on: date | None
+    ballots: list[BallotHeld]
+    honours: list[UnitsHonoured]
+    leader_elected: UnitRef | None
+    deputy_elected: UnitRef | None
+    closed_on: date | None
+
+
+def _name_day(year: int, today: date) -> date:
+    """Names are printed as they were at the end of the year (or today, for this year)."""
+    return min(date(year, 12, 31), today)
+
+
+def unit_ref(ledger: Ledger, unit_id: UUID | None, on: date) -> UnitRef | None:
+    if unit_id is None:
+        return None
+    return UnitRef(unit_id=unit_id, name=ledger.get(Unit, unit_id).name_on(on))
+
+
+def _year(ledger: Ledger, cluster_id: UUID, year: int) -> EmulationYear | None:
+    try:
+        return ledger.get(EmulationYear, year_id(cluster_id, year))
+    except NotFound:
+        return None
+
+
+def cluster_in_year(ledger: Ledger, cluster_id: UUID, year: int) -> ClusterYearPublic:
+    cluster = ledger.get(Cluster, cluster_id)
+    on = _name_day(year, ledger.today())
+    previous = _year(ledger, cluster_id, year - 1)
+    election = previous.election if previous else None
+    members = [unit_ref(ledger, unit_id, on) for unit_id in cluster.members_in(year)]
+    handed = [to for y, _, _, to in cluster.flag_handovers if y == year]
+    return ClusterYearPublic(
+        cluster_id=cluster.id, name=cluster.name, authority_id=cluster.authority_id, year=year,
+        members=sorted((m for m in members if m), key=lambda m: vietnamese_sort_key(m.name)),
+        leader=unit_ref(ledger, election.leader_unit_id if election else None, on),
+        deputy=unit_ref(ledger, election.deputy_unit_id if election else None, on),
+        flag_holder=unit_ref(ledger, cluster.flag_holder_after(year - 1), on),
+        flag_handed_to=unit_ref(ledger, handed[-1] if handed else None, on),
+    )
+
+
+def year_record(ledger: Ledger, cluster_id: UUID, year: int) -> YearPublic:
+    record = ledger.get(EmulationYear, year_id(cluster_id, year))
+    on = _name_day(year, ledger.today())
+    election = record.election
+    return YearPublic(
+        cluster_id=cluster_id, year=year, movement=record.movement,
+        pledge_drafted_on=record.pledge_drafted_on, pledge_adopted_on=record.pledge_adopted_on,
+        signed_by=[r for u in record.signatures if (r := unit_ref(ledger, u, on))],
+        criteria=[{"code": c.code, "title": c.title, "max_points": c.max_points}
+                  for c in record.criteria.values()],
+        drives=[{"drive_no": n, "title": t, "launched_on": a, "closed_on": b}
+                for n, (t, a, b) in sorted(record.drives.items())],
+        mid_year_review_on=record.mid_year_review_on, year_end_review_on=record.year_end_review_on,
+        ballots=list(record.ballots.values()), honours=record.honours,
+        leader_elected=unit_ref(ledger, election.leader_unit_id if election else None, on),
+        deputy_elected=unit_ref(ledger, election.deputy_unit_id if election else None, on),
+        closed_on=record.closed_on,
+    )
+
+
+STANDINGS_METHOD = (
+    "Per unit and criterion: the mean of the cross-inspection scores where there are any, "
+    "else the self score; corrected scores replace what they correct. Units are ranked by "
+    "their total; equal totals share a rank and are marked tied."
+)
+
+
+def standings(ledger: Ledger, cluster_id: UUID, year: int) -> StandingsPublic:
+    record = ledger.get(EmulationYear, year_id(cluster_id, year))
+    cross: dict[tuple[UUID, str], list[Decimal]] = defaultdict(list)
+    own: dict[tuple[UUID, str], Decimal] = {}
+    for unit_id, criterion, points, kind, _ in record.current_scores().values():
+        if kind is ScoreKind.CROSS:
+            cross[(unit_id, criterion)].append(points)
+        else:
+            own[(unit_id, criterion)] = points
+    totals: dict[UUID, Decimal] = defaultdict(Decimal)
+    for key in set(cross) | set(own):
+        points = sum(cross[key]) / len(cross[key]) if cross.get(key) else own[key]
+        totals[key[0]] += points
+    on = _name_day(year, ledger.today())
+    ordered = sorted(totals.items(), key=lambda item: -item[1])
+    result = []
+    for unit_id, total in ordered:
+        rank = 1 + sum(1 for _, other in ordered if other > total)
+        tied = sum(1 for _, other in ordered if other == total) > 1
+        ref = unit_ref(ledger, unit_id, on)
+        assert ref is not None
+        result.append(Standing(rank=rank, unit=ref, total=total.quantize(Decimal("0.01")), tied=tied))
+    return StandingsPublic(cluster_id=cluster_id, year=year, method=STANDINGS_METHOD, standings=result)
