@@ -24,7 +24,17 @@ def unavailable(service: str, why: str) -> None:
 
 
 def docker_answers() -> bool:
+    import socket
+
     import docker
+
+    if not os.environ.get("DOCKER_HOST"):
+        # Probe the default socket first: a failed docker client leaks its socket.
+        with socket.socket(socket.AF_UNIX) as probe:
+            try:
+                probe.connect("/var/run/docker.sock")
+            except OSError:
+                return False
 
     try:
         client = docker.from_env(timeout=2)

@@ -16,6 +16,9 @@ export THIDUA_TOKEN_KEY
 export LEDGER_PORT=${LEDGER_PORT:-8000} DOCUMENTS_PORT=${DOCUMENTS_PORT:-8001}
 export DOCUMENTS_LEDGER_URL=${DOCUMENTS_LEDGER_URL:-http://127.0.0.1:$LEDGER_PORT}
 
+# First start: record the articles' scenario (a later start finds it and records nothing).
+LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} $bin/ledger load-demo
+
 pids=()
 stop() {
     trap - INT TERM EXIT
@@ -40,11 +43,17 @@ wait_for() {
 wait_for "http://127.0.0.1:$LEDGER_PORT/health"
 wait_for "http://127.0.0.1:$DOCUMENTS_PORT/health"
 
+token() { $bin/ledger token --actor "$1" --role "$2" --days 7; }
 cat <<MSG
 
   thidua is running (SQLite under ./var). Ctrl-C stops both services.
     ledger     http://127.0.0.1:$LEDGER_PORT    (API docs: /docs)
     documents  http://127.0.0.1:$DOCUMENTS_PORT    (API docs: /docs)
+
+  Demo tokens (7 days; send as "Authorization: Bearer <token>"):
+    clerk       $(token "Thư ký Cụm thi đua" clerk)
+    auditor     $(token "Thanh tra viên" auditor)
+    subscriber  $(token "Dịch vụ hồ sơ cán bộ" subscriber)
 
 MSG
 wait -n "${pids[@]}"

@@ -55,7 +55,7 @@ def test_standings_total_rank_and_state_ties(client: TestClient) -> None:
         assert score(client, c, unit, "2", p2).status_code == 201
     table = client.get(f"/clusters/{c}/years/2019/standings", headers=AUDITOR).json()["standings"]
     assert [(row["rank"], row["unit"]["unit_id"], row["total"], row["tied"]) for row in table] == [
-        (1, d, "85.50", False), (2, a, "80.00", True), (2, b, "80.00", True)]
+        (1, d, "85.50", False), (2, b, "80.00", True), (2, a, "80.00", True)]  # Đào tạo < Tổ chức
 
 
 def test_a_corrected_score_replaces_its_value_in_the_standings(client: TestClient) -> None:

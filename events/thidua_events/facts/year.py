@@ -19,13 +19,17 @@ class YearFact(Fact, abstract=True):
 
 
 class YearOpened(YearFact):
-    movement: Name = Field(description='e.g. "Vì an ninh Tổ quốc"')
+    movement: Name | None = Field(None, description='e.g. "Vì an ninh Tổ quốc"')
+    leader_unit_id: Id | None = Field(
+        None, description="The year's leader (cụm trưởng) as a source states it, when the election "
+                          "that chose it is not in the ledger")
+    deputy_unit_id: Id | None = Field(None, description="Likewise, the year's deputy (cụm phó)")
 
 
 class PledgeDrafted(YearFact):
     """The leader's draft of the pledge (dự thảo giao ước thi đua)."""
 
-    drafted_by_unit_id: Id
+    drafted_by_unit_id: Id | None = None
     title: Name
     content: Note | None = None
 

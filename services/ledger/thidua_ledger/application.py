@@ -228,9 +228,15 @@ def _hand_over_flag(app: Ledger, fact: cf.RotatingFlagHandedOver, p: Provenance)
 
 @handles(yf.YearOpened)
 def _open_year(app: Ledger, fact: yf.YearOpened, p: Provenance) -> list[Aggregate]:
-    app.get(Cluster, fact.cluster_id)
+    cluster = app.get(Cluster, fact.cluster_id)
     check(not app.exists(year_id(fact.cluster_id, fact.year)), "open-year-once",
           f"{fact.year} is already open for cluster {fact.cluster_id}")
+    if fact.leader_unit_id:
+        cluster.check_member(fact.leader_unit_id, fact.year, "the leader")
+    if fact.deputy_unit_id:
+        cluster.check_member(fact.deputy_unit_id, fact.year, "the deputy")
+    check(fact.leader_unit_id is None or fact.leader_unit_id != fact.deputy_unit_id,
+          "leader-and-deputy-differ", "leader and deputy must be different units")
     return [EmulationYear(fact=fact, provenance=p)]
 
 

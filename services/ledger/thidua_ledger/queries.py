@@ -51,7 +51,7 @@ class StandingsPublic(BaseModel):
 class YearPublic(BaseModel):
     cluster_id: UUID
     year: int
-    movement: str
+    movement: str | None
     pledge_drafted_on: date | None
     pledge_adopted_on: date | None
     signed_by: list[UnitRef]
@@ -87,15 +87,18 @@ def _year(ledger: Ledger, cluster_id: UUID, year: int) -> EmulationYear | None:
 def cluster_in_year(ledger: Ledger, cluster_id: UUID, year: int) -> ClusterYearPublic:
     cluster = ledger.get(Cluster, cluster_id)
     on = _name_day(year, ledger.today())
-    previous = _year(ledger, cluster_id, year - 1)
+    previous, this = _year(ledger, cluster_id, year - 1), _year(ledger, cluster_id, year)
     election = previous.election if previous else None
+    # The election of the year before decides; else what a source stated when the year opened.
+    leader = election.leader_unit_id if election else (this.stated_leader if this else None)
+    deputy = election.deputy_unit_id if election else (this.stated_deputy if this else None)
     members = [unit_ref(ledger, unit_id, on) for unit_id in cluster.members_in(year)]
     handed = [to for y, _, _, to in cluster.flag_handovers if y == year]
     return ClusterYearPublic(
         cluster_id=cluster.id, name=cluster.name, authority_id=cluster.authority_id, year=year,
         members=sorted((m for m in members if m), key=lambda m: vietnamese_sort_key(m.name)),
-        leader=unit_ref(ledger, election.leader_unit_id if election else None, on),
-        deputy=unit_ref(ledger, election.deputy_unit_id if election else None, on),
+        leader=unit_ref(ledger, leader, on),
+        deputy=unit_ref(ledger, deputy, on),
         flag_holder=unit_ref(ledger, cluster.flag_holder_after(year - 1), on),
         flag_handed_to=unit_ref(ledger, handed[-1] if handed else None, on),
     )
@@ -124,7 +127,7 @@ def year_record(ledger: Ledger, cluster_id: UUID, year: int) -> YearPublic:
 STANDINGS_METHOD = (
     "Per unit and criterion: the mean of the cross-inspection scores where there are any, "
     "else the self score; corrected scores replace what they correct. Units are ranked by "
-    "their total; equal totals share a rank and are marked tied."
+    "their total; equal totals share a rank, are marked tied and listed in name order."
 )
 
 
@@ -142,12 +145,13 @@ def standings(ledger: Ledger, cluster_id: UUID, year: int) -> StandingsPublic:
         points = sum(cross[key]) / len(cross[key]) if cross.get(key) else own[key]
         totals[key[0]] += points
     on = _name_day(year, ledger.today())
-    ordered = sorted(totals.items(), key=lambda item: -item[1])
+    refs = {unit_id: unit_ref(ledger, unit_id, on) for unit_id in totals}
+    # Highest total first; tied units in Vietnamese name order, so the table is stable.
+    ordered = sorted(totals.items(), key=lambda item: (-item[1], vietnamese_sort_key(refs[item[0]].name)))
     result = []
     for unit_id, total in ordered:
         rank = 1 + sum(1 for _, other in ordered if other > total)
         tied = sum(1 for _, other in ordered if other == total) > 1
-        ref = unit_ref(ledger, unit_id, on)
-        assert ref is not None
-        result.append(Standing(rank=rank, unit=ref, total=total.quantize(Decimal("0.01")), tied=tied))
+        total = total.quantize(Decimal("0.01"))
+        result.append(Standing(rank=rank, unit=refs[unit_id], total=total, tied=tied))
     return StandingsPublic(cluster_id=cluster_id, year=year, method=STANDINGS_METHOD, standings=result)

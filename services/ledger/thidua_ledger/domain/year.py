@@ -59,6 +59,8 @@ class EmulationYear(Entity):
         self.cluster_id = fact.cluster_id
         self.year = fact.year
         self.movement = fact.movement
+        self.stated_leader = fact.leader_unit_id
+        self.stated_deputy = fact.deputy_unit_id
         self.pledge_drafted_on: date | None = None
         self.pledge_adopted_on: date | None = None
         self.signatures: dict[UUID, date] = {}
@@ -171,7 +173,8 @@ class EmulationYear(Entity):
         year = self.year
         match fact:
             case PledgeDrafted():
-                cluster.check_member(fact.drafted_by_unit_id, year, "the drafting unit")
+                if fact.drafted_by_unit_id:
+                    cluster.check_member(fact.drafted_by_unit_id, year, "the drafting unit")
             case PledgeAdopted():
                 check(self.pledge_drafted_on is not None, "adopt-a-drafted-pledge",
                       "no pledge draft is recorded for this year")
