@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from thidua_ledger.audit.recorders import RECORDER_TOPICS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore", populate_by_name=True)
@@ -35,6 +37,7 @@ class Settings(BaseSettings):
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.sqlite_path),
                 "SQLITE_LOCK_TIMEOUT": "10",
+                "APPLICATION_RECORDER_TOPIC": RECORDER_TOPICS["sqlite"],
             }
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -45,6 +48,9 @@ class Settings(BaseSettings):
             "POSTGRES_DBNAME": self.postgres_dbname,
             "POSTGRES_SCHEMA": self.postgres_schema,
             "CREATE_TABLE": "y",
+            # The chain is written by our recorder's Python hook, which the DB-function path skips.
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+            "APPLICATION_RECORDER_TOPIC": RECORDER_TOPICS["postgres"],
         }
 
 

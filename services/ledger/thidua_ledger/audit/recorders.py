@@ -1,0 +1,113 @@
+"""eventsourcing application recorders that write the hash chain in the insert transaction.
+
+Selected through eventsourcing's APPLICATION_RECORDER_TOPIC setting, so SQLite and
+PostgreSQL keep one code path above this module.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from thidua_ledger.audit.chain import GENESIS, ChainRow, chain_rows
+
+CHAIN_COLUMNS = "position, originator_id, originator_version, content, hash, recorded_at"
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    @property
+    def chain_table(self) -> str:
+        return f"{self.events_table_name}_chain"
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {self.events_table_name}_chain ("
+            "position INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
+            "originator_version INTEGER NOT NULL, content TEXT NOT NULL, hash TEXT NOT NULL, "
+            "recorded_at TEXT)",
+            f"CREATE INDEX IF NOT EXISTS {self.events_table_name}_chain_entity "
+            f"ON {self.events_table_name}_chain (originator_id, position)",
+            f"CREATE INDEX IF NOT EXISTS {self.events_table_name}_chain_time "
+            f"ON {self.events_table_name}_chain (recorded_at)",
+        ]
+
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
+                       **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        if ids:
+            c.execute(f"SELECT hash FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
+            row = c.fetchone()
+            links = chain_rows(row[0] if row else GENESIS, list(zip(ids, stored_events, strict=True)))
+            c.executemany(f"INSERT INTO {self.chain_table} ({CHAIN_COLUMNS}) VALUES (?,?,?,?,?,?)",
+                          [_values(r) for r in links])
+        return ids
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read-only SQL on this ledger's tables ({events} and {chain} are filled in)."""
+        statement = sql.format(events=self.events_table_name, chain=self.chain_table)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, tuple(params))
+            return [tuple(row) for row in c.fetchall()]
+
+    placeholder = "?"
+
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    @property
+    def chain_table(self) -> str:
+        return f"{self.events_table_name}_chain"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chain = Identifier(self.datastore.schema, self.chain_table)
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {} (position bigint PRIMARY KEY, originator_id text NOT NULL, "
+            "originator_version bigint NOT NULL, content text NOT NULL, hash text NOT NULL, "
+            "recorded_at text)").format(chain))
+        self.sql_create_statements.append(SQL(
+            "CREATE INDEX IF NOT EXISTS {} ON {} (originator_id, position)").format(
+                Identifier(f"{self.chain_table}_entity"), chain))
+        self.sql_create_statements.append(SQL(
+            "CREATE INDEX IF NOT EXISTS {} ON {} (recorded_at)").format(
+                Identifier(f"{self.chain_table}_time"), chain))
+
+    def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
+                                       **kwargs: Any) -> Sequence[int] | None:
+        # Still inside the insert transaction and its table lock: the chain grows in commit order.
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if ids:
+            chain = Identifier(self.datastore.schema, self.chain_table)
+            curs.execute(SQL("SELECT hash FROM {} ORDER BY position DESC LIMIT 1").format(chain))
+            row = curs.fetchone()
+            links = chain_rows(row["hash"] if row else GENESIS, list(zip(ids, stored_events, strict=True)))
+            curs.executemany(
+                SQL("INSERT INTO {} (" + CHAIN_COLUMNS + ") VALUES (%s,%s,%s,%s,%s,%s)").format(chain),
+                [_values(r) for r in links])
+        return ids
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read-only SQL on this ledger's tables ({events} and {chain} are filled in)."""
+        statement = sql.replace("?", "%s").format(
+            events=f'"{self.datastore.schema}"."{self.events_table_name}"',
+            chain=f'"{self.datastore.schema}"."{self.chain_table}"')
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement.encode(), tuple(params))  # type: ignore[call-overload]
+            return [tuple(row.values()) for row in curs.fetchall()]
+
+    placeholder = "%s"
+
+
+def _values(row: ChainRow) -> tuple[Any, ...]:
+    return (row.position, row.originator_id, row.version, row.content, row.hash, row.recorded_at)
+
+
+RECORDER_TOPICS = {
+    "sqlite": "thidua_ledger.audit.recorders:ChainedSQLiteRecorder",
+    "postgres": "thidua_ledger.audit.recorders:ChainedPostgresRecorder",
+}

@@ -1,0 +1,140 @@
+"""Walk the log and its hash chain; report the first event that was altered, deleted,
+inserted or reordered. Signed digests let an auditor prove later that the history up
+to a position was not rewritten, even by someone who rewrote the chain table too."""
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from thidua_ledger.audit.chain import GENESIS, content_hash, link
+
+Kind = Literal["altered", "deleted", "inserted", "reordered", "chain-altered"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: Kind
+    position: int
+    detail: str
+
+
+@dataclass(frozen=True)
+class Report:
+    checked: int
+    head_position: int
+    head: str
+    finding: Finding | None
+
+    @property
+    def ok(self) -> bool:
+        return self.finding is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, **asdict(self)}
+
+
+def _events(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, str]]:
+    after = 0
+    while True:
+        rows = recorder.select_notifications(start=after, limit=batch, stop=stop, inclusive_of_start=False)
+        for n in rows:
+            yield n.id, content_hash(n.originator_id, n.originator_version, n.topic, n.state)
+        if len(rows) < batch:
+            return
+        after = rows[-1].id
+
+
+def _chain(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, str, str]]:
+    after = 0
+    limit = stop if stop is not None else 2**62
+    while True:
+        rows = recorder.query("SELECT position, content, hash FROM {chain} WHERE position > ? "
+                              "AND position <= ? ORDER BY position LIMIT ?", (after, limit, batch))
+        yield from ((int(p), c, h) for p, c, h in rows)
+        if len(rows) < batch:
+            return
+        after = int(rows[-1][0])
+
+
+def _pairs(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, str | None, Any]]:
+    """(position, event content or None, chain row or None), merged in position order."""
+    events, chain = _events(recorder, stop, batch), _chain(recorder, stop, batch)
+    event, row = next(events, None), next(chain, None)
+    while event or row:
+        if row is None or (event and event[0] < row[0]):
+            assert event is not None
+            yield event[0], event[1], None
+            event = next(events, None)
+        elif event is None or row[0] < event[0]:
+            yield row[0], None, row
+            row = next(chain, None)
+        else:
+            yield event[0], event[1], row
+            event, row = next(events, None), next(chain, None)
+
+
+def walk(recorder: Any, stop: int | None = None, batch: int = 5000,
+         progress: Callable[[int], None] | None = None) -> Report:
+    """Recompute the chain from the events themselves, comparing with the stored chain."""
+    recomputed = stored = GENESIS
+    checked, head_position = 0, 0
+    for position, content, row in _pairs(recorder, stop, batch):
+        finding = _check(recorder, position, content, row, recomputed, stored)
+        if finding:
+            return Report(checked, head_position, recomputed, finding)
+        assert content is not None and row is not None
+        recomputed, stored = link(recomputed, position, content), row[2]
+        checked, head_position = checked + 1, position
+        if progress and checked % batch == 0:
+            progress(checked)
+    return Report(checked, head_position, recomputed, None)
+
+
+def _check(recorder: Any, position: int, content: str | None, row: Any, recomputed: str,
+           stored: str) -> Finding | None:
+    if row is None:
+        return Finding("inserted", position, "an event is in the log that was never chained")
+    if content is None:
+        return Finding("deleted", position, "the chain records an event that is no longer in the log")
+    if row[2] != link(stored, position, row[1]):
+        return Finding("chain-altered", position, "the stored chain itself was rewritten here")
+    if content != row[1] or link(recomputed, position, content) != row[2]:
+        moved = recorder.query("SELECT position FROM {chain} WHERE content = ? AND position <> ?",
+                               (content, position))
+        if moved:
+            return Finding("reordered", position,
+                           f"the event recorded at position {moved[0][0]} now stands at {position}")
+        return Finding("altered", position, "the stored event differs from what was recorded")
+    return None
+
+
+# Digests: the chain head at a position, signed with a key from the environment.
+
+def _signature(key: str, position: int, head: str) -> str:
+    return hmac.new(key.encode(), f"thidua-ledger-digest|{position}|{head}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def make_digest(recorder: Any, key: str) -> dict[str, Any]:
+    """Sign the current head; refuses if the chain does not verify."""
+    report = walk(recorder)
+    if not report.ok:
+        raise ValueError(f"the chain does not verify: {report.finding}")
+    return {"position": report.head_position, "head": report.head,
+            "issued_at": datetime.now(UTC).isoformat(),
+            "signature": _signature(key, report.head_position, report.head)}
+
+
+def check_digest(recorder: Any, digest: dict[str, Any], key: str) -> Report:
+    """Does the history up to the digest's position still hash to the signed head?"""
+    if not hmac.compare_digest(_signature(key, digest["position"], digest["head"]), digest["signature"]):
+        raise ValueError("the digest's signature is not valid for this key")
+    report = walk(recorder, stop=digest["position"])
+    if report.ok and (report.head_position, report.head) != (digest["position"], digest["head"]):
+        finding = Finding("altered", report.head_position,
+                          "the history up to the digest no longer hashes to the signed head")
+        return Report(report.checked, report.head_position, report.head, finding)
+    return report
