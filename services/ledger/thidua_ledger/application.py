@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
@@ -26,7 +27,7 @@ from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import LedgerError, NotFound, check
 from thidua_ledger.domain.organisation import Authority, Person, Unit
-from thidua_ledger.domain.year import EmulationYear, year_id
+from thidua_ledger.domain.year import EmulationYear, units_named, year_id
 from thidua_ledger.settings import Settings
 from thidua_ledger.transcoding import ledger_transcodings
 
@@ -49,6 +50,13 @@ class Receipt:
     position: int
 
 
+def vietnam_today() -> date:
+    """Today where the facts happen: a fact dated today in Hà Nội is not "in the future"
+    for a server that keeps UTC."""
+    return datetime.now(VIETNAM).date()
+
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 Handler = Callable[["Ledger", Any, Provenance], list[Aggregate]]
 HANDLERS: dict[type[Fact], Handler] = {}
 
@@ -67,7 +75,7 @@ class Ledger(Application):
 
     name = "ledger"
 
-    def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = date.today):
+    def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = vietnam_today):
         super().__init__(env=env)
         self.today = today
 
@@ -222,6 +230,8 @@ def _working_group(app: Ledger, fact: cf.WorkingGroupEstablished, p: Provenance)
 @handles(cf.RotatingFlagHandedOver)
 def _hand_over_flag(app: Ledger, fact: cf.RotatingFlagHandedOver, p: Provenance) -> list[Aggregate]:
     cluster = app.get(Cluster, fact.cluster_id)
+    for unit_id in (fact.from_unit_id, fact.to_unit_id):
+        app._active_unit(unit_id, fact.effective_date)
     cluster.hand_over_flag(fact, p)
     return [cluster]
 
@@ -244,6 +254,8 @@ def _open_year(app: Ledger, fact: yf.YearOpened, p: Provenance) -> list[Aggregat
            and t not in (yf.YearFact, yf.ReviewHeld, yf.YearOpened)))
 def _year_fact(app: Ledger, fact: yf.YearFact, p: Provenance) -> list[Aggregate]:
     year = app.get(EmulationYear, year_id(fact.cluster_id, fact.year))
+    for unit_id in units_named(fact):
+        app._active_unit(unit_id, fact.effective_date)
     year.accept(fact, p, cluster=app.get(Cluster, fact.cluster_id))
     return [year]
 

@@ -73,6 +73,9 @@ class Unit(Entity):
     def exists_on(self, day: date) -> bool:
         return self.ended_on is None or day < self.ended_on
 
+    def check_not_ended(self) -> None:
+        check(self.ended_on is None, "end-once", f"unit {self.name} already ended on {self.ended_on}")
+
     def check_active(self, day: date) -> None:
         check(self.exists_on(day), "unit-must-exist",
               f"unit {self.name} ended on {self.ended_on} and cannot act on {day}")
@@ -87,12 +90,12 @@ class Unit(Entity):
 
     def merge_into(self, fact: UnitMerged, provenance: Provenance, into: "Unit") -> None:
         check(fact.into_unit_id != self.id, "merge-into-another-unit", "a unit cannot merge into itself")
-        self.check_active(fact.effective_date)
+        self.check_not_ended()
         into.check_active(fact.effective_date)
         self.record(fact, provenance)
 
     def dissolve(self, fact: UnitDissolved, provenance: Provenance) -> None:
-        self.check_active(fact.effective_date)
+        self.check_not_ended()
         self.record(fact, provenance)
 
 

@@ -38,6 +38,19 @@ def year_id(cluster_id: UUID, year: int) -> UUID:
     return uuid5(cluster_id, f"emulation-year-{year}")
 
 
+def units_named(fact: YearFact) -> set[UUID]:
+    """Every unit a year fact names, so the application can check that each still exists."""
+    found: set[UUID] = set()
+    for name, value in fact:
+        if name.endswith("unit_id") and value is not None:
+            found.add(value)
+        elif name.endswith("unit_ids"):
+            found.update(value)
+    if isinstance(fact, BallotHeld):
+        found.update(vote.unit_id for vote in fact.votes)
+    return found
+
+
 def flatten(criteria: tuple[Criterion, ...]) -> dict[str, Criterion]:
     found: dict[str, Criterion] = {}
     for criterion in criteria:
@@ -178,11 +191,15 @@ class EmulationYear(Entity):
             case PledgeAdopted():
                 check(self.pledge_drafted_on is not None, "adopt-a-drafted-pledge",
                       "no pledge draft is recorded for this year")
+                check(self.pledge_drafted_on is None or fact.effective_date >= self.pledge_drafted_on,
+                      "adopt-after-drafting", f"the pledge was drafted on {self.pledge_drafted_on}")
                 check(self.pledge_adopted_on is None, "adopt-once", "the pledge is already adopted")
             case PledgeSigned():
                 cluster.check_member(fact.unit_id, year, "the signing unit")
                 check(self.pledge_adopted_on is not None, "sign-an-adopted-pledge",
                       "the pledge must be adopted before units sign it")
+                check(self.pledge_adopted_on is None or fact.effective_date >= self.pledge_adopted_on,
+                      "sign-after-adoption", f"the pledge was adopted on {self.pledge_adopted_on}")
                 check(fact.unit_id not in self.signatures, "sign-once",
                       f"unit {fact.unit_id} already signed on {self.signatures.get(fact.unit_id)}")
             case CriteriaAdopted():
