@@ -7,6 +7,7 @@ import uvicorn
 from thidua_events.facts import Role
 
 from thidua_ledger.auth import issue_token
+from thidua_ledger.cli_audit import app as audit_app
 from thidua_ledger.settings import get_settings
 
 app = typer.Typer(help="thidua ledger: the event log of emulation years.", no_args_is_help=True)
@@ -46,6 +47,9 @@ def load_demo() -> None:
     typer.echo(f"demo scenario: {recorded} facts recorded" if recorded else "demo scenario: already loaded")
 
 
+app.registered_commands += audit_app.registered_commands
+
+
 @app.callback()
 def _root() -> None:
     """thidua ledger: the event log of emulation years."""
@@ -53,3 +57,7 @@ def _root() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -14,6 +14,7 @@ from thidua_events.facts.awards import AwardConferred, AwardRevoked, RecipientKi
 from thidua_events.facts.year import CommendationsCounted
 
 from thidua_ledger.application import Ledger
+from thidua_ledger.audit.clocks import NOW, Clock
 from thidua_ledger.feed import follow
 
 
@@ -58,10 +59,13 @@ class AwardRegister:
         self.counts: list[StatedCount] = []
         self._lock = Lock()
 
-    def catch_up(self) -> int:
+    def catch_up(self, clock: Clock = NOW) -> int:
         with self._lock:
             for event in follow(self.ledger, self.position):
-                self._apply(event)
+                if clock.known_at is not None and event.position > clock.known_at:
+                    break
+                if clock.as_of is None or event.effective_date <= clock.as_of:
+                    self._apply(event)
                 self.position = event.position
             return self.position
 
@@ -91,8 +95,15 @@ class AwardRegister:
 
     def query(self, unit_id: UUID | None = None, person_id: UUID | None = None,
               authority_id: UUID | None = None, year: int | None = None,
-              cluster_id: UUID | None = None) -> AwardRegisterPublic:
-        position = self.catch_up()
+              cluster_id: UUID | None = None, clock: Clock = NOW) -> AwardRegisterPublic:
+        if not clock.is_now:  # a past view is rebuilt from the log, leaving the live one alone
+            return AwardRegister(self.ledger)._query(unit_id, person_id, authority_id, year, cluster_id,
+                                                     clock)
+        return self._query(unit_id, person_id, authority_id, year, cluster_id, clock)
+
+    def _query(self, unit_id: UUID | None, person_id: UUID | None, authority_id: UUID | None,
+               year: int | None, cluster_id: UUID | None, clock: Clock) -> AwardRegisterPublic:
+        position = self.catch_up(clock)
         awards = [
             e for e in self.entries.values()
             if (unit_id is None or e.unit_id == unit_id)

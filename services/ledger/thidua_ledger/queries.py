@@ -11,6 +11,7 @@ from thidua_events.facts.year import BallotHeld, ScoreKind, UnitsHonoured
 from thidua_events.text import vietnamese_sort_key
 
 from thidua_ledger.application import Ledger
+from thidua_ledger.audit.clocks import NOW, Clock, load
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.organisation import Unit
@@ -66,60 +67,62 @@ class YearPublic(BaseModel):
     closed_on: date | None
 
 
-def _name_day(year: int, today: date) -> date:
-    """Names are printed as they were at the end of the year (or today, for this year)."""
-    return min(date(year, 12, 31), today)
+def _name_day(year: int, today: date, clock: Clock) -> date:
+    """Names are given as they were at the end of the year (or on the as-of date, or today)."""
+    return min(date(year, 12, 31), today, clock.as_of or today)
 
 
-def unit_ref(ledger: Ledger, unit_id: UUID | None, on: date) -> UnitRef | None:
+def unit_ref(ledger: Ledger, unit_id: UUID | None, on: date, clock: Clock = NOW) -> UnitRef | None:
     if unit_id is None:
         return None
-    return UnitRef(unit_id=unit_id, name=ledger.get(Unit, unit_id).name_on(on))
+    # Known-at applies to the name too: a rename recorded later is not yet known.
+    unit = load(ledger, Unit, unit_id, Clock(known_at=clock.known_at))
+    return UnitRef(unit_id=unit_id, name=unit.name_on(on))
 
 
-def _year(ledger: Ledger, cluster_id: UUID, year: int) -> EmulationYear | None:
+def _year(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock) -> EmulationYear | None:
     try:
-        return ledger.get(EmulationYear, year_id(cluster_id, year))
+        return load(ledger, EmulationYear, year_id(cluster_id, year), clock)
     except NotFound:
         return None
 
 
-def cluster_in_year(ledger: Ledger, cluster_id: UUID, year: int) -> ClusterYearPublic:
-    cluster = ledger.get(Cluster, cluster_id)
-    on = _name_day(year, ledger.today())
-    previous, this = _year(ledger, cluster_id, year - 1), _year(ledger, cluster_id, year)
+def cluster_in_year(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW) -> ClusterYearPublic:
+    cluster = load(ledger, Cluster, cluster_id, clock)
+    on = _name_day(year, ledger.today(), clock)
+    previous, this = _year(ledger, cluster_id, year - 1, clock), _year(ledger, cluster_id, year, clock)
     election = previous.election if previous else None
     # The election of the year before decides; else what a source stated when the year opened.
     leader = election.leader_unit_id if election else (this.stated_leader if this else None)
     deputy = election.deputy_unit_id if election else (this.stated_deputy if this else None)
-    members = [unit_ref(ledger, unit_id, on) for unit_id in cluster.members_in(year)]
+    members = [unit_ref(ledger, unit_id, on, clock) for unit_id in cluster.members_in(year)]
     handed = [to for y, _, _, to in cluster.flag_handovers if y == year]
     return ClusterYearPublic(
         cluster_id=cluster.id, name=cluster.name, authority_id=cluster.authority_id, year=year,
         members=sorted((m for m in members if m), key=lambda m: vietnamese_sort_key(m.name)),
-        leader=unit_ref(ledger, leader, on),
-        deputy=unit_ref(ledger, deputy, on),
-        flag_holder=unit_ref(ledger, cluster.flag_holder_after(year - 1), on),
-        flag_handed_to=unit_ref(ledger, handed[-1] if handed else None, on),
+        leader=unit_ref(ledger, leader, on, clock),
+        deputy=unit_ref(ledger, deputy, on, clock),
+        flag_holder=unit_ref(ledger, cluster.flag_holder_after(year - 1), on, clock),
+        flag_handed_to=unit_ref(ledger, handed[-1] if handed else None, on, clock),
     )
 
 
-def year_record(ledger: Ledger, cluster_id: UUID, year: int) -> YearPublic:
-    record = ledger.get(EmulationYear, year_id(cluster_id, year))
-    on = _name_day(year, ledger.today())
+def year_record(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW) -> YearPublic:
+    record = load(ledger, EmulationYear, year_id(cluster_id, year), clock)
+    on = _name_day(year, ledger.today(), clock)
     election = record.election
     return YearPublic(
         cluster_id=cluster_id, year=year, movement=record.movement,
         pledge_drafted_on=record.pledge_drafted_on, pledge_adopted_on=record.pledge_adopted_on,
-        signed_by=[r for u in record.signatures if (r := unit_ref(ledger, u, on))],
+        signed_by=[r for u in record.signatures if (r := unit_ref(ledger, u, on, clock))],
         criteria=[{"code": c.code, "title": c.title, "max_points": c.max_points}
                   for c in record.criteria.values()],
         drives=[{"drive_no": n, "title": t, "launched_on": a, "closed_on": b}
                 for n, (t, a, b) in sorted(record.drives.items())],
         mid_year_review_on=record.mid_year_review_on, year_end_review_on=record.year_end_review_on,
         ballots=list(record.ballots.values()), honours=record.honours,
-        leader_elected=unit_ref(ledger, election.leader_unit_id if election else None, on),
-        deputy_elected=unit_ref(ledger, election.deputy_unit_id if election else None, on),
+        leader_elected=unit_ref(ledger, election.leader_unit_id if election else None, on, clock),
+        deputy_elected=unit_ref(ledger, election.deputy_unit_id if election else None, on, clock),
         closed_on=record.closed_on,
     )
 
@@ -131,8 +134,8 @@ STANDINGS_METHOD = (
 )
 
 
-def standings(ledger: Ledger, cluster_id: UUID, year: int) -> StandingsPublic:
-    record = ledger.get(EmulationYear, year_id(cluster_id, year))
+def standings(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW) -> StandingsPublic:
+    record = load(ledger, EmulationYear, year_id(cluster_id, year), clock)
     cross: dict[tuple[UUID, str], list[Decimal]] = defaultdict(list)
     own: dict[tuple[UUID, str], Decimal] = {}
     for unit_id, criterion, points, kind, _ in record.current_scores().values():
@@ -144,8 +147,8 @@ def standings(ledger: Ledger, cluster_id: UUID, year: int) -> StandingsPublic:
     for key in set(cross) | set(own):
         points = sum(cross[key]) / len(cross[key]) if cross.get(key) else own[key]
         totals[key[0]] += points
-    on = _name_day(year, ledger.today())
-    refs = {unit_id: unit_ref(ledger, unit_id, on) for unit_id in totals}
+    on = _name_day(year, ledger.today(), clock)
+    refs = {unit_id: unit_ref(ledger, unit_id, on, clock) for unit_id in totals}
     # Highest total first; tied units in Vietnamese name order, so the table is stable.
     ordered = sorted(totals.items(), key=lambda item: (-item[1], vietnamese_sort_key(refs[item[0]].name)))
     result = []

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Signs bearer tokens. No default: a missing key is a start-up error, never a guess.
     token_key: SecretStr = Field(validation_alias="THIDUA_TOKEN_KEY", min_length=32)
 
+    # Signs audit digests; optional: only `ledger digest` and `ledger check-digest` need it.
+    digest_key: SecretStr | None = Field(None, validation_alias="LEDGER_DIGEST_KEY", min_length=32)
+
     def eventstore_env(self) -> dict[str, str]:
         """The environment that points eventsourcing's persistence module at our store."""
         if self.store == "sqlite":

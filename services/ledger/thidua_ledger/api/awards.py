@@ -2,6 +2,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from thidua_ledger.api.clock import ClockDep
 from thidua_ledger.api.deps import AwardRegisterDep, CurrentUser
 from thidua_ledger.projections import AwardRegisterPublic
 
@@ -10,10 +11,10 @@ router = APIRouter(prefix="/awards", tags=["awards"])
 
 @router.get("")
 def get_award_register(
-    register: AwardRegisterDep, _: CurrentUser, unit_id: UUID | None = None,
+    register: AwardRegisterDep, _: CurrentUser, clock: ClockDep, unit_id: UUID | None = None,
     person_id: UUID | None = None, authority_id: UUID | None = None, year: int | None = None,
     cluster_id: UUID | None = None,
 ) -> AwardRegisterPublic:
     """The award register, filtered by unit, person, authority, year or cluster."""
     return register.query(unit_id=unit_id, person_id=person_id, authority_id=authority_id,
-                          year=year, cluster_id=cluster_id)
+                          year=year, cluster_id=cluster_id, clock=clock)

@@ -2,6 +2,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from thidua_ledger.api.clock import ClockDep
 from thidua_ledger.api.deps import CurrentUser, LedgerDep
 from thidua_ledger.queries import (
     ClusterYearPublic,
@@ -16,18 +17,21 @@ router = APIRouter(prefix="/clusters", tags=["clusters"])
 
 
 @router.get("/{cluster_id}/years/{year}")
-def get_cluster_year(cluster_id: UUID, year: int, ledger: LedgerDep, _: CurrentUser) -> ClusterYearPublic:
+def get_cluster_year(cluster_id: UUID, year: int, ledger: LedgerDep, _: CurrentUser,
+                     clock: ClockDep) -> ClusterYearPublic:
     """Members, leader, deputy and flag holder of a cluster in a year."""
-    return cluster_in_year(ledger, cluster_id, year)
+    return cluster_in_year(ledger, cluster_id, year, clock)
 
 
 @router.get("/{cluster_id}/years/{year}/record")
-def get_year_record(cluster_id: UUID, year: int, ledger: LedgerDep, _: CurrentUser) -> YearPublic:
+def get_year_record(cluster_id: UUID, year: int, ledger: LedgerDep, _: CurrentUser,
+                     clock: ClockDep) -> YearPublic:
     """Everything recorded about the emulation year: pledge, criteria, drives, reviews, ballots."""
-    return year_record(ledger, cluster_id, year)
+    return year_record(ledger, cluster_id, year, clock)
 
 
 @router.get("/{cluster_id}/years/{year}/standings")
-def get_standings(cluster_id: UUID, year: int, ledger: LedgerDep, _: CurrentUser) -> StandingsPublic:
+def get_standings(cluster_id: UUID, year: int, ledger: LedgerDep, _: CurrentUser,
+                     clock: ClockDep) -> StandingsPublic:
     """Scores totalled and ranked; ties are stated."""
-    return standings(ledger, cluster_id, year)
+    return standings(ledger, cluster_id, year, clock)

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from thidua_events.envelope import LedgerEvent, LogPage
 
 from thidua_ledger.api.deps import CurrentUser, LedgerDep
-from thidua_ledger.domain.entity import Entity
+from thidua_ledger.audit.provenance import history
 from thidua_ledger.domain.organisation import Unit
 from thidua_ledger.feed import read_page
 
@@ -21,15 +21,10 @@ def get_log(ledger: LedgerDep, _: CurrentUser, after: int = Query(0, ge=0),
 
 
 @router.get("/entities/{entity_id}/events")
-def get_entity_events(entity_id: UUID, ledger: LedgerDep, _: CurrentUser) -> list[LedgerEvent]:
+def get_entity_events(entity_id: UUID, ledger: LedgerDep, _: CurrentUser,
+                      known_at: int | None = Query(None, ge=0)) -> list[LedgerEvent]:
     """The ordered history of one entity, with provenance and both clocks."""
-    ledger.get(Entity, entity_id)  # 404 for unknown or internal entities
-    return [
-        LedgerEvent.of(e.fact, e.provenance, position=0, entity_id=e.originator_id,
-                       entity_version=e.originator_version, recorded_at=e.timestamp)
-        for e in ledger.events.get(entity_id)
-        if isinstance(e, Entity.Registered | Entity.Recorded)
-    ]
+    return history(ledger, entity_id, known_at)
 
 
 class UnitPublic(BaseModel):

@@ -1,0 +1,77 @@
+"""The two clocks: what was true on a date, as the ledger knew it at a position.
+
+`as_of` (the first clock) keeps only facts whose effective date is on or before it;
+`known_at` (the second clock) keeps only facts recorded at or before a log position.
+A moment of recording converts to the position of the last event recorded by then.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.errors import NotFound
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class Clock:
+    as_of: date | None = None
+    known_at: int | None = None
+
+    @property
+    def is_now(self) -> bool:
+        return self.as_of is None and self.known_at is None
+
+
+NOW = Clock()
+
+
+def position_at(recorder: Any, moment: datetime) -> int:
+    """The last log position recorded at or before a moment (0 before the first event)."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    iso = moment.astimezone(UTC).isoformat()
+    rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (iso,))
+    return int(rows[0][0] or 0)
+
+
+def version_known_at(recorder: Any, entity_id: UUID, position: int) -> int | None:
+    rows = recorder.query("SELECT MAX(originator_version) FROM {chain} WHERE originator_id = ? "
+                          "AND position <= ?", (str(entity_id), position))
+    return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def load(ledger: Any, kind: type[A], entity_id: UUID, clock: Clock) -> A:
+    """An entity as `clock` sees it."""
+    version = None
+    if clock.known_at is not None:
+        version = version_known_at(ledger.recorder, entity_id, clock.known_at)
+        if version is None:
+            raise NotFound(kind.__name__, entity_id)
+    if clock.as_of is None:
+        return ledger.get(kind, entity_id, version=version)  # type: ignore[no-any-return]
+    return _as_of(ledger, kind, entity_id, version, clock.as_of)
+
+
+def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day: date) -> A:
+    # Facts dated after `day` are left out, even when recorded earlier; rules are not
+    # re-checked: this is a view of the record, not a new command.
+    entity: Any = None
+    for event in ledger.events.get(entity_id, lte=version):
+        if not isinstance(event, Entity.Registered | Entity.Recorded):
+            continue
+        if event.fact.effective_date > day:
+            if entity is None:
+                raise NotFound(kind.__name__, entity_id)  # it did not exist yet on that day
+            continue
+        if entity is None:
+            entity = event.mutate(None)
+        else:
+            entity.apply(event.fact)
+    if not isinstance(entity, kind):
+        raise NotFound(kind.__name__, entity_id)
+    return entity

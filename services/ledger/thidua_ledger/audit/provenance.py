@@ -1,0 +1,71 @@
+"""Who recorded what and why: an entity's history with both clocks, the chain of a
+correction, and what changed in a year between two recording moments."""
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from thidua_events.envelope import LedgerEvent
+from thidua_events.facts.year import ScoreCorrected, ScoreRecorded
+
+from thidua_ledger.application import Ledger
+from thidua_ledger.audit.clocks import Clock
+from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.errors import NotFound
+from thidua_ledger.domain.year import year_id
+
+
+def positions(ledger: Ledger, entity_id: UUID) -> dict[int, int]:
+    """version -> log position, from the chain's index."""
+    rows = ledger.recorder.query(  # type: ignore[attr-defined]
+        "SELECT originator_version, position FROM {chain} WHERE originator_id = ?", (str(entity_id),))
+    return {int(version): int(position) for version, position in rows}
+
+
+def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None) -> list[LedgerEvent]:
+    """The ordered events of one entity, with actor, role, reason, source and both clocks."""
+    ledger.get(Entity, entity_id)  # NotFound for unknown or internal entities
+    where = positions(ledger, entity_id)
+    events = [
+        LedgerEvent.of(e.fact, e.provenance, position=where.get(e.originator_version, 0),
+                       entity_id=e.originator_id, entity_version=e.originator_version,
+                       recorded_at=e.timestamp)
+        for e in ledger.events.get(entity_id)
+        if isinstance(e, Entity.Registered | Entity.Recorded)
+    ]
+    return [e for e in events if known_at is None or e.position <= known_at]
+
+
+def correction_chain(ledger: Ledger, cluster_id: UUID, year: int, score_id: UUID) -> list[LedgerEvent]:
+    """A score and every correction back to the original, oldest first."""
+    by_score: dict[UUID, LedgerEvent] = {}
+    for event in history(ledger, year_id(cluster_id, year)):
+        fact = event.fact()
+        if isinstance(fact, ScoreRecorded | ScoreCorrected):
+            by_score[fact.score_id] = event
+    if score_id not in by_score:
+        raise NotFound("Score", score_id)
+    chain = [by_score[score_id]]
+    while isinstance(fact := chain[0].fact(), ScoreCorrected):
+        chain.insert(0, by_score[fact.corrects_score_id])
+    return chain
+
+
+def changes(ledger: Ledger, cluster_id: UUID, year: int, before: int, after: int,
+            view: Callable[[Ledger, UUID, int, Clock], Any]) -> dict[str, Any]:
+    """What changed in a year's state between two log positions, and the events that did it."""
+    def state(position: int) -> dict[str, Any]:
+        try:
+            return view(ledger, cluster_id, year, Clock(known_at=position)).model_dump(mode="json")  # type: ignore[no-any-return]
+        except NotFound:
+            return {}
+
+    old, new = state(before), state(after)
+    entities = {cluster_id, year_id(cluster_id, year)}
+    recorded = [e for entity in entities for e in history(ledger, entity) if before < e.position <= after]
+    return {
+        "before": before, "after": after,
+        "changed": {key: {"before": old.get(key), "after": new.get(key)}
+                    for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)},
+        "events": [e.model_dump(mode="json") for e in sorted(recorded, key=lambda e: e.position)],
+    }

@@ -1,0 +1,141 @@
+"""Auditor commands: verify the chain, sign and check digests, replay a year, show history."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from thidua_ledger.application import Ledger, open_ledger
+from thidua_ledger.audit import verify as chain
+from thidua_ledger.audit.clocks import position_at
+from thidua_ledger.audit.provenance import history as entity_history
+from thidua_ledger.audit.replay import replay_year
+from thidua_ledger.settings import get_settings
+
+app = typer.Typer(help="Auditor tools: what the ledger said, who recorded it, and proof it was not altered.")
+console = Console(stderr=True)
+JSON = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
+
+
+def _ledger() -> Ledger:
+    return open_ledger(get_settings())
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=console, transient=True)
+
+
+def _emit(data: Any, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _position(ledger: Ledger, known_at: str | None) -> int | None:
+    """A log position, or an ISO moment turned into the last position recorded by then."""
+    if known_at is None:
+        return None
+    if known_at.isdigit():
+        return int(known_at)
+    try:
+        return position_at(ledger.recorder, datetime.fromisoformat(known_at))
+    except ValueError:
+        raise typer.BadParameter("give a log position or an ISO 8601 moment", param_hint="--known-at") from None
+
+
+@app.command()
+def verify(as_json: bool = JSON) -> None:
+    """Walk the hash chain; name the first altered, deleted, inserted or reordered event."""
+    ledger = _ledger()
+    with _progress() as bar:
+        task = bar.add_task("verifying", total=ledger.position())
+        report = chain.walk(ledger.recorder, progress=lambda n: bar.update(task, completed=n))
+    _emit(report.as_dict(), as_json)
+    if not as_json:
+        if report.ok:
+            console.print(f"[green]chain intact[/]: {report.checked} events, head {report.head[:16]}… "
+                          f"at position {report.head_position}")
+        else:
+            f = report.finding
+            assert f is not None
+            console.print(f"[red]{f.kind} at position {f.position}[/]: {f.detail}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _digest_key() -> str:
+    key = get_settings().digest_key
+    if key is None:
+        raise typer.BadParameter("set LEDGER_DIGEST_KEY in the environment to sign or check digests")
+    return key.get_secret_value()
+
+
+@app.command()
+def digest(output: Path = typer.Option(None, help="Write the digest to this file (default: stdout).")) -> None:
+    """Sign the chain head with LEDGER_DIGEST_KEY, for auditors to keep."""
+    signed = chain.make_digest(_ledger().recorder, _digest_key())
+    text = json.dumps(signed, indent=2)
+    if output:
+        output.write_text(text + "\n")
+        console.print(f"digest of position {signed['position']} written to {output}")
+    else:
+        typer.echo(text)
+
+
+@app.command("check-digest")
+def check_digest(path: Path = typer.Argument(..., exists=True, help="A digest file from `ledger digest`."),
+                 as_json: bool = JSON) -> None:
+    """Prove that the history up to an old digest was not rewritten since."""
+    try:
+        report = chain.check_digest(_ledger().recorder, json.loads(path.read_text()), _digest_key())
+    except ValueError as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    _emit(report.as_dict(), as_json)
+    if not as_json:
+        console.print("[green]history unchanged up to the digest[/]" if report.ok
+                      else f"[red]rewritten[/]: {report.finding}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def replay(cluster: UUID = typer.Option(..., help="The cluster's id."),
+           year: int = typer.Option(..., help="The emulation year."),
+           known_at: str = typer.Option(None, help="A log position or ISO moment (default: now)."),
+           as_json: bool = JSON) -> None:
+    """Rebuild a year of a cluster from the log from scratch and compare it with the live state."""
+    ledger = _ledger()
+    position = _position(ledger, known_at)
+    with _progress() as bar:
+        task = bar.add_task("replaying the log", total=position or ledger.position())
+        report = replay_year(ledger, cluster, year, position,
+                             progress=lambda done, total: bar.update(task, completed=done, total=total))
+    _emit(vars(report), as_json)
+    if not as_json:
+        console.print(f"read {report.events_read} events, applied {report.events_applied}: "
+                      + ("[green]matches the live state[/]" if report.matches
+                         else f"[red]differs[/] ({', '.join(report.differing_fields)}) first at "
+                              f"{report.first_difference}"))
+    raise typer.Exit(0 if report.matches else 1)
+
+
+@app.command()
+def history(entity: UUID = typer.Argument(..., help="Any entity's id (unit, cluster, year, decree…)."),
+            known_at: str = typer.Option(None, help="A log position or ISO moment (default: now)."),
+            as_json: bool = JSON) -> None:
+    """An entity's events in order: what, when it happened, when recorded, by whom and why."""
+    ledger = _ledger()
+    events = entity_history(ledger, entity, _position(ledger, known_at))
+    _emit([e.model_dump(mode="json") for e in events], as_json)
+    if not as_json:
+        table = Table("pos", "type", "effective", "recorded", "actor (role)", "reason / source")
+        for e in events:
+            p = e.provenance
+            table.add_row(str(e.position), e.type, str(e.effective_date), e.recorded_at.isoformat(" ", "seconds"),
+                          f"{p.actor} ({p.role})", " / ".join(x for x in (p.reason, p.source_ref) if x))
+        Console().print(table)
