@@ -57,7 +57,8 @@ def _letters_and_tones(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     letters: list[int] = []
     tones: list[int] = []
     for char in unicodedata.normalize("NFC", text).lower():
-        base, *marks = unicodedata.normalize("NFD", char)
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
         tone = 0
         for mark in marks:
             if mark in _TONES:

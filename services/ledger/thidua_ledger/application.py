@@ -105,7 +105,7 @@ class Ledger(Application):
 
     def get(self, kind: type[A], entity_id: UUID, version: int | None = None) -> A:
         try:
-            found = self.repository.get(entity_id, version=version)
+            found: Aggregate = self.repository.get(entity_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(kind.__name__, entity_id) from None
         if not isinstance(found, kind):

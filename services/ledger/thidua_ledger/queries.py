@@ -145,10 +145,10 @@ def standings(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW) -
             own[(unit_id, criterion)] = points
     totals: dict[UUID, Decimal] = defaultdict(Decimal)
     for key in set(cross) | set(own):
-        points = sum(cross[key]) / len(cross[key]) if cross.get(key) else own[key]
+        points = sum(cross[key], Decimal(0)) / len(cross[key]) if cross.get(key) else own[key]
         totals[key[0]] += points
     on = _name_day(year, ledger.today(), clock)
-    refs = {unit_id: unit_ref(ledger, unit_id, on, clock) for unit_id in totals}
+    refs = {unit_id: ref for unit_id in totals if (ref := unit_ref(ledger, unit_id, on, clock))}
     # Highest total first; tied units in Vietnamese name order, so the table is stable.
     ordered = sorted(totals.items(), key=lambda item: (-item[1], vietnamese_sort_key(refs[item[0]].name)))
     result = []

@@ -10,14 +10,14 @@ from thidua_events.versions import decode_fact
 
 class FactAsJSON(Transcoding):
     def __init__(self, fact_type: type[Fact]) -> None:
-        self.type = fact_type
+        self.type = self.fact_type = fact_type
         self.name = f"fact:{fact_type.type_name()}"
 
     def encode(self, obj: Fact) -> dict[str, Any]:
         return {"v": obj.version, "data": obj.model_dump(mode="json")}
 
     def decode(self, data: dict[str, Any]) -> Fact:
-        return decode_fact(self.type.type_name(), data["v"], data["data"])
+        return decode_fact(self.fact_type.type_name(), data["v"], data["data"])
 
 
 class ProvenanceAsJSON(Transcoding):

@@ -14,15 +14,15 @@ _bearer = HTTPBearer(auto_error=False, description="A token from `ledger token`"
 
 
 def _ledger(request: Request) -> Ledger:
-    return request.app.state.ledger  # type: ignore[no-any-return]
+    return request.app.state.ledger
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def _award_register(request: Request) -> AwardRegister:
-    return request.app.state.award_register  # type: ignore[no-any-return]
+    return request.app.state.award_register
 
 
 LedgerDep = Annotated[Ledger, Depends(_ledger)]

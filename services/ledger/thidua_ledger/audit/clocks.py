@@ -53,7 +53,7 @@ def load(ledger: Any, kind: type[A], entity_id: UUID, clock: Clock) -> A:
         if version is None:
             raise NotFound(kind.__name__, entity_id)
     if clock.as_of is None:
-        return ledger.get(kind, entity_id, version=version)  # type: ignore[no-any-return]
+        return ledger.get(kind, entity_id, version=version)
     return _as_of(ledger, kind, entity_id, version, clock.as_of)
 
 

@@ -56,7 +56,7 @@ def changes(ledger: Ledger, cluster_id: UUID, year: int, before: int, after: int
     """What changed in a year's state between two log positions, and the events that did it."""
     def state(position: int) -> dict[str, Any]:
         try:
-            return view(ledger, cluster_id, year, Clock(known_at=position)).model_dump(mode="json")  # type: ignore[no-any-return]
+            return view(ledger, cluster_id, year, Clock(known_at=position)).model_dump(mode="json")
         except NotFound:
             return {}
 

@@ -97,7 +97,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             events=f'"{self.datastore.schema}"."{self.events_table_name}"',
             chain=f'"{self.datastore.schema}"."{self.chain_table}"')
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(statement.encode(), tuple(params))  # type: ignore[call-overload]
+            curs.execute(statement.encode(), tuple(params))
             return [tuple(row.values()) for row in curs.fetchall()]
 
     placeholder = "%s"

@@ -6,7 +6,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 from thidua_events.facts.awards import AwardConferred, AwardProposed, AwardRevoked, Recipient
 
-from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.entity import Entity, applies
 from thidua_ledger.domain.errors import check
 
 _CLAIMS = UUID("6f1c1f0e-4a53-4d0c-9a1e-2d6c8a7b9e10")
@@ -17,7 +17,7 @@ class AwardProposal(Entity):
 
     id_field = "proposal_id"
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: AwardProposed) -> None:
         self.fact = fact
 
@@ -27,11 +27,11 @@ class Decree(Entity):
 
     id_field = "decree_id"
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: AwardConferred) -> None:
-        self.fact = fact
+        self.fact: AwardConferred | AwardRevoked = fact
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: AwardRevoked) -> None:
         self.fact = fact
 
@@ -49,7 +49,7 @@ class AwardClaim(Aggregate):
     """
 
     @staticmethod
-    def create_id(award_kind: str, year: int, subject_id: UUID, decree_id: UUID) -> UUID:  # type: ignore[override]
+    def create_id(award_kind: str, year: int, subject_id: UUID, decree_id: UUID) -> UUID:
         return claim_id(award_kind, year, subject_id)
 
     @event("Claimed")

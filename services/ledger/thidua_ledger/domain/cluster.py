@@ -13,14 +13,14 @@ from thidua_events.facts.cluster import (
     WorkingGroupEstablished,
 )
 
-from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.entity import Entity, applies
 from thidua_ledger.domain.errors import check
 
 
 class Cluster(Entity):
     id_field = "cluster_id"
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: ClusterFormed) -> None:
         self.name = fact.name
         self.authority_id = fact.authority_id
@@ -32,24 +32,24 @@ class Cluster(Entity):
         self.flag_holder: UUID | None = None
         self.flag_handovers: list[tuple[int, date, UUID, UUID]] = []
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: RegulationAdopted) -> None:
         self.regulations.append((fact.effective_date, fact.title))
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: UnitJoined) -> None:
         self.memberships.setdefault(fact.unit_id, []).append((fact.effective_date, None))
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: UnitLeft) -> None:
         joined, _ = self.memberships[fact.unit_id][-1]
         self.memberships[fact.unit_id][-1] = (joined, fact.effective_date)
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: WorkingGroupEstablished) -> None:
         self.working_groups[fact.year] = (fact.effective_date, fact.decision_ref, fact.members)
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: RotatingFlagHandedOver) -> None:
         self.flag_holder = fact.to_unit_id
         self.flag_handovers.append((fact.year, fact.effective_date, fact.from_unit_id, fact.to_unit_id))

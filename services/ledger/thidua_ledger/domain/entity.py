@@ -1,5 +1,6 @@
 """The base of every aggregate: each change is one fact plus its provenance."""
 
+from collections.abc import Callable
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -37,12 +38,13 @@ class Entity(Aggregate):
         self.apply(fact)
 
     @classmethod
-    def create_id(cls, fact: Fact, provenance: Provenance) -> UUID:  # type: ignore[override]
+    def create_id(cls, fact: Fact, provenance: Provenance) -> UUID:
         return cls.id_of(fact)
 
     @classmethod
     def id_of(cls, fact: Fact) -> UUID:
-        return getattr(fact, cls.id_field)  # type: ignore[no-any-return]
+        entity_id: UUID = getattr(fact, cls.id_field)
+        return entity_id
 
     def record(self, fact: Fact, provenance: Provenance) -> None:
         """Append a checked fact. Subclass verbs check their rules, then call this."""
@@ -54,3 +56,10 @@ class Entity(Aggregate):
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def applies(fold: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """Register how an entity folds one fact type (the annotation of `fact` names it)."""
+    dispatcher: singledispatchmethod[None] = Entity.__dict__["apply"]
+    dispatcher.register(fold)
+    return fold

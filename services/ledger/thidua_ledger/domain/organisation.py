@@ -14,7 +14,7 @@ from thidua_events.facts.organisation import (
     UnitRenamed,
 )
 
-from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.entity import Entity, applies
 from thidua_ledger.domain.errors import check
 
 
@@ -23,7 +23,7 @@ class Authority(Entity):
 
     id_field = "authority_id"
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: AuthorityRegistered) -> None:
         self.name = fact.name
         self.symbol = fact.symbol
@@ -36,7 +36,7 @@ class Unit(Entity):
 
     id_field = "unit_id"
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: UnitRegistered) -> None:
         self.authority_id = fact.authority_id
         self.symbol = fact.symbol
@@ -45,16 +45,16 @@ class Unit(Entity):
         self.ended_on: date | None = None
         self.merged_into: UUID | None = None
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: UnitRenamed) -> None:
         self.names.append((fact.effective_date, fact.name))
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: UnitMerged) -> None:
         self.ended_on = fact.effective_date
         self.merged_into = fact.into_unit_id
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: UnitDissolved) -> None:
         self.ended_on = fact.effective_date
 
@@ -104,14 +104,14 @@ class Person(Entity):
 
     id_field = "person_id"
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: PersonRegistered) -> None:
         self.full_name = fact.full_name
         self.postings: list[tuple[date, UUID, str | None, str | None]] = [
             (fact.effective_date, fact.unit_id, fact.rank, fact.position)
         ]
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: PersonPostingChanged) -> None:
         self.postings.append((fact.effective_date, fact.unit_id, fact.rank, fact.position))
 

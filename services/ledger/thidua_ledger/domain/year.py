@@ -29,7 +29,7 @@ from thidua_events.facts.year import (
 )
 
 from thidua_ledger.domain.cluster import Cluster
-from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.entity import Entity, applies
 from thidua_ledger.domain.errors import check
 
 
@@ -67,7 +67,7 @@ class EmulationYear(Entity):
     def id_of(cls, fact: YearFact) -> UUID:  # type: ignore[override]
         return year_id(fact.cluster_id, fact.year)
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: YearOpened) -> None:
         self.cluster_id = fact.cluster_id
         self.year = fact.year
@@ -89,68 +89,68 @@ class EmulationYear(Entity):
         self.election: LeadershipElected | None = None
         self.closed_on: date | None = None
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: PledgeDrafted) -> None:
         self.pledge_drafted_on = fact.effective_date
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: PledgeAdopted) -> None:
         self.pledge_adopted_on = fact.effective_date
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: PledgeSigned) -> None:
         self.signatures[fact.unit_id] = fact.effective_date
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: CriteriaAdopted) -> None:
         self.criteria = flatten(fact.criteria)
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: DriveLaunched) -> None:
         self.drives[fact.drive_no] = (fact.title, fact.effective_date, None)
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: DriveClosed) -> None:
         title, launched, _ = self.drives[fact.drive_no]
         self.drives[fact.drive_no] = (title, launched, fact.effective_date)
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: MidYearReviewHeld) -> None:
         self.mid_year_review_on = fact.effective_date
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: YearEndReviewHeld) -> None:
         self.year_end_review_on = fact.effective_date
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: ScoreRecorded) -> None:
         self.scores[fact.score_id] = (
             fact.unit_id, fact.criterion_code, fact.points, fact.kind, fact.scored_by_unit_id
         )
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: ScoreCorrected) -> None:
         unit, criterion, _, kind, by = self.scores[fact.corrects_score_id]
         self.scores[fact.score_id] = (unit, criterion, fact.points, kind, by)
         self.superseded[fact.corrects_score_id] = fact.score_id
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: BallotHeld) -> None:
         self.ballots[fact.ballot_id] = fact
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: UnitsHonoured) -> None:
         self.honours.append(fact)
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: LeadershipElected) -> None:
         self.election = fact
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: CommendationsCounted) -> None:
         pass  # a stated total; read from the log by the award register
 
-    @Entity.apply.register
+    @applies
     def _(self, fact: YearClosed) -> None:
         self.closed_on = fact.effective_date
 
