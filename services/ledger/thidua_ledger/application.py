@@ -74,6 +74,8 @@ class Ledger(Application):
     """The write side: `record` checks a fact against the rules and appends it."""
 
     name = "ledger"
+    # Long-lived entities start their reads from a snapshot at most this many events back.
+    snapshotting_intervals = {EmulationYear: 100, Cluster: 100}
 
     def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = vietnam_today):
         super().__init__(env=env)

@@ -8,6 +8,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from thidua_events.facts import Fact, Provenance
 
+from thidua_ledger.domain.snapshots import EntitySnapshot
+
 
 class Entity(Aggregate):
     """An aggregate whose events each carry one contract fact and its provenance.
@@ -22,6 +24,8 @@ class Entity(Aggregate):
     # The fact attribute that names this aggregate. (Unannotated on purpose: an
     # annotation would make eventsourcing turn every subclass into a dataclass.)
     id_field = ""
+
+    Snapshot = EntitySnapshot
 
     class Registered(Aggregate.Created):
         fact: Fact
