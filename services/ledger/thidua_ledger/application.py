@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -75,7 +75,7 @@ class Ledger(Application):
 
     name = "ledger"
     # Long-lived entities start their reads from a snapshot at most this many events back.
-    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {EmulationYear: 100, Cluster: 100}
+    snapshotting_intervals = {EmulationYear: 100, Cluster: 100}  # noqa: RUF012 - read by eventsourcing
 
     def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = vietnam_today):
         super().__init__(env=env)

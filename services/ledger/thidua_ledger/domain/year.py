@@ -64,7 +64,7 @@ def flatten(criteria: tuple[Criterion, ...]) -> dict[str, Criterion]:
 
 class EmulationYear(Entity):
     @classmethod
-    def id_of(cls, fact: YearFact) -> UUID:  # type: ignore[override]
+    def id_of(cls, fact: YearFact) -> UUID:
         return year_id(fact.cluster_id, fact.year)
 
     @applies
@@ -247,7 +247,7 @@ class EmulationYear(Entity):
         if fact.kind is ScoreKind.CROSS:
             check(fact.scored_by_unit_id is not None and fact.scored_by_unit_id != fact.unit_id,
                   "cross-score-by-another-member", "a cross score names another member as scorer")
-            cluster.check_member(fact.scored_by_unit_id, self.year, "the inspecting unit")  # type: ignore[arg-type]
+            cluster.check_member(fact.scored_by_unit_id, self.year, "the inspecting unit")
         else:
             check(fact.scored_by_unit_id in (None, fact.unit_id), "self-score-by-the-unit",
                   "a self score is given by the scored unit")
