@@ -2,7 +2,7 @@
 
 A change that breaks the previous schema bumps the fact's `version` and registers an
 upcaster from the old version here; stored events and Kafka messages of any version
-then decode to the current model. `tests/unit/test_contract.py` enforces this.
+then decode to the current model. `tests/unit/test_schemas.py` enforces this.
 """
 
 from collections.abc import Callable

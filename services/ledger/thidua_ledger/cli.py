@@ -5,6 +5,7 @@ from datetime import timedelta
 import typer
 import uvicorn
 from thidua_events.facts import Role
+from thidua_events.topics import AWARDS_TOPIC, EVENTS_TOPIC
 
 from thidua_ledger.auth import issue_token
 from thidua_ledger.cli_audit import app as audit_app
@@ -17,9 +18,10 @@ app = typer.Typer(help="thidua ledger: the event log of emulation years.", no_ar
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    access_log: bool = typer.Option(False, help="Log every request (the documents service polls /log)."),
 ) -> None:
     """Serve the ledger API (OpenAPI at /docs)."""
-    uvicorn.run("thidua_ledger.api.app:create_app", factory=True, host=host, port=port)
+    uvicorn.run("thidua_ledger.api.app:create_app", factory=True, host=host, port=port, access_log=access_log)
 
 
 @app.command()
@@ -29,7 +31,7 @@ def token(
     days: int = typer.Option(30, min=1, max=366, help="Days until the token expires."),
 ) -> None:
     """Issue a bearer token signed with THIDUA_TOKEN_KEY (from the environment)."""
-    key = get_settings().token_key.get_secret_value()
+    key = get_settings().require_token_key()
     typer.echo(issue_token(key, actor, role, timedelta(days=days)))
 
 
@@ -48,6 +50,46 @@ def load_demo() -> None:
 
 
 app.registered_commands += audit_app.registered_commands
+
+
+@app.command()
+def relay(
+    batch_size: int = typer.Option(500, min=1, help="Log positions published per acknowledged batch."),
+    events_topic: str = typer.Option(EVENTS_TOPIC, help="Topic of every event."),
+    awards_topic: str = typer.Option(AWARDS_TOPIC, help="Topic of award decisions."),
+    max_rate: float = typer.Option(0, min=0, help="Events per second at most (0: no limit)."),
+    once: bool = typer.Option(False, "--once", help="Publish what is recorded now, then exit."),
+    status: bool = typer.Option(False, "--status", help="Print position, head and lag as JSON, and exit."),
+) -> None:
+    """Publish the ledger's log to Kafka (KAFKA_BOOTSTRAP_SERVERS) in order, from where it stopped."""
+    import json
+    import logging
+    import signal
+    from dataclasses import asdict
+
+    from thidua_ledger.application import open_ledger
+    from thidua_ledger.relay import Relay, RelayConfig, relay_status
+
+    settings = get_settings()
+    ledger = open_ledger(settings)
+    try:
+        if status:
+            typer.echo(json.dumps(asdict(relay_status(ledger))))
+            return
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("kafka").setLevel(logging.WARNING)
+        publisher = Relay(ledger, RelayConfig(
+            bootstrap_servers=settings.kafka_bootstrap_servers, events_topic=events_topic,
+            awards_topic=awards_topic, batch_size=batch_size, max_rate=max_rate or None))
+        if once:
+            typer.echo(f"published up to position {publisher.catch_up()}")
+            publisher.close()
+            return
+        for sig in (signal.SIGINT, signal.SIGTERM):  # finish the batch in hand, then stop
+            signal.signal(sig, lambda *_: publisher.stop())
+        publisher.run()
+    finally:
+        ledger.close()
 
 
 @app.callback()

@@ -26,8 +26,14 @@ class Settings(BaseSettings):
 
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
 
-    # Signs bearer tokens. No default: a missing key is a start-up error, never a guess.
-    token_key: SecretStr = Field(validation_alias="THIDUA_TOKEN_KEY", min_length=32)
+    # Signs bearer tokens. No default: the API and `ledger token` refuse to start without it
+    # (the relay and the audit commands do not need it).
+    token_key: SecretStr | None = Field(None, validation_alias="THIDUA_TOKEN_KEY", min_length=32)
+
+    def require_token_key(self) -> str:
+        if self.token_key is None:
+            raise RuntimeError("set THIDUA_TOKEN_KEY (at least 32 characters) to serve the API or issue tokens")
+        return self.token_key.get_secret_value()
 
     # Signs audit digests; optional: only `ledger digest` and `ledger check-digest` need it.
     digest_key: SecretStr | None = Field(None, validation_alias="LEDGER_DIGEST_KEY", min_length=32)

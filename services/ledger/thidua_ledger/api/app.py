@@ -13,6 +13,7 @@ from thidua_ledger.settings import Settings, get_settings
 
 def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -> FastAPI:
     settings = settings or get_settings()
+    settings.require_token_key()  # fail at start-up, not on the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

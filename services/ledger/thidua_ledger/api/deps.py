@@ -39,7 +39,7 @@ def _current_user(
         raise HTTPException(status.HTTP_401_UNAUTHORIZED,
                             "missing bearer token: send 'Authorization: Bearer <token>'", challenge)
     try:
-        return read_token(settings.token_key.get_secret_value(), credentials.credentials)
+        return read_token(settings.require_token_key(), credentials.credentials)
     except InvalidToken as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), challenge) from None
 

@@ -1,0 +1,5 @@
+import sys
+
+from thidua_events.schemas import main
+
+sys.exit(main())
