@@ -15,6 +15,15 @@ def serve(
     uvicorn.run("thidua_documents.api.app:create_app", factory=True, host=host, port=port)
 
 
+@app.command("build-templates")
+def build_templates() -> None:
+    """Rebuild the Word templates from templates/build.py (commit the .docx it writes)."""
+    from thidua_documents.templates.build import build
+
+    for path in build():
+        typer.echo(path)
+
+
 @app.callback()
 def _root() -> None:
     """thidua documents service."""

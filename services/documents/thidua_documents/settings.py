@@ -19,11 +19,18 @@ class Settings(BaseSettings):
     postgres_user: str = Field("thidua", validation_alias="POSTGRES_USER")
     postgres_password: SecretStr = Field(SecretStr(""), validation_alias="POSTGRES_PASSWORD")
     postgres_dbname: str = Field("thidua", validation_alias="POSTGRES_DBNAME")
+    # A schema of its own keeps the documents tables apart from the ledger's in a shared database.
+    postgres_schema: str = Field("public", validation_alias="DOCUMENTS_POSTGRES_SCHEMA")
 
     # Where events come from: the ledger's HTTP feed (embedded default) or Kafka.
     source: Literal["feed", "kafka"] = "feed"
     ledger_url: str = "http://127.0.0.1:8000"
+    # The feed needs a reader's token (subscriber role); without one the service does not follow.
+    ledger_token: SecretStr | None = None
+    poll_interval: float = Field(1.0, gt=0, description="Seconds between polls once caught up")
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    kafka_topic: str = "thidua.ledger.events"
+    kafka_group: str = "thidua-documents"
 
 
 @lru_cache

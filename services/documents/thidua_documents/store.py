@@ -1,7 +1,11 @@
-"""The documents service's own database: SQLite by default, PostgreSQL by configuration."""
+"""The documents service's own database: SQLite by default, PostgreSQL by configuration.
+
+One code path for both: SQL is written once with `?` placeholders and portable types;
+`Tx` converts the placeholders for psycopg, and `{blob}` in DDL names the binary type.
+"""
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -9,24 +13,99 @@ import psycopg
 
 from thidua_documents.settings import Settings
 
+Row = tuple[Any, ...]
+
+
+class Tx:
+    """One transaction on either store."""
+
+    def __init__(self, conn: Any, dialect: str) -> None:
+        self._conn = conn
+        self.dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgres" else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._conn.execute(self._sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = [tuple(row) for row in rows]
+        if not rows:
+            return
+        if self.dialect == "postgres":
+            with self._conn.cursor() as cursor:
+                cursor.executemany(self._sql(sql), rows)
+        else:
+            self._conn.executemany(sql, rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row = self.execute(sql, params).fetchone()
+        return tuple(row) if row is not None else None
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return [tuple(row) for row in self.execute(sql, params).fetchall()]
+
+    @property
+    def for_update(self) -> str:
+        """Row lock on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock."""
+        return " FOR UPDATE" if self.dialect == "postgres" else ""
+
+
+class Store:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.dialect = settings.store
+
+    def _sqlite(self) -> sqlite3.Connection:
+        path = self.settings.sqlite_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN ourselves, so a writer can take the lock up front.
+        return sqlite3.connect(path, timeout=60, isolation_level=None)
+
+    def _postgres(self) -> psycopg.Connection:
+        s = self.settings
+        return psycopg.connect(
+            host=s.postgres_host, port=s.postgres_port, user=s.postgres_user,
+            password=s.postgres_password.get_secret_value(), dbname=s.postgres_dbname,
+            options=f"-c search_path={s.postgres_schema}",
+        )
+
+    @contextmanager
+    def transaction(self, *, write: bool = False) -> Iterator[Tx]:
+        """Committed on success, rolled back on any error. `write` takes SQLite's write lock
+        at BEGIN, so two writers never both read a counter before either updates it."""
+        if self.dialect == "sqlite":
+            conn = self._sqlite()
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield Tx(conn, "sqlite")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+            return
+        with self._postgres() as pg:  # psycopg commits on clean exit, rolls back on error
+            yield Tx(pg, "postgres")
+
+    def migrate(self, ddl: Iterable[str]) -> None:
+        blob = "BYTEA" if self.dialect == "postgres" else "BLOB"
+        if self.dialect == "sqlite":  # readers must not wait for the follower's or the register's writes
+            conn = self._sqlite()
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+            finally:
+                conn.close()
+        with self.transaction(write=True) as tx:
+            for statement in ddl:
+                tx.execute(statement.replace("{blob}", blob))
+
 
 @contextmanager
-def connect(settings: Settings) -> Iterator[Any]:
-    """A DB-API connection to the configured store, committed on success."""
-    if settings.store == "sqlite":
-        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        sqlite_conn = sqlite3.connect(settings.sqlite_path)
-        try:
-            with sqlite_conn:
-                yield sqlite_conn
-        finally:
-            sqlite_conn.close()
-        return
-    with psycopg.connect(
-        host=settings.postgres_host,
-        port=settings.postgres_port,
-        user=settings.postgres_user,
-        password=settings.postgres_password.get_secret_value(),
-        dbname=settings.postgres_dbname,
-    ) as pg_conn:
-        yield pg_conn
+def connect(settings: Settings) -> Iterator[Tx]:
+    """A transaction on the configured store (kept for callers that need no more)."""
+    with Store(settings).transaction() as tx:
+        yield tx

@@ -1,13 +1,61 @@
-"""The one place that wires settings, storage and the routers together."""
+"""The one place that wires settings, storage, the event source and the routers together."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from thidua_documents.api import health
+from thidua_documents import projections, register
+from thidua_documents.api import cluster_years, decrees, documents, errors, health, projection, proposals
+from thidua_documents.register import Register
 from thidua_documents.settings import Settings, get_settings
+from thidua_documents.sources import FeedSource, Follower, Source
+from thidua_documents.store import Store
+
+log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    app = FastAPI(title="thidua documents", version="0.1.0")
-    app.state.settings = settings or get_settings()
-    app.include_router(health.router)
+def default_source(settings: Settings) -> Source | None:
+    if settings.source == "kafka":
+        from thidua_documents.kafka_source import KafkaSource  # only production needs a broker client
+
+        return KafkaSource(settings.kafka_bootstrap_servers, settings.kafka_topic, settings.kafka_group)
+    if settings.ledger_token is None:
+        log.warning("DOCUMENTS_LEDGER_TOKEN is not set: not following the ledger's feed")
+        return None
+    return FeedSource(settings.ledger_url, settings.ledger_token.get_secret_value())
+
+
+def create_app(settings: Settings | None = None, source: Source | None = None, follow: bool = True) -> FastAPI:
+    """`source` replaces the configured one (tests pass a feed over a TestClient); with
+    `follow=False` nothing polls, and tests apply pages themselves."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store(settings)
+        store.migrate([*projections.SCHEMA, *register.SCHEMA])
+        app.state.store = store
+        app.state.register = Register(store)
+        own_feed = default_source(settings) if follow and source is None else None
+        feed = (source or own_feed) if follow else None
+        app.state.follower = Follower(store, feed, settings.poll_interval) if feed else None
+        if app.state.follower:
+            app.state.follower.start()
+        try:
+            yield
+        finally:
+            if app.state.follower:
+                app.state.follower.stop()
+            if own_feed is not None and hasattr(own_feed, "close"):
+                own_feed.close()
+
+    app = FastAPI(title="thidua documents", version="0.1.0", lifespan=lifespan,
+                  description="Official documents (Nghị định 30/2020/NĐ-CP) rendered from the ledger's "
+                              "facts, numbered in a register, reproducible to the byte.")
+    app.state.settings = settings
+    errors.install(app)
+    for module in (health, projection, decrees, cluster_years, proposals, documents):
+        app.include_router(module.router)
     return app

@@ -1,7 +1,7 @@
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
-from thidua_documents.store import connect
+from thidua_documents.api.deps import SettingsDep, StoreDep
 
 router = APIRouter(tags=["health"])
 
@@ -14,8 +14,7 @@ class HealthPublic(BaseModel):
 
 
 @router.get("/health")
-def health(request: Request) -> HealthPublic:
-    settings = request.app.state.settings
-    with connect(settings) as conn:  # proves the store answers, not just the process
-        conn.execute("SELECT 1")
+def health(store: StoreDep, settings: SettingsDep) -> HealthPublic:
+    with store.transaction() as tx:  # proves the store answers, not just the process
+        tx.execute("SELECT 1")
     return HealthPublic(status="ok", service="documents", store=settings.store, source=settings.source)

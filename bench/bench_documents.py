@@ -1,0 +1,165 @@
+#!/usr/bin/env python
+"""Rendering a decree with 500 recipients: the service's render path against raw docxtpl.
+
+  service  `Register.draft("decree", ...)`: read the decree, its authority, 500 names and
+           postings from the projection as of a position (SQLite), build the context,
+           render with docxtpl, fix the core properties, rewrite the zip with fixed times.
+  raw      `DocxTemplate(template).render(context, autoescape=True)` and `save()` of the
+           same template and the same context (the one the service built), nothing else.
+
+The two are timed alternately in one run (ABBA order, so drift and noisy neighbours
+weigh on both alike), after a warm-up; docs/s is renders over the total time, and the
+ratio of medians is printed too. The memory peak of one render of each is taken with
+tracemalloc. Target: the service at least 90% of raw.
+The projection is fed synthetic ledger envelopes directly (no ledger needed).
+
+    .venv/bin/python bench/bench_documents.py [--n 20] [--collectives 300] [--individuals 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from uuid import UUID, uuid4
+
+from docxtpl import DocxTemplate
+from thidua_documents import projections, register
+from thidua_documents.documents import KINDS
+from thidua_documents.documents.decree import DecreeRequest
+from thidua_documents.formatting import document_number
+from thidua_documents.projections import apply_page
+from thidua_documents.register import Register
+from thidua_documents.settings import Settings
+from thidua_documents.snapshot import Snapshot
+from thidua_documents.store import Store
+from thidua_documents.templates import template_bytes
+from thidua_events.envelope import LedgerEvent
+from thidua_events.facts import Fact, Provenance, Role
+from thidua_events.facts.awards import AwardConferred, Recipient, RecipientKind
+from thidua_events.facts.organisation import AuthorityRegistered, PersonRegistered, UnitRegistered
+
+CLERK = Provenance(actor="Máy đo hiệu năng", role=Role.CLERK)
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Quốc"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hùng", "Lan", "Long", "Mai", "Nam", "Ánh", "Yến"]
+REQUEST = DecreeRequest(legal_bases=["Căn cứ Luật Thi đua, khen thưởng", "Căn cứ Thông tư số 12/2019/TT-BCA"],
+                        proposer="Trưởng phòng Tổ chức cán bộ")
+
+
+def world(store: Store, collectives: int, individuals: int) -> UUID:
+    """Project the facts of one big decree; returns its id."""
+    facts: list[Fact] = []
+    start = date(2015, 1, 1)
+    ministry, authority, decree = uuid4(), uuid4(), uuid4()
+    facts.append(AuthorityRegistered(effective_date=start, authority_id=ministry, name="Bộ Công an", symbol="BCA"))
+    facts.append(AuthorityRegistered(effective_date=start, authority_id=authority, name="Công an thành phố Hà Nội",
+                                     symbol="CATP", place="Hà Nội", parent_id=ministry))
+    units = [uuid4() for _ in range(collectives)]
+    for n, unit in enumerate(units):
+        facts.append(UnitRegistered(effective_date=start, unit_id=unit, name=f"Đội {n + 1:03d} Phòng Cảnh sát",
+                                    authority_id=authority))
+    people = [uuid4() for _ in range(individuals)]
+    for n, person in enumerate(people):
+        name = f"{FAMILY[n % 10]} {MIDDLE[n % 5]} {GIVEN[n % 14]}"
+        facts.append(PersonRegistered(effective_date=start, person_id=person, full_name=name, unit_id=units[n % 50],
+                                      rank="Thiếu tá", position="Đội trưởng"))
+    recipients = [Recipient(kind=RecipientKind.COLLECTIVE, unit_id=u, achievement="Hoàn thành xuất sắc nhiệm vụ")
+                  for u in units]
+    recipients += [Recipient(kind=RecipientKind.INDIVIDUAL, person_id=p, achievement="Có thành tích xuất sắc")
+                   for p in people]
+    facts.append(AwardConferred(
+        effective_date=date(2020, 1, 15), decree_id=decree, decree_no="15/QĐ-CATP", decree_date=date(2020, 1, 15),
+        authority_id=authority, signer="Thiếu tướng Đoàn Ngọc Hùng", signer_title="KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
+        award_kind="Giấy khen của Giám đốc Công an thành phố Hà Nội", year=2019, recipients=tuple(recipients)))
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    events = [LedgerEvent.of(f, CLERK, position=n, entity_id=uuid4(), entity_version=1, recorded_at=now)
+              for n, f in enumerate(facts, start=1)]
+    apply_page(store, events, len(events))
+    return decree
+
+
+def timed(function: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    function()
+    return time.perf_counter() - began
+
+
+def peak(function: Callable[[], object]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    function()
+    _, top = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return top
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=40, help="renders of each, timed alternately")
+    parser.add_argument("--collectives", type=int, default=300)
+    parser.add_argument("--individuals", type=int, default=200)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as directory:
+        store = Store(Settings(store="sqlite", sqlite_path=Path(directory) / "documents.sqlite"))
+        store.migrate([*projections.SCHEMA, *register.SCHEMA])
+        decree = world(store, args.collectives, args.individuals)
+        documents = Register(store)
+        subject = {"decree_id": str(decree)}
+
+        # The raw baseline renders exactly what the service renders: same template, same context.
+        with store.transaction() as tx:
+            prepared = KINDS["decree"].prepare(Snapshot(tx, projections.tracked_position(tx)), subject, REQUEST)
+        context = prepared.context_with(document_number(None, "QĐ", "CATP"))
+        template = template_bytes(prepared.template)
+
+        def service() -> bytes:
+            return documents.draft("decree", subject, REQUEST)[0]
+
+        def raw() -> bytes:
+            document = DocxTemplate(io.BytesIO(template))
+            document.render(context, autoescape=True)
+            out = io.BytesIO()
+            document.save(out)
+            return out.getvalue()
+
+        recipients = len(prepared.context["collectives"]) + len(prepared.context["individuals"])
+        assert recipients == args.collectives + args.individuals
+        size = len(service())
+        for _ in range(2):  # warm-up: imports, caches, the SQLite page cache
+            service(), raw()
+        gc.collect()
+        gc.freeze()  # as a long-running service would after start-up; both paths gain alike
+        times: dict[str, list[float]] = {"service": [], "raw": []}
+        for i in range(args.n):
+            order = (("raw", raw), ("service", service)) if i % 2 == 0 else (("service", service), ("raw", raw))
+            for name, function in order:
+                times[name].append(timed(function))
+        peaks = {"service": peak(service), "raw": peak(raw)}
+
+    rate = {name: len(values) / sum(values) for name, values in times.items()}
+    print(f"Decree with {recipients} recipients ({args.collectives} collectives, {args.individuals} individuals), "
+          f"{size / 1024:.0f} KiB .docx, {args.n} renders each, SQLite projection")
+    print(f"{'path':<10}{'docs/s':>10}{'best ms':>10}{'median ms':>12}{'p95 ms':>10}{'peak MiB':>11}")
+    for name in ("raw", "service"):
+        values = sorted(times[name])
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        print(f"{name:<10}{rate[name]:>10.2f}{values[0] * 1000:>10.1f}{statistics.median(values) * 1000:>12.1f}"
+              f"{p95 * 1000:>10.1f}{peaks[name] / 2**20:>11.1f}")
+    ratio = rate["service"] / rate["raw"]
+    medians = statistics.median(times["raw"]) / statistics.median(times["service"])
+    best = min(times["raw"]) / min(times["service"])
+    print(f"service / raw throughput: {ratio:.1%} (of medians {medians:.1%}, of best renders {best:.1%}; "
+          f"target at least 90%: {'met' if ratio >= 0.9 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The register: an issued document's metadata, its file, and proof that it regenerates."""
+
+from fastapi import APIRouter, HTTPException, Response, status
+from pydantic import BaseModel
+
+from thidua_documents.api.deps import RegisterDep
+from thidua_documents.api.files import DocumentPublic, docx_response
+from thidua_documents.register import Entry, Register
+
+router = APIRouter(prefix="/documents", tags=["register"])
+
+
+class RegenerationPublic(BaseModel):
+    document_id: str
+    position: int
+    template_version: str
+    recorded_sha256: str
+    regenerated_sha256: str
+    identical: bool
+
+
+def _entry(register: Register, document_id: str) -> Entry:
+    entry = register.get(document_id)
+    if entry is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {document_id} in the register")
+    return entry
+
+
+@router.get("")
+def list_documents(register: RegisterDep) -> list[DocumentPublic]:
+    """Every issued document, by issuing body, type, year and number."""
+    return [DocumentPublic.of(entry) for entry in register.entries()]
+
+
+@router.get("/{document_id}")
+def get_document(document_id: str, register: RegisterDep) -> DocumentPublic:
+    return DocumentPublic.of(_entry(register, document_id))
+
+
+@router.get("/{document_id}/file", response_class=Response)
+def get_file(document_id: str, register: RegisterDep) -> Response:
+    entry = _entry(register, document_id)
+    content = register.content(document_id) or b""
+    number = f"{entry.number:02d}" if entry.number is not None else "khong-so"
+    return docx_response(content, f"{entry.kind}-{entry.year}-{number}.docx", {"X-SHA256": entry.sha256})
+
+
+@router.post("/{document_id}/regenerate")
+def regenerate(document_id: str, register: RegisterDep) -> RegenerationPublic:
+    """Render the document again from its recorded position and template version, and compare."""
+    result = register.regenerate(document_id)
+    if result is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {document_id} in the register")
+    return RegenerationPublic(document_id=document_id, position=result.entry.position,
+                              template_version=result.entry.template_version,
+                              recorded_sha256=result.entry.sha256, regenerated_sha256=result.sha256,
+                              identical=result.identical)

@@ -1,0 +1,21 @@
+"""How far the projections have read the ledger."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from thidua_documents.api.deps import SettingsDep, StoreDep
+from thidua_documents.projections import projected_position
+
+router = APIRouter(tags=["health"])
+
+
+class ProjectionPublic(BaseModel):
+    position: int
+    source: str
+    following: bool
+
+
+@router.get("/projection")
+def projection(request: Request, store: StoreDep, settings: SettingsDep) -> ProjectionPublic:
+    return ProjectionPublic(position=projected_position(store), source=settings.source,
+                            following=request.app.state.follower is not None)

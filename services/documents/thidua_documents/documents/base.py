@@ -1,0 +1,184 @@
+"""What every document kind shares: the issuing body, the header, signers, and the rule
+that missing data is named (all of it at once) instead of guessed."""
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+from thidua_events.text import Name, vietnamese_sort_key
+
+from thidua_documents.formatting import (
+    PLACEHOLDER,
+    bold_text_width_twips,
+    centred_rule_indent,
+    date_line,
+    punctuate,
+    upper,
+)
+from thidua_documents.snapshot import AuthorityView, ClusterView, Snapshot
+from thidua_documents.templates.parts import LEFT_COLUMN, TEXT_WIDTH
+
+T = TypeVar("T")
+
+
+class MissingData(Exception):
+    """The ledger (or the request) lacks something the document legally needs."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        super().__init__("cannot render: missing " + "; ".join(missing))
+        self.missing = list(missing)
+
+
+class Needs:
+    """Collects every missing item, so one answer names all of them."""
+
+    def __init__(self) -> None:
+        self.missing: list[str] = []
+
+    def need(self, value: T | None, what: str) -> T:
+        if value is None or value == "" or value == []:
+            self.missing.append(what)
+        return value  # type: ignore[return-value]  # only used after check() when missing
+
+    def check(self) -> None:
+        if self.missing:
+            raise MissingData(self.missing)
+
+
+class DocumentRequest(BaseModel):
+    """What the clerk adds to the ledger's facts. Every field is optional in the schema;
+    a document refuses with 422 when it legally needs one that is absent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    place: Name | None = None
+    """The place in the date line, when the issuing authority has none recorded."""
+    issuer_symbol: Name | None = None
+    """The symbol of the issuing body in "Số: 05/BB-…", when the ledger records none."""
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The issuing body (cơ quan ban hành) under its parent, as named on the document's date."""
+
+    key: str  # the register's key: numbers run per issuing body
+    name: str
+    symbol: str | None
+    parent: str | None
+    place: str | None
+
+
+@dataclass
+class Prepared:
+    """A document ready to render, but for its number."""
+
+    kind: str
+    template: str
+    type_symbol: str | None
+    issuer: Issuer
+    dated: date
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def context_with(self, number_text: str | None) -> dict[str, Any]:
+        return {**self.context, "hdr": header(self.issuer, self.dated, number_text)}
+
+
+def header(issuer: Issuer, dated: date, number_text: str | None) -> dict[str, Any]:
+    name = upper(issuer.name)
+    # The rule under the issuing body is 1/3 to 1/2 of its text: aim at 2/5.
+    text_width = min(bold_text_width_twips(name, 13), LEFT_COLUMN)
+    return {
+        "parent": upper(issuer.parent) if issuer.parent else "",
+        "issuer": name,
+        "issuer_rule": centred_rule_indent(LEFT_COLUMN, round(text_width * 0.4)),
+        "number": number_text or "",
+        "date_line": date_line(issuer.place or PLACEHOLDER, dated),
+    }
+
+
+def summary_rule(summary: str) -> int:
+    """A short rule under the summary: a third of its first line, at least 2 cm."""
+    width = min(bold_text_width_twips(summary, 14), TEXT_WIDTH)
+    return centred_rule_indent(TEXT_WIDTH, max(1134, width // 3))
+
+
+def authority_issuer(snap: Snapshot, authority: AuthorityView, place: str | None) -> Issuer:
+    parent = snap.authority(authority.parent_id) if authority.parent_id else None
+    return Issuer(key=f"authority:{authority.authority_id}", name=authority.name, symbol=authority.symbol,
+                  parent=parent.name if parent else None, place=place or authority.place)
+
+
+def cluster_issuer(cluster: ClusterView, authority: AuthorityView | None, request: DocumentRequest) -> Issuer:
+    """A cluster's own documents (minutes, report, pledge) go out under the cluster's name,
+    below its authority; the ledger records no symbol for a cluster, so the clerk gives it."""
+    return Issuer(key=f"cluster:{cluster.cluster_id}", name=cluster.name, symbol=request.issuer_symbol,
+                  parent=authority.name if authority else None,
+                  place=request.place or (authority.place if authority else None))
+
+
+def need_issuer(needs: Needs, issuer: Issuer, numbered: bool = True) -> None:
+    needs.need(issuer.place, "place (the issuing authority has no recorded place; send `place`)")
+    if numbered:
+        needs.need(issuer.symbol, "issuer_symbol (the symbol of the issuing body in the number)")
+
+
+def signature(title: str | None, name: str | None) -> dict[str, Any]:
+    """"KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" becomes two bold upper-case lines above the name."""
+    return {"title_lines": [upper(part.strip()) for part in (title or "").split("/") if part.strip()],
+            "name": name or ""}
+
+
+def copies(items: Sequence[str]) -> list[str]:
+    """The "Nơi nhận" list: "- Như Điều 3;" ... "- Lưu: VT."."""
+    return ["- " + item.lstrip("- ") for item in punctuate(items)]
+
+
+def or_placeholder(items: Sequence[str]) -> list[str]:
+    return list(items) or [PLACEHOLDER]
+
+
+@lru_cache(maxsize=4096)
+def _char_key(char: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return vietnamese_sort_key(char)
+
+
+def name_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """vietnamese_sort_key, assembled from the keys of single letters: that key treats each
+    letter on its own, so the result is the same, and a list of 500 names sorts in a
+    fraction of the time."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", text):
+        char_letters, char_tones = _char_key(char)
+        letters += char_letters
+        tones += char_tones
+    return tuple(letters), tuple(tones)
+
+
+def sorted_by_name(items: Sequence[T], name: Callable[[T], str]) -> list[T]:
+    return sorted(items, key=lambda item: (name_key(name(item)), name(item)))
+
+
+def person_sort_key(full_name: str) -> tuple[object, ...]:
+    """People are listed by given name (the last word), then by the full name."""
+    words = full_name.split()
+    return (name_key(words[-1] if words else ""), name_key(full_name), full_name)
+
+
+def cluster_year(snap: Snapshot, subject: dict[str, str]) -> tuple[ClusterView, int]:
+    """The cluster and year a document is about; refused at once when either is unknown,
+    since nothing else can be looked up without them."""
+    cluster_id, year = UUID(subject["cluster_id"]), int(subject["year"])
+    cluster = snap.cluster(cluster_id)
+    if cluster is None:
+        raise MissingData([f"cluster {cluster_id} (not in the ledger as of position {snap.as_of})"])
+    if not snap.year_known(cluster_id, year):
+        raise MissingData([f"year {year} of {cluster.name} (not opened in the ledger as of position "
+                           f"{snap.as_of})"])
+    return cluster, year

@@ -1,0 +1,219 @@
+"""Biên bản: of the year-end review and honouring, of the pledge signing, and of the
+rotating-flag handover. Minutes go out under the cluster's name; THƯ KÝ signs on the
+left, CHỦ TỌA on the right."""
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from pydantic import Field
+from thidua_events.text import Name, Note
+
+from thidua_documents import templates
+from thidua_documents.documents.base import (
+    DocumentRequest,
+    Needs,
+    Prepared,
+    cluster_issuer,
+    cluster_year,
+    need_issuer,
+    or_placeholder,
+    signature,
+    sorted_by_name,
+    summary_rule,
+)
+from thidua_documents.documents.tables import criteria_rows, drive_lines, scoring, unit_list
+from thidua_documents.formatting import PLACEHOLDER, day_month_year, paragraphs, percent, punctuate
+from thidua_documents.snapshot import ClusterView, Snapshot
+from thidua_documents.yearview import YearRecord, fold
+
+NOT_STATED = f"{PLACEHOLDER} giờ {PLACEHOLDER}"
+
+
+class MinutesRequest(DocumentRequest):
+    chair: Name | None = Field(None, description="Who presided (chủ tọa), when the ledger records none")
+    secretary: Name | None = Field(None, description="Who took the minutes (thư ký)")
+    started_at: Name | None = Field(None, description='e.g. "08 giờ 00"')
+    ended_at: Name | None = Field(None, description='e.g. "11 giờ 30"')
+    venue: Name | None = Field(None, description="Địa điểm, when the ledger records none")
+    guests: list[Name] = Field(default_factory=list, description="Attendance besides the member units")
+    discussion: list[Note] = Field(default_factory=list)
+
+
+class ReviewMinutesRequest(MinutesRequest):
+    next_pledge: list[Note] = Field(default_factory=list, description="What was said of next year's pledge")
+
+
+class PledgeMinutesRequest(MinutesRequest):
+    held_on: date | None = Field(None, description="The conference date, when not the day of adoption")
+
+
+class FlagMinutesRequest(DocumentRequest):
+    giver_representative: Name | None = None
+    receiver_representative: Name | None = None
+    witness: Name | None = Field(None, description="Who witnessed (chứng kiến); default: the review's chair")
+    venue: Name | None = None
+    ended_at: Name | None = None
+    notes: list[Note] = Field(default_factory=list)
+
+
+def _meeting(snap: Snapshot, cluster: ClusterView, dated: date, request: MinutesRequest, chair: str,
+             venue: str | None) -> dict[str, Any]:
+    """Opening, attendance and closing, and the two signatures."""
+    members = snap.unit_names(snap.members_on(cluster.cluster_id, dated), dated)
+    names = sorted_by_name(list(members.values()), lambda name: name)
+    attendance = punctuate([f"+ {name}" for name in names] + [f"- {guest}" for guest in request.guests])
+    return {
+        "opening": f"bắt đầu lúc {request.started_at or NOT_STATED}, {day_month_year(dated)}.",
+        "place": f"{(venue or PLACEHOLDER).rstrip('.')}.",
+        "chair": chair,
+        "secretary": request.secretary,
+        "members_line": f"- Đại diện {len(names)} đơn vị thành viên {cluster.name}:",
+        "attendance": attendance,
+        "discussion": or_placeholder([p for note in request.discussion for p in paragraphs(note)]),
+        "closing": f"{request.ended_at or NOT_STATED}, {day_month_year(dated)}",
+        "left": signature("THƯ KÝ", request.secretary),
+        "right": signature("CHỦ TỌA", chair),
+    }
+
+
+def _previous_leader(snap: Snapshot, cluster_id: UUID, year: int) -> UUID | None:
+    election = fold(snap.year_facts(cluster_id, year - 1)).election
+    return election.leader_unit_id if election else None
+
+
+def prepare_review(snap: Snapshot, subject: dict[str, str], request: ReviewMinutesRequest) -> Prepared:
+    cluster, year = cluster_year(snap, subject)
+    needs = Needs()
+    record = fold(snap.year_facts(cluster.cluster_id, year))
+    review = needs.need(record.review, f"the year-end review of {year} (no YearEndReviewHeld recorded)")
+    chair = needs.need(request.chair or (review.chair if review else None), "chair (chủ tọa)")
+    needs.need(request.secretary, "secretary (thư ký)")
+    issuer = cluster_issuer(cluster, snap.authority(cluster.authority_id), request)
+    need_issuer(needs, issuer)
+    needs.check()
+    dated = review.effective_date
+    rows, note = scoring(snap, record, dated)
+    summary = f"Hội nghị tổng kết phong trào thi đua “{record.movement}” năm {year}"
+    context = {
+        **_meeting(snap, cluster, dated, request, chair, request.venue or review.place),
+        "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
+        "year": year, "next_year": year + 1,
+        "report": paragraphs(review.summary),
+        "scoring_note": note, "standings": rows,
+        "ballots": _ballots(snap, record, dated),
+        "honours": or_placeholder([f"{h.title}: {unit_list(snap, h.unit_ids, dated)}." for h in record.honours]),
+        "election": _election(snap, record, dated),
+        "next_pledge": or_placeholder([p for note in request.next_pledge for p in paragraphs(note)]),
+    }
+    return Prepared(kind="review-minutes", template=templates.REVIEW_MINUTES, type_symbol="BB", issuer=issuer,
+                    dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context)
+
+
+def _ballots(snap: Snapshot, record: YearRecord, dated: date) -> list[dict[str, Any]]:
+    """Each secret ballot: ballots issued, returned, valid, and the votes per unit (most first)."""
+    result = []
+    for ballot in record.ballots:
+        names = snap.unit_names([v.unit_id for v in ballot.votes], dated)
+        votes = sorted(ballot.votes, key=lambda v: (-v.votes, names.get(v.unit_id, "")))
+        result.append({
+            "summary": f"Bỏ phiếu kín: {ballot.subject}. Số phiếu phát ra: {ballot.issued}; số phiếu thu về: "
+                       f"{ballot.returned}; số phiếu hợp lệ: {ballot.valid}. Kết quả:",
+            "votes": [{"no": str(n), "unit": names.get(v.unit_id, PLACEHOLDER), "votes": str(v.votes),
+                       "share": percent(v.votes, ballot.valid)} for n, v in enumerate(votes, start=1)],
+        })
+    return result
+
+
+def _election(snap: Snapshot, record: YearRecord, dated: date) -> list[str]:
+    election = record.election
+    if election is None:
+        return [PLACEHOLDER]
+    names = snap.unit_names([u for u in (election.leader_unit_id, election.deputy_unit_id) if u], dated)
+    lines = [f"Đơn vị Cụm trưởng năm {election.for_year}: {names.get(election.leader_unit_id, PLACEHOLDER)}."]
+    if election.deputy_unit_id:
+        lines.append(f"Đơn vị Cụm phó năm {election.for_year}: "
+                     f"{names.get(election.deputy_unit_id, PLACEHOLDER)}.")
+    return lines
+
+
+def prepare_pledge_minutes(snap: Snapshot, subject: dict[str, str], request: PledgeMinutesRequest) -> Prepared:
+    cluster, year = cluster_year(snap, subject)
+    needs = Needs()
+    record = fold(snap.year_facts(cluster.cluster_id, year))
+    pledge = needs.need(record.pledge, f"the draft pledge of {year} (no PledgeDrafted recorded)")
+    dated = needs.need(request.held_on or record.pledge_adopted_on,
+                       f"the signing date (no PledgeAdopted recorded for {year}; send `held_on`)")
+    chair = needs.need(request.chair, "chair (chủ tọa)")
+    needs.need(request.secretary, "secretary (thư ký)")
+    issuer = cluster_issuer(cluster, snap.authority(cluster.authority_id), request)
+    need_issuer(needs, issuer)
+    needs.check()
+    drafter = (snap.unit_name(pledge.drafted_by_unit_id, dated) if pledge.drafted_by_unit_id else None) or PLACEHOLDER
+    role = (f" (đơn vị Cụm trưởng năm {year})"
+            if _previous_leader(snap, cluster.cluster_id, year) == pledge.drafted_by_unit_id else "")
+    members = snap.members_on(cluster.cluster_id, dated)
+    signed = snap.unit_names(record.signatures, dated)
+    summary = f"Hội nghị ký kết giao ước thi đua “{record.movement}” năm {year}"
+    signed_lines = [f"+ {signed[u]}" + (f" (người ký: {s.signatory})" if s.signatory else "")
+                    for u, s in record.signatures.items() if u in signed]
+    context = {
+        **_meeting(snap, cluster, dated, request, chair, request.venue),
+        "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
+        "draft": [f"{drafter}{role} trình bày dự thảo “{pledge.title}”.",
+                  *(paragraphs(pledge.content) if pledge.content else [])],
+        "criteria": criteria_rows(record.criteria),
+        "drives": drive_lines(record),
+        "adoption": ([f"Hội nghị thống nhất thông qua giao ước thi đua năm {year}, "
+                      f"{day_month_year(record.pledge_adopted_on)}."] if record.pledge_adopted_on
+                     else [PLACEHOLDER]),
+        "signed": ([f"Các đơn vị đã ký kết giao ước ({len(signed_lines)}/{len(members)} đơn vị thành viên):",
+                    *punctuate(sorted_by_name(signed_lines, lambda line: line))]
+                   if signed_lines else [PLACEHOLDER]),
+    }
+    return Prepared(kind="pledge-minutes", template=templates.PLEDGE_MINUTES, type_symbol="BB", issuer=issuer,
+                    dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context)
+
+
+def prepare_flag(snap: Snapshot, subject: dict[str, str], request: FlagMinutesRequest) -> Prepared:
+    cluster, year = cluster_year(snap, subject)
+    needs = Needs()
+    record = fold(snap.year_facts(cluster.cluster_id, year))
+    handover = needs.need(record.handovers[-1] if record.handovers else None,
+                          f"the flag handover of {year} (no RotatingFlagHandedOver recorded)")
+    needs.need(request.giver_representative, "giver_representative (who hands the flag over)")
+    needs.need(request.receiver_representative, "receiver_representative (who receives the flag)")
+    issuer = cluster_issuer(cluster, snap.authority(cluster.authority_id), request)
+    need_issuer(needs, issuer)
+    needs.check()
+    dated = handover.effective_date
+    names = snap.unit_names([handover.from_unit_id, handover.to_unit_id], dated)
+    giver, receiver = names.get(handover.from_unit_id, PLACEHOLDER), names.get(handover.to_unit_id, PLACEHOLDER)
+    giver_role = (f" (đơn vị Cụm trưởng năm {year})"
+                  if _previous_leader(snap, cluster.cluster_id, year) == handover.from_unit_id else "")
+    elected = record.election
+    receiver_role = (f" (đơn vị Cụm trưởng năm {year + 1})"
+                     if elected and elected.leader_unit_id == handover.to_unit_id else "")
+    same_day_review = record.review if record.review and record.review.effective_date == dated else None
+    venue = request.venue or (same_day_review.place if same_day_review else None)
+    witness = request.witness or (same_day_review.chair if same_day_review else None)
+    summary = f"Bàn giao Cờ luân lưu {cluster.name} năm {year}"
+    context = {
+        "summary": summary, "summary_rule": summary_rule(summary),
+        "opening": f"Hôm nay, {day_month_year(dated)}, tại {venue or PLACEHOLDER}, {cluster.name} tổ chức "
+                   f"bàn giao Cờ luân lưu của Cụm thi đua năm {year}.",
+        "giver": {"unit": giver + giver_role, "representative": request.giver_representative,
+                  **_titled(signature("ĐẠI DIỆN BÊN GIAO", request.giver_representative))},
+        "receiver": {"unit": receiver + receiver_role, "representative": request.receiver_representative,
+                     **_titled(signature("ĐẠI DIỆN BÊN NHẬN", request.receiver_representative))},
+        "witness": witness or PLACEHOLDER,
+        "content": [f"{giver} bàn giao Cờ luân lưu của {cluster.name} cho {receiver}.",
+                    *[p for note in request.notes for p in paragraphs(note)]],
+        "closing": f"{request.ended_at or NOT_STATED}, {day_month_year(dated)}",
+    }
+    return Prepared(kind="flag-handover-minutes", template=templates.FLAG_MINUTES, type_symbol="BB", issuer=issuer,
+                    dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context)
+
+
+def _titled(sign: dict[str, Any]) -> dict[str, Any]:
+    return {"title_lines": sign["title_lines"]}

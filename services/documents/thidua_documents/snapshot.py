@@ -1,0 +1,198 @@
+"""What the ledger said as of a log position (the second clock), about any date (the first).
+
+Every query filters `position <= as_of`, so the same snapshot read later gives the same
+answer: the basis of regenerating an issued document byte for byte.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from thidua_events.facts import Fact
+from thidua_events.facts import awards as af
+from thidua_events.versions import decode_fact, fact_type
+
+from thidua_documents.store import Row, Tx
+
+_CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+@dataclass(frozen=True)
+class AuthorityView:
+    authority_id: UUID
+    name: str
+    symbol: str
+    parent_id: UUID | None
+    place: str | None
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    cluster_id: UUID
+    name: str
+    authority_id: UUID
+
+
+@dataclass(frozen=True)
+class UnitView:
+    unit_id: UUID
+    authority_id: UUID
+    symbol: str | None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person's posting on a date: rank (cấp bậc), title (chức vụ) and unit."""
+
+    person_id: UUID
+    full_name: str
+    unit_id: UUID
+    rank: str | None
+    title: str | None
+
+
+def _uuid(value: str | None) -> UUID | None:
+    return UUID(value) if value else None
+
+
+def _decode(type_name: str, version: int, payload: str) -> Fact:
+    """A stored payload as the current model: parsed by pydantic straight from JSON when it
+    is of the current version (the common case, and much faster), else through the upcasters."""
+    model = fact_type(type_name)
+    if version == model.version:
+        return model.model_validate_json(payload)
+    return decode_fact(type_name, version, json.loads(payload))
+
+
+class Snapshot:
+    def __init__(self, tx: Tx, as_of: int) -> None:
+        self.tx = tx
+        self.as_of = as_of
+
+    def _rows_for(self, sql: str, ids: Iterable[UUID], order: str) -> list[Row]:
+        """`sql` has an `{ids}` slot for the IN list; the position filter is added here."""
+        keys = sorted({str(i) for i in ids})
+        rows: list[Row] = []
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start:start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows += self.tx.all(sql.format(ids=marks) + f" AND position <= ? ORDER BY {order}",
+                                (*chunk, self.as_of))
+        return rows
+
+    def authority(self, authority_id: UUID) -> AuthorityView | None:
+        row = self.tx.one("SELECT authority_id, name, symbol, parent_id, place FROM proj_authorities "
+                          "WHERE authority_id = ? AND position <= ? ORDER BY position LIMIT 1",
+                          (str(authority_id), self.as_of))
+        if row is None:
+            return None
+        return AuthorityView(UUID(row[0]), row[1], row[2], _uuid(row[3]), row[4])
+
+    def cluster(self, cluster_id: UUID) -> ClusterView | None:
+        row = self.tx.one("SELECT cluster_id, name, authority_id FROM proj_clusters "
+                          "WHERE cluster_id = ? AND position <= ? ORDER BY position LIMIT 1",
+                          (str(cluster_id), self.as_of))
+        return ClusterView(UUID(row[0]), row[1], UUID(row[2])) if row else None
+
+    def unit(self, unit_id: UUID) -> UnitView | None:
+        row = self.tx.one("SELECT unit_id, authority_id, symbol FROM proj_units "
+                          "WHERE unit_id = ? AND position <= ? ORDER BY position LIMIT 1",
+                          (str(unit_id), self.as_of))
+        return UnitView(UUID(row[0]), UUID(row[1]), row[2]) if row else None
+
+    def unit_names(self, unit_ids: Iterable[UUID], on: date) -> dict[UUID, str]:
+        """Each unit's name as it was on `on`: a renamed unit keeps its old name in older documents."""
+        names: dict[UUID, str] = {}
+        rows = self._rows_for("SELECT unit_id, effective_date, name FROM proj_unit_names WHERE unit_id IN ({ids})",
+                              unit_ids, "unit_id, effective_date, position")
+        day = on.isoformat()
+        for unit_id, effective, name in rows:
+            key = UUID(unit_id)
+            # The first name also stands for days before registration (a unit recorded late).
+            if key not in names or effective <= day:
+                names[key] = name
+        return names
+
+    def unit_name(self, unit_id: UUID, on: date) -> str | None:
+        return self.unit_names([unit_id], on).get(unit_id)
+
+    def people(self, person_ids: Iterable[UUID], on: date) -> dict[UUID, PersonView]:
+        """Each person's name, rank, title and unit on `on` (a posting fact that leaves rank
+        or title out keeps the previous one)."""
+        found: dict[UUID, PersonView] = {}
+        rows = self._rows_for("SELECT person_id, effective_date, full_name, unit_id, rank, title "
+                              "FROM proj_postings WHERE person_id IN ({ids})",
+                              person_ids, "person_id, effective_date, position")
+        day = on.isoformat()
+        for person_id, effective, full_name, unit_id, rank, title in rows:
+            key = UUID(person_id)
+            before = found.get(key)
+            if before is not None and effective > day:
+                continue
+            found[key] = PersonView(key, full_name or (before.full_name if before else ""), UUID(unit_id),
+                                    rank or (before.rank if before else None),
+                                    title or (before.title if before else None))
+        return found
+
+    def _memberships(self, cluster_id: UUID) -> dict[UUID, list[tuple[date, date | None]]]:
+        spans: dict[UUID, list[tuple[date, date | None]]] = {}
+        for unit_id, effective, joined in self.tx.all(
+                "SELECT unit_id, effective_date, joined FROM proj_memberships WHERE cluster_id = ? "
+                "AND position <= ? ORDER BY effective_date, position", (str(cluster_id), self.as_of)):
+            key, day = UUID(unit_id), date.fromisoformat(effective)
+            if joined:
+                spans.setdefault(key, []).append((day, None))
+            elif spans.get(key):
+                spans[key][-1] = (spans[key][-1][0], day)
+        return spans
+
+    def members_on(self, cluster_id: UUID, day: date) -> list[UUID]:
+        return [unit for unit, spans in self._memberships(cluster_id).items()
+                if any(joined <= day and (left is None or day < left) for joined, left in spans)]
+
+    def members_in(self, cluster_id: UUID, year: int) -> list[UUID]:
+        """Members at any time during the calendar year (the ledger's definition)."""
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        return [unit for unit, spans in self._memberships(cluster_id).items()
+                if any(joined <= last and (left is None or left > first) for joined, left in spans)]
+
+    def year_facts(self, cluster_id: UUID, year: int) -> list[Fact]:
+        """Every fact of one cluster's year, in recording order."""
+        rows = self.tx.all("SELECT fact_type, version, payload FROM proj_year_facts WHERE cluster_id = ? "
+                           "AND year = ? AND position <= ? ORDER BY position",
+                           (str(cluster_id), year, self.as_of))
+        return [_decode(kind, version, payload) for kind, version, payload in rows]
+
+    def year_known(self, cluster_id: UUID, year: int) -> bool:
+        return self.tx.one("SELECT 1 FROM proj_year_facts WHERE cluster_id = ? AND year = ? AND "
+                           "fact_type = 'YearOpened' AND position <= ?",
+                           (str(cluster_id), year, self.as_of)) is not None
+
+    def award(self, award_id: UUID) -> Fact | None:
+        """A decree (conferral or revocation) or a proposal, by its id."""
+        row = self.tx.one("SELECT fact_type, version, payload FROM proj_awards WHERE award_id = ? "
+                          "AND position <= ? ORDER BY position LIMIT 1", (str(award_id), self.as_of))
+        return _decode(row[0], row[1], row[2]) if row else None
+
+    def decrees_of(self, cluster_id: UUID, year: int) -> list[af.AwardConferred]:
+        """The cluster's conferrals for a year, each without the recipients a later revocation
+        withdrew (a decree with none left is dropped)."""
+        rows = self.tx.all("SELECT fact_type, version, payload FROM proj_awards WHERE year = ? "
+                           "AND fact_type IN ('AwardConferred', 'AwardRevoked') AND position <= ? "
+                           "ORDER BY position", (year, self.as_of))
+        facts = [_decode(kind, version, payload) for kind, version, payload in rows]
+        revoked: dict[UUID, set[UUID]] = {}
+        for fact in facts:
+            if isinstance(fact, af.AwardRevoked):
+                revoked.setdefault(fact.revokes_decree_id, set()).update(r.subject_id for r in fact.recipients)
+        standing = []
+        for fact in facts:
+            if not isinstance(fact, af.AwardConferred) or fact.cluster_id != cluster_id:
+                continue
+            gone = revoked.get(fact.decree_id, set())
+            kept = tuple(r for r in fact.recipients if r.subject_id not in gone)
+            if kept:
+                standing.append(fact.model_copy(update={"recipients": kept}))
+        return standing

@@ -1,0 +1,87 @@
+"""A real ledger app per test, the documents app reading its feed, and the world recorded in it."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from thidua_documents.api.app import create_app
+from thidua_documents.settings import Settings
+from thidua_documents.sources import FeedSource, catch_up
+from thidua_ledger.api.app import create_app as create_ledger_app
+from thidua_ledger.settings import Settings as LedgerSettings
+
+from tests.conftest import TOKEN_KEY
+from tests.documents.world import SUBSCRIBER_TOKEN, World, build_world
+from tests.services import PostgresServer
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[TestClient]:
+    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite", token_key=TOKEN_KEY)
+    with TestClient(create_ledger_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def world(ledger: TestClient) -> World:
+    return build_world(ledger)
+
+
+def sqlite_settings(tmp_path: Path) -> Settings:
+    return Settings(store="sqlite", sqlite_path=tmp_path / "documents.sqlite")
+
+
+def postgres_settings(server: PostgresServer, schema: str) -> Settings:
+    return Settings(store="postgres", postgres_host=server.host, postgres_port=server.port,
+                    postgres_user=server.user, postgres_password=server.password,
+                    postgres_dbname=server.dbname, postgres_schema=schema)
+
+
+@pytest.fixture
+def docs_settings(tmp_path: Path) -> Settings:
+    return sqlite_settings(tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Documents settings on each store the service supports."""
+    if request.param == "sqlite":
+        return sqlite_settings(tmp_path)
+    return postgres_settings(request.getfixturevalue("postgres"), request.getfixturevalue("pg_schema"))
+
+
+class Docs:
+    """The documents API, synchronised with the ledger on demand (no follower thread)."""
+
+    def __init__(self, client: TestClient, ledger: TestClient) -> None:
+        self.client = client
+        self.source = FeedSource(client=ledger, token=SUBSCRIBER_TOKEN, page_size=50)
+
+    @property
+    def store(self):  # type: ignore[no-untyped-def]
+        return self.client.app.state.store  # type: ignore[attr-defined]
+
+    @property
+    def register(self):  # type: ignore[no-untyped-def]
+        return self.client.app.state.register  # type: ignore[attr-defined]
+
+    def sync(self) -> int:
+        return catch_up(self.store, self.source)
+
+
+def open_docs(settings: Settings, ledger: TestClient) -> Iterator[Docs]:
+    with TestClient(create_app(settings, follow=False)) as client:
+        docs = Docs(client, ledger)
+        docs.sync()
+        yield docs
+
+
+@pytest.fixture
+def docs(docs_settings: Settings, ledger: TestClient, world: World) -> Iterator[Docs]:
+    yield from open_docs(docs_settings, ledger)
+
+
+@pytest.fixture
+def docs_any_store(any_store: Settings, ledger: TestClient, world: World) -> Iterator[Docs]:
+    yield from open_docs(any_store, ledger)

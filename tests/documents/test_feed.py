@@ -1,0 +1,129 @@
+"""From the ledger's feed to the projections: exactly once, and end to end over real HTTP
+with the follower thread the app starts."""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from thidua_documents.api.app import create_app
+from thidua_documents.projections import apply_page
+from thidua_documents.settings import Settings
+from thidua_ledger.api.app import create_app as create_ledger_app
+from thidua_ledger.settings import Settings as LedgerSettings
+
+from tests.conftest import TOKEN_KEY
+from tests.documents.conftest import Docs
+from tests.documents.reading import open_docx
+from tests.documents.world import CLERK, SUBSCRIBER_TOKEN, World, build_world
+
+TABLES = ("proj_authorities", "proj_units", "proj_unit_names", "proj_postings", "proj_clusters",
+          "proj_memberships", "proj_year_facts", "proj_awards")
+
+
+def counts(docs: Docs) -> dict[str, int]:
+    with docs.store.transaction() as tx:
+        return {table: tx.one(f"SELECT COUNT(*) FROM {table}")[0] for table in TABLES}  # type: ignore[index]
+
+
+def test_every_published_event_is_projected(docs: Docs, ledger: TestClient) -> None:
+    published = ledger.get("/log?limit=1000", headers=CLERK).json()
+    assert docs.client.get("/projection").json()["position"] == published["head"]
+    by_type: dict[str, int] = {}
+    for event in published["events"]:
+        by_type[event["type"]] = by_type.get(event["type"], 0) + 1
+    found = counts(docs)
+    assert found["proj_clusters"] == by_type["ClusterFormed"]
+    assert found["proj_unit_names"] == by_type["UnitRegistered"] + by_type["UnitRenamed"]
+    assert found["proj_awards"] == by_type["AwardConferred"] + by_type["AwardProposed"]
+
+
+def test_a_page_read_twice_is_applied_once(docs: Docs, ledger: TestClient) -> None:
+    before = counts(docs)
+    page = docs.source.read(0)
+    position = docs.client.get("/projection").json()["position"]
+    assert apply_page(docs.store, page.events, page.next_after) == position
+    assert counts(docs) == before
+
+
+def test_a_page_is_applied_in_one_transaction(docs: Docs, world: World) -> None:
+    before = counts(docs)
+    position = docs.client.get("/projection").json()["position"]
+    world.record("UnitRenamed", effective_date="2019-06-01", unit_id=world.units["tccb"], name="Phòng Tổ chức")
+    page = docs.source.read(position)
+    # An event that does not decode after one that applied: the whole page rolls back.
+    broken = [*page.events, page.events[0].model_copy(update={"position": page.events[0].position + 1,
+                                                               "data": {}})]
+    with pytest.raises(ValueError):
+        apply_page(docs.store, broken, page.next_after + 10_000)
+    assert counts(docs) == before
+    assert docs.client.get("/projection").json()["position"] == position
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def ledger_server(tmp_path: Path) -> Iterator[str]:
+    """The real ledger app served over HTTP in a thread."""
+    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite", token_key=TOKEN_KEY)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_ledger_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the ledger did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def wait_for(condition: object, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_the_follower_keeps_the_documents_up_with_the_ledger_over_http(any_store: Settings,
+                                                                      ledger_server: str) -> None:
+    settings = any_store.model_copy(update={"ledger_url": ledger_server, "poll_interval": 0.05,
+                                            "ledger_token": SecretStr(SUBSCRIBER_TOKEN)})
+    with httpx.Client(base_url=ledger_server) as ledger, TestClient(create_app(settings)) as docs:
+        world = build_world(ledger)  # type: ignore[arg-type]  # the same API, over the wire
+        head = ledger.get("/log?limit=1", headers=CLERK).json()["head"]
+        wait_for(lambda: docs.get("/projection").json()["position"] >= head)
+        assert docs.get("/projection").json()["following"]
+        issued = docs.post(f"/documents/decrees/{world.decree_2016}", json={"legal_bases": ["Căn cứ A"]})
+        assert issued.status_code == 201 and issued.json()["position"] == head
+        # A fact recorded now reaches the documents without anyone asking.
+        decree = str(uuid4())
+        world.record("AwardConferred", effective_date="2018-03-01", decree_id=decree, decree_no="30/QĐ-CATP",
+                     decree_date="2018-03-01", authority_id=world.authority, signer="Thiếu tướng Đinh Văn Toản",
+                     signer_title="KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC", award_kind="Giấy khen", year=2017,
+                     recipients=[{"kind": "collective", "unit_id": world.units["dao_tao"]}])
+        response = None
+
+        def issued_now() -> bool:
+            nonlocal response
+            response = docs.post(f"/documents/decrees/{decree}", json={"legal_bases": ["Căn cứ A"]})
+            return response.status_code == 201
+
+        wait_for(issued_now)
+        assert response is not None
+        doc = open_docx(docs.get(f"/documents/{response.json()['document_id']}/file").content)
+        assert doc.tables[0].rows[1].cells[0].text == "Số: 01/QĐ-CATP"
+        assert "Phòng Đào tạo" in [c.text for t in doc.tables for r in t.rows for c in r.cells]
