@@ -13,7 +13,7 @@ with_services = set -a && . var/postgres/postgres.env && set +a &&
 
 .PHONY: help install run test test-unit test-api test-integration test-documents \
         kafka-up kafka-down postgres-up postgres-down services-up services-down \
-        lint bench clean
+        lint bench clean relay schemas
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -32,6 +32,12 @@ install: $(VENV)/.installed  ## Create the virtualenv and install the three pack
 
 run: install  ## Start the ledger and documents services on SQLite under ./var
 	@deploy/local/run.sh
+
+relay: install kafka-up  ## Publish the ledger's log to Kafka (at least once; resumes where it stopped)
+	$(BIN)/ledger relay
+
+schemas: install  ## Regenerate the JSON Schemas and asyncapi.yaml from the fact models
+	$(BIN)/python -m thidua_events.schemas
 
 kafka-up:  ## Start the single-node KRaft broker (fetches Kafka's jars once)
 	@deploy/kafka/kafka.sh up
@@ -60,11 +66,12 @@ test-api: install services-up  ## API tests
 test-integration: install services-up  ## Integration tests against real Kafka and PostgreSQL
 	$(with_services) $(BIN)/pytest tests/integration $(PYTEST_ARGS)
 
-test-documents: install  ## Document rendering tests
-	$(BIN)/pytest tests/documents $(PYTEST_ARGS)
+test-documents: install services-up  ## Document rendering tests
+	$(with_services) $(BIN)/pytest tests/documents $(PYTEST_ARGS)
 
 lint: install  ## ruff and mypy
 	$(BIN)/ruff check .
+	$(BIN)/python -m thidua_events.schemas --check
 	$(BIN)/mypy events services/ledger/thidua_ledger services/documents/thidua_documents
 
 bench: install services-up  ## Benchmarks (ratios against their baselines)

@@ -19,6 +19,9 @@ export DOCUMENTS_LEDGER_URL=${DOCUMENTS_LEDGER_URL:-http://127.0.0.1:$LEDGER_POR
 # First start: record the articles' scenario (a later start finds it and records nothing).
 LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} $bin/ledger load-demo
 
+# The documents service follows the ledger's feed with a subscriber's token.
+export DOCUMENTS_LEDGER_TOKEN=${DOCUMENTS_LEDGER_TOKEN:-$($bin/ledger token --actor "Dịch vụ văn bản" --role subscriber --days 366)}
+
 pids=()
 stop() {
     trap - INT TERM EXIT
