@@ -140,7 +140,7 @@ class Ledger(Application):
             if recipient.unit_id:
                 self.get(Unit, recipient.unit_id)
             else:
-                self.get(Person, recipient.person_id)
+                self.get(Person, recipient.subject_id)
 
 
 # The command handlers: one per kind of fact, in the shape load → verb → changed aggregates.

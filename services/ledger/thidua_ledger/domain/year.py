@@ -64,7 +64,7 @@ def flatten(criteria: tuple[Criterion, ...]) -> dict[str, Criterion]:
 
 class EmulationYear(Entity):
     @classmethod
-    def id_of(cls, fact: YearFact) -> UUID:
+    def id_of(cls, fact: YearFact) -> UUID:  # type: ignore[override]
         return year_id(fact.cluster_id, fact.year)
 
     @applies
@@ -247,6 +247,7 @@ class EmulationYear(Entity):
         if fact.kind is ScoreKind.CROSS:
             check(fact.scored_by_unit_id is not None and fact.scored_by_unit_id != fact.unit_id,
                   "cross-score-by-another-member", "a cross score names another member as scorer")
+            assert fact.scored_by_unit_id is not None  # checked just above
             cluster.check_member(fact.scored_by_unit_id, self.year, "the inspecting unit")
         else:
             check(fact.scored_by_unit_id in (None, fact.unit_id), "self-score-by-the-unit",
