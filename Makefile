@@ -13,7 +13,7 @@ with_services = set -a && . var/postgres/postgres.env && set +a &&
 
 .PHONY: help install run test test-unit test-api test-integration test-documents \
         kafka-up kafka-down postgres-up postgres-down services-up services-down \
-        lint bench clean relay schemas
+        lint bench clean relay schemas preview-tools
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -51,7 +51,10 @@ postgres-up:  ## Install (if missing) and start PostgreSQL, create the test role
 postgres-down:  ## Stop PostgreSQL
 	@deploy/postgres/postgres.sh down
 
-services-up: kafka-up postgres-up  ## Start Kafka and PostgreSQL
+preview-tools:  ## Install LibreOffice headless and poppler for PDF previews (if missing)
+	@deploy/libreoffice/install.sh
+
+services-up: kafka-up postgres-up preview-tools  ## Start Kafka and PostgreSQL (and install the preview tools)
 services-down: kafka-down postgres-down  ## Stop Kafka and PostgreSQL
 
 test: install services-up  ## Install, start Kafka and PostgreSQL, run the whole suite

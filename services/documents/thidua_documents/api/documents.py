@@ -5,6 +5,7 @@ from pydantic import BaseModel
 
 from thidua_documents.api.deps import RegisterDep
 from thidua_documents.api.files import DocumentPublic, docx_response
+from thidua_documents.preview import PreviewUnavailable, pdf_preview
 from thidua_documents.register import Entry, Register
 
 router = APIRouter(prefix="/documents", tags=["register"])
@@ -43,6 +44,18 @@ def get_file(document_id: str, register: RegisterDep) -> Response:
     content = register.content(document_id) or b""
     number = f"{entry.number:02d}" if entry.number is not None else "khong-so"
     return docx_response(content, f"{entry.kind}-{entry.year}-{number}.docx", {"X-SHA256": entry.sha256})
+
+
+@router.get("/{document_id}/preview.pdf", response_class=Response,
+            responses={503: {"description": "LibreOffice is not installed on this server"}})
+def get_preview(document_id: str, register: RegisterDep) -> Response:
+    """A PDF rendering of the issued file through LibreOffice headless, for a quick look."""
+    _entry(register, document_id)
+    try:
+        pdf = pdf_preview(register.content(document_id) or b"")
+    except PreviewUnavailable as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
+    return Response(pdf, media_type="application/pdf")
 
 
 @router.post("/{document_id}/regenerate")

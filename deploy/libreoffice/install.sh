@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# LibreOffice headless (PDF previews of documents) and poppler (tests read the PDFs),
+# from Debian's packages, installed only when missing. Liberation fonts stand in for
+# Times New Roman with the same metrics, so page breaks match Word's.
+set -euo pipefail
+if command -v soffice >/dev/null && command -v pdftotext >/dev/null && fc-list | grep -qi "Liberation Serif"; then
+    exit 0
+fi
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "preview tools: installing LibreOffice Writer (headless), poppler-utils and Liberation fonts..."
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    libreoffice-writer-nogui poppler-utils fonts-liberation >/dev/null

@@ -1,0 +1,41 @@
+"""An issued decree previewed as PDF through a real LibreOffice: pages and text checked."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from thidua_documents.preview import soffice
+
+from tests.documents.conftest import Docs
+from tests.documents.test_register import issue_decree
+from tests.documents.world import World
+from tests.services import unavailable
+
+
+def pdf_text(pdf: Path) -> list[str]:
+    """The text of each page, by poppler's pdftotext."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_an_issued_decree_previews_as_a_pdf(docs: Docs, world: World, tmp_path: Path) -> None:
+    if soffice() is None or shutil.which("pdftotext") is None:
+        unavailable("LibreOffice", "soffice or pdftotext is not installed (make preview-tools)")
+    issued = issue_decree(docs, world.decree_2016, signer_title="KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC")
+    assert issued.status_code == 201, issued.text
+    response = docs.client.get(f"/documents/{issued.json()['document_id']}/preview.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "decree.pdf"
+    pdf.write_bytes(response.content)
+    pages = pdf_text(pdf)
+    assert len(pages) >= 2  # the decree, then its attached list on a page of its own
+    first = " ".join(pages[0].split())
+    assert "QUYẾT ĐỊNH" in first
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first
+    assert f"Số: {issued.json()['number']}" in first
+    assert "DANH SÁCH" in " ".join(pages[-1].split())
+    # Page numbers start on page 2, at the top: page 1 carries none.
+    assert pages[1].strip().splitlines()[0].strip() == "2"
+    assert not pages[0].strip().splitlines()[0].strip().isdigit()
