@@ -1,0 +1,175 @@
+"""Auditors' speed on a large generated history (issue 4), same run, SQLite by default.
+
+1. Full replay of the log into every ledger projection (the award register and the state
+   of every cluster and year), in events/s, against the raw rate of reading the log's rows;
+   target: at least 50%, with a bounded memory peak (the log is streamed, never loaded).
+2. An as-of read of an aggregate with 10,000 events, p95, against a current-state read;
+   target: at most 2x. Reported for both clocks: known-at a position (from snapshots) and
+   as-of an effective date (which must fold the whole history).
+
+The history is generated straight through the domain (facts appended to aggregates and
+saved in batches), since recording a million facts one by one through the rules takes hours.
+"""
+
+import argparse
+import random
+import resource
+import statistics
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from uuid import UUID, uuid4
+
+from rich.console import Console
+from rich.table import Table
+from thidua_events.facts import Provenance, Role
+from thidua_events.facts.awards import AwardConferred, Recipient, RecipientKind
+from thidua_events.facts.cluster import ClusterFormed, UnitJoined
+from thidua_events.facts.organisation import AuthorityRegistered, UnitRegistered
+from thidua_events.facts.year import CriteriaAdopted, Criterion, ScoreKind, ScoreRecorded, YearOpened
+from thidua_ledger.application import Ledger
+from thidua_ledger.audit.clocks import Clock, load
+from thidua_ledger.audit.replay import KINDS
+from thidua_ledger.domain.year import EmulationYear, year_id
+from thidua_ledger.feed import follow
+from thidua_ledger.projections import AwardRegister
+from thidua_ledger.settings import Settings
+
+console = Console()
+CLERK = Provenance(actor="Bộ sinh dữ liệu", role=Role.CLERK)
+CRITERIA = (Criterion(code="1", title="Xây dựng lực lượng", max_points=Decimal(60)),
+            Criterion(code="2", title="Công tác chuyên môn", max_points=Decimal(40)))
+
+
+def generate(ledger: Ledger, total: int, per_year: int, units_per_cluster: int = 10) -> UUID:
+    """About `total` events; returns the id of one year of 10,000 events for the as-of read."""
+    authority = uuid4()
+    ledger.record(AuthorityRegistered(effective_date=date(2010, 1, 1), authority_id=authority,
+                                      name="Công an thành phố Hà Nội", symbol="CATP"), CLERK)
+    written, cluster_no, big_year = 1, 0, None
+    started = time.perf_counter()
+    while written < total:
+        cluster_no += 1
+        cluster, units = uuid4(), [uuid4() for _ in range(units_per_cluster)]
+        ledger.record(ClusterFormed(effective_date=date(2010, 1, 1), cluster_id=cluster,
+                                    name=f"Cụm thi đua số {cluster_no}", authority_id=authority), CLERK)
+        for n, unit in enumerate(units):
+            ledger.record(UnitRegistered(effective_date=date(2010, 1, 1), unit_id=unit,
+                                         name=f"Phòng {cluster_no}.{n}", authority_id=authority), CLERK)
+            ledger.record(UnitJoined(effective_date=date(2010, 1, 1), cluster_id=cluster, unit_id=unit), CLERK)
+        written += 1 + 2 * len(units)
+        for year in range(2010, 2026):
+            if written >= total:
+                break
+            size = 10_000 if big_year is None else min(per_year, total - written)
+            written += _year(ledger, cluster, year, units, size)
+            if big_year is None:
+                big_year = year_id(cluster, year)
+            ledger.record(AwardConferred(
+                effective_date=date(year + 1, 1, 15), decree_id=uuid4(), decree_no=f"{cluster_no}/QĐ-CATP",
+                decree_date=date(year + 1, 1, 15), authority_id=authority, signer="Giám đốc", year=year,
+                award_kind="Cờ thi đua của Công an thành phố", cluster_id=cluster,
+                recipients=(Recipient(kind=RecipientKind.COLLECTIVE, unit_id=units[year % len(units)]),)), CLERK)
+            written += 1 + 1  # the decree and its award claim
+        console.print(f"  generated {written:,} events ({written / (time.perf_counter() - started):,.0f}/s)",
+                      end="\r")
+    console.print()
+    assert big_year is not None
+    return big_year
+
+
+def _year(ledger: Ledger, cluster: UUID, year: int, units: list[UUID], size: int) -> int:
+    ledger.record(YearOpened(effective_date=date(year, 1, 2), cluster_id=cluster, year=year,
+                             movement="Vì an ninh Tổ quốc"), CLERK)
+    ledger.record(CriteriaAdopted(effective_date=date(year, 1, 5), cluster_id=cluster, year=year,
+                                  criteria=CRITERIA), CLERK)
+    aggregate = ledger.get(EmulationYear, year_id(cluster, year))
+    for n in range(size - 2):
+        # Effective dates spread over the year, so an as-of date keeps part of the history.
+        day = date(year, 1 + n * 12 // size, 10)
+        aggregate.record(ScoreRecorded(effective_date=day, cluster_id=cluster, year=year, score_id=uuid4(),
+                                       unit_id=units[n % len(units)], criterion_code=str(1 + n % 2),
+                                       points=Decimal(n % 40), kind=ScoreKind.SELF), CLERK)
+        if len(aggregate.pending_events) >= 1000:
+            ledger.save(aggregate)
+    ledger.save(aggregate)
+    return size
+
+
+def raw_read(ledger: Ledger, batch: int) -> tuple[int, float]:
+    started, count, after = time.perf_counter(), 0, 0
+    while rows := ledger.recorder.select_notifications(start=after, limit=batch, inclusive_of_start=False):
+        count += len(rows)
+        after = rows[-1].id
+    return count, time.perf_counter() - started
+
+
+def full_replay(ledger: Ledger) -> tuple[int, float, int]:
+    """Every event into every projection; returns (events, seconds, max RSS growth in KiB)."""
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    register, state = AwardRegister(ledger), {}
+    started, count = time.perf_counter(), 0
+    for event in follow(ledger, batch=5000):
+        count += 1
+        register._apply(event)
+        kind = KINDS.get(event.entity_kind)
+        if kind is not None:
+            fact = event.fact()
+            if event.entity_id in state:
+                state[event.entity_id].apply(fact)
+            else:
+                state[event.entity_id] = kind(fact=fact, provenance=event.provenance)
+    seconds = time.perf_counter() - started
+    return count, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] * 1000
+
+
+def reads(ledger: Ledger, entity: UUID, rounds: int) -> dict[str, float]:
+    versions = ledger.recorder.query(  # type: ignore[attr-defined]
+        "SELECT position FROM {chain} WHERE originator_id = ? ORDER BY position", (str(entity),))
+    positions = [int(p) for (p,) in versions]
+    timings: dict[str, list[float]] = {"current": [], "known_at": [], "as_of": []}
+    rng = random.Random(7)
+    for _ in range(rounds):
+        for name, clock in (("current", Clock()),
+                            ("known_at", Clock(known_at=rng.choice(positions))),
+                            ("as_of", Clock(as_of=date(2010, rng.randint(1, 12), 15)))):
+            started = time.perf_counter()
+            load(ledger, EmulationYear, entity, clock)
+            timings[name].append(time.perf_counter() - started)
+    return {name: p95(values) for name, values in timings.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=1_000_000, help="size of the generated history")
+    parser.add_argument("--per-year", type=int, default=2_000, help="events per generated emulation year")
+    parser.add_argument("--rounds", type=int, default=40, help="reads per clock for the p95")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-replay-") as folder:
+        settings = Settings(store="sqlite", sqlite_path=Path(folder) / "ledger.sqlite")
+        ledger = Ledger(env=settings.eventstore_env())
+        console.print(f"generating about {args.events:,} events on SQLite…")
+        big = generate(ledger, args.events, args.per_year)
+        rows, raw_s = raw_read(ledger, 5000)
+        events, replay_s, rss_kib = full_replay(ledger)
+        p95s = reads(ledger, big, args.rounds)
+        ledger.close()
+    raw_rate, replay_rate = rows / raw_s, events / replay_s
+    table = Table("measure", "baseline", "measured", "ratio", "target", title="Auditors on a large history")
+    table.add_row("full replay into all projections, events/s", f"raw log read {raw_rate:,.0f}/s",
+                  f"{replay_rate:,.0f}/s ({events:,} events)", f"{replay_rate / raw_rate:.0%}", "≥ 50%")
+    table.add_row("  memory growth during the replay", "", f"{rss_kib / 1024:,.0f} MiB max RSS", "", "bounded")
+    for name in ("known_at", "as_of"):
+        table.add_row(f"{name} read of a 10,000-event year, p95", f"current {p95s['current']:.1f} ms",
+                      f"{p95s[name]:.1f} ms", f"{p95s[name] / p95s['current']:.1f}x", "≤ 2x")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
