@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from thidua_events.facts import Fact, Provenance
 from thidua_events.versions import decode_fact
@@ -27,26 +27,18 @@ class LedgerEvent(BaseModel):
     provenance: Provenance
     data: dict[str, Any]
 
-    # The fact this envelope was made from, when made in-process: reading it back needs no
-    # second validation. Decoded from `data` otherwise (e.g. after JSON or Kafka).
-    _fact: Fact | None = PrivateAttr(None)
-
     def fact(self) -> Fact:
-        if self._fact is None:
-            self._fact = decode_fact(self.type, self.version, self.data)
-        return self._fact
+        return decode_fact(self.type, self.version, self.data)
 
     @classmethod
     def of(cls, fact: Fact, provenance: Provenance, *, position: int, entity_id: UUID,
            entity_version: int, recorded_at: datetime) -> "LedgerEvent":
-        event = cls(
+        return cls(
             id=f"{entity_id}:{entity_version}", position=position, entity_id=entity_id,
             entity_version=entity_version, entity_kind=fact.aggregate, type=fact.type_name(),
             version=fact.version, effective_date=fact.effective_date, recorded_at=recorded_at,
             provenance=provenance, data=fact.model_dump(mode="json"),
         )
-        event._fact = fact
-        return event
 
 
 class LogPage(BaseModel):
