@@ -53,6 +53,7 @@ from typing import Any
 import httpx
 from rich.console import Console
 from rich.table import Table
+from support import postgres_params
 from thidua_events.facts import FACTS, Fact, Provenance, Role
 from thidua_ledger.application import open_ledger
 from thidua_ledger.auth import issue_token
@@ -203,23 +204,6 @@ def _points(rng: random.Random, code: str) -> str:
 class Store:
     settings: Settings
     env: dict[str, str]  # the same settings as the environment `create_app()` reads
-
-
-def postgres_params() -> dict[str, str]:
-    """Connection settings from the environment, else from var/postgres/postgres.env."""
-    names = ["POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DBNAME"]
-    found = {k: os.environ[k] for k in names if k in os.environ}
-    env_file = ROOT / "var" / "postgres" / "postgres.env"
-    if len(found) < len(names) and env_file.exists():
-        for line in env_file.read_text().splitlines():
-            name, sep, value = line.strip().partition("=")
-            if sep and name in names and name not in found:
-                found[name] = value.strip().strip("'\"")
-    missing = [k for k in names if k not in found]
-    if missing:
-        raise SystemExit(f"PostgreSQL settings missing ({', '.join(missing)}): run "
-                         "`set -a; . var/postgres/postgres.env; set +a` or use --stores sqlite")
-    return found
 
 
 @contextlib.contextmanager

@@ -44,6 +44,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from support import postgres_params
 from thidua_events.cloudevents import to_kafka
 from thidua_events.envelope import LedgerEvent
 from thidua_events.facts import Provenance, Role
@@ -73,23 +74,6 @@ class Store:
     label: str
     settings: Settings
     env: dict[str, str]  # what `ledger relay` reads
-
-
-def postgres_params() -> dict[str, str]:
-    """Connection settings from the environment, else from var/postgres/postgres.env."""
-    names = ["POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DBNAME"]
-    found = {k: os.environ[k] for k in names if k in os.environ}
-    env_file = ROOT / "var" / "postgres" / "postgres.env"
-    if len(found) < len(names) and env_file.exists():
-        for line in env_file.read_text().splitlines():
-            name, sep, value = line.strip().partition("=")
-            if sep and name in names and name not in found:
-                found[name] = value.strip().strip("'\"")
-    missing = [k for k in names if k not in found]
-    if missing:
-        raise SystemExit(f"PostgreSQL settings missing ({', '.join(missing)}): run "
-                         "`set -a; . var/postgres/postgres.env; set +a` or use --stores sqlite")
-    return found
 
 
 @contextlib.contextmanager
