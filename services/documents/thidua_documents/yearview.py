@@ -1,10 +1,6 @@
-"""One cluster's emulation year folded from its facts, and its standings.
+"""One cluster's emulation year folded from its facts, and its standings (ranked by the
+contract's shared rule, so the printed report agrees with the ledger's API)."""
 
-The ledger has the same reading; the documents service keeps its own because it
-imports only the event contract, never ledger code.
-"""
-
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,11 +9,7 @@ from uuid import UUID
 from thidua_events.facts import Fact
 from thidua_events.facts import cluster as cf
 from thidua_events.facts import year as yf
-
-STANDINGS_METHOD = (
-    "Per unit and criterion: the mean of the cross-inspection scores where there are any, "
-    "else the self score; corrected scores replace what they correct."
-)
+from thidua_events.standings import Standing, rank_units
 
 
 @dataclass(frozen=True)
@@ -91,47 +83,7 @@ def fold(facts: list[Fact]) -> YearRecord:
     return record
 
 
-@dataclass(frozen=True)
-class Standing:
-    rank: int
-    unit_id: UUID
-    self_total: Decimal
-    cross_total: Decimal | None  # None: no member inspected this unit
-    total: Decimal
-    tied: bool
-
-
 def standings(record: YearRecord) -> list[Standing]:
     """Units ranked by total; equal totals share a rank and are marked tied. Order within a
     tie is left to the caller (names sort the Vietnamese way)."""
-    cross: dict[tuple[UUID, str], list[Decimal]] = defaultdict(list)
-    own: dict[tuple[UUID, str], Decimal] = {}
-    for score in record.current_scores():
-        key = (score.unit_id, score.criterion_code)
-        if score.kind is yf.ScoreKind.CROSS:
-            cross[key].append(score.points)
-        else:
-            own[key] = score.points
-    totals: dict[UUID, Decimal] = defaultdict(Decimal)
-    self_totals: dict[UUID, Decimal] = defaultdict(Decimal)
-    cross_totals: dict[UUID, Decimal] = {}
-    for key in set(cross) | set(own):
-        unit = key[0]
-        if key in own:
-            self_totals[unit] += own[key]
-        if cross.get(key):
-            mean = sum(cross[key], Decimal(0)) / len(cross[key])
-            cross_totals[unit] = cross_totals.get(unit, Decimal(0)) + mean
-            totals[unit] += mean
-        else:
-            totals[unit] += own[key]
-    cent = Decimal("0.01")
-    rounded = {unit: total.quantize(cent) for unit, total in totals.items()}
-    result = []
-    for unit, total in rounded.items():
-        rank = 1 + sum(1 for other in rounded.values() if other > total)
-        tied = sum(1 for other in rounded.values() if other == total) > 1
-        cross_total = cross_totals.get(unit)
-        result.append(Standing(rank, unit, self_totals[unit].quantize(cent),
-                               None if cross_total is None else cross_total.quantize(cent), total, tied))
-    return sorted(result, key=lambda s: (s.rank, str(s.unit_id)))
+    return rank_units((s.unit_id, s.criterion_code, s.points, s.kind) for s in record.current_scores())

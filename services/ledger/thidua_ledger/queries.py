@@ -1,13 +1,13 @@
 """Read models of current state, built from the aggregates: a cluster in a year,
 a year's record and its standings."""
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
 from pydantic import BaseModel
-from thidua_events.facts.year import BallotHeld, ScoreKind, UnitsHonoured
+from thidua_events.facts.year import BallotHeld, UnitsHonoured
+from thidua_events.standings import STANDINGS_METHOD, rank_units
 from thidua_events.text import vietnamese_sort_key
 
 from thidua_ledger.application import Ledger
@@ -127,34 +127,13 @@ def year_record(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW)
     )
 
 
-STANDINGS_METHOD = (
-    "Per unit and criterion: the mean of the cross-inspection scores where there are any, "
-    "else the self score; corrected scores replace what they correct. Units are ranked by "
-    "their total; equal totals share a rank, are marked tied and listed in name order."
-)
-
-
 def standings(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW) -> StandingsPublic:
     record = load(ledger, EmulationYear, year_id(cluster_id, year), clock)
-    cross: dict[tuple[UUID, str], list[Decimal]] = defaultdict(list)
-    own: dict[tuple[UUID, str], Decimal] = {}
-    for unit_id, criterion, points, kind, _ in record.current_scores().values():
-        if kind is ScoreKind.CROSS:
-            cross[(unit_id, criterion)].append(points)
-        else:
-            own[(unit_id, criterion)] = points
-    totals: dict[UUID, Decimal] = defaultdict(Decimal)
-    for key in set(cross) | set(own):
-        points = sum(cross[key], Decimal(0)) / len(cross[key]) if cross.get(key) else own[key]
-        totals[key[0]] += points
+    ranked = rank_units((unit, criterion, points, kind)
+                        for unit, criterion, points, kind, _ in record.current_scores().values())
     on = _name_day(year, ledger.today(), clock)
-    refs = {unit_id: ref for unit_id in totals if (ref := unit_ref(ledger, unit_id, on, clock))}
-    # Highest total first; tied units in Vietnamese name order, so the table is stable.
-    ordered = sorted(totals.items(), key=lambda item: (-item[1], vietnamese_sort_key(refs[item[0]].name)))
-    result = []
-    for unit_id, total in ordered:
-        rank = 1 + sum(1 for _, other in ordered if other > total)
-        tied = sum(1 for _, other in ordered if other == total) > 1
-        total = total.quantize(Decimal("0.01"))
-        result.append(Standing(rank=rank, unit=refs[unit_id], total=total, tied=tied))
+    refs = {s.unit_id: ref for s in ranked if (ref := unit_ref(ledger, s.unit_id, on, clock))}
+    # Tied units in Vietnamese name order, so the table is stable.
+    ranked.sort(key=lambda s: (s.rank, vietnamese_sort_key(refs[s.unit_id].name)))
+    result = [Standing(rank=s.rank, unit=refs[s.unit_id], total=s.total, tied=s.tied) for s in ranked]
     return StandingsPublic(cluster_id=cluster_id, year=year, method=STANDINGS_METHOD, standings=result)
