@@ -115,7 +115,8 @@ class Ledger(Application):
         return found
 
     def exists(self, entity_id: UUID) -> bool:
-        return entity_id in self.repository
+        # One stored row answers it; `entity_id in repository` would rebuild the whole entity.
+        return bool(self.recorder.select_events(entity_id, limit=1))
 
     def _version_of(self, entity_id: UUID) -> int | None:
         try:

@@ -24,14 +24,15 @@ def positions(ledger: Ledger, entity_id: UUID) -> dict[int, int]:
 
 def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None) -> list[LedgerEvent]:
     """The ordered events of one entity, with actor, role, reason, source and both clocks."""
-    ledger.get(Entity, entity_id)  # NotFound for unknown or internal entities
+    stored = [e for e in ledger.events.get(entity_id) if isinstance(e, Entity.Registered | Entity.Recorded)]
+    if not stored:
+        raise NotFound("Entity", entity_id)  # unknown, or internal (an award claim)
     where = positions(ledger, entity_id)
     events = [
         LedgerEvent.of(e.fact, e.provenance, position=where.get(e.originator_version, 0),
                        entity_id=e.originator_id, entity_version=e.originator_version,
                        recorded_at=e.timestamp)
-        for e in ledger.events.get(entity_id)
-        if isinstance(e, Entity.Registered | Entity.Recorded)
+        for e in stored
     ]
     return [e for e in events if known_at is None or e.position <= known_at]
 
