@@ -11,6 +11,8 @@ def clean_text(value: str) -> str:
     """NFC-normalise and trim; reject control characters (tab and newline included
     in names, which end up in the header of an official document)."""
     text = unicodedata.normalize("NFC", value).strip()
+    if text.isprintable():  # the common case, checked in C: printable text has none of them
+        return text
     bad = next((ch for ch in text if unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"}), None)
     if bad is not None:
         raise ValueError(f"must not contain control characters (found U+{ord(bad):04X})")

@@ -1,8 +1,7 @@
 """The base of every aggregate: each change is one fact plus its provenance."""
 
 from collections.abc import Callable
-from functools import singledispatchmethod
-from typing import Any
+from typing import Any, get_type_hints
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -54,16 +53,28 @@ class Entity(Aggregate):
         """Append a checked fact. Subclass verbs check their rules, then call this."""
         self.trigger_event(self.Recorded, fact=fact, provenance=provenance)
 
-    @singledispatchmethod
     def apply(self, fact: Fact) -> None:
-        raise TypeError(f"{type(self).__name__} does not record {fact.type_name()}")
+        try:
+            fold = FOLDS[type(fact)]
+        except KeyError:
+            raise TypeError(f"{type(self).__name__} does not record {fact.type_name()}") from None
+        fold(self, fact)
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-def applies(fold: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+Fold = Callable[[Any, Any], None]
+FOLDS: dict[type[Fact], Fold] = {}
+"""How each fact type changes the state of its entity. A plain dict rather than
+functools.singledispatchmethod, which builds a new bound wrapper on every call: a
+replay of a million events spent a tenth of its time there."""
+
+
+def applies(fold: Fold) -> Fold:
     """Register how an entity folds one fact type (the annotation of `fact` names it)."""
-    dispatcher: singledispatchmethod[None] = Entity.__dict__["apply"]
-    dispatcher.register(fold)
+    fact_type = get_type_hints(fold)["fact"]
+    if fact_type in FOLDS:
+        raise TypeError(f"{fact_type.__name__} is folded twice")
+    FOLDS[fact_type] = fold
     return fold
