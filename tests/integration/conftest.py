@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
+from eventsourcing.persistence import JSONTranscoder
 from thidua_ledger.application import Ledger
 from thidua_ledger.settings import Settings
 
@@ -11,8 +12,16 @@ from tests.factories import ClusterSetup, cluster_with_members
 
 @pytest.fixture
 def ledger(ledger_settings: Settings) -> Iterator[Ledger]:
+    """After the test, whatever it stored is read back through eventsourcing's stock JSON
+    decoder as well: the ledger's one-pass decoder must give exactly the same values, for
+    every fact type the suite records."""
     opened = Ledger(env=ledger_settings.eventstore_env())
     yield opened
+    stock = JSONTranscoder()
+    opened.register_transcodings(stock)
+    for notification in opened.recorder.select_notifications(start=1, limit=100_000):
+        assert opened.mapper.transcoder.decode(notification.state) == stock.decode(notification.state), (
+            f"the one-pass decoder reads position {notification.id} differently")
     opened.close()
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from eventsourcing.persistence import JSONTranscoder
 from thidua_events.facts import Fact, Provenance, Role
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
@@ -18,6 +19,7 @@ from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.organisation import Unit
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.scenario import cluster_id, unit_id
+from thidua_ledger.transcoding import LedgerTranscoder
 
 F = TypeVar("F", bound=Fact)
 
@@ -173,3 +175,15 @@ def test_nothing_is_invented(ledger: Ledger) -> None:
             assert fact.chair is None and fact.place is None
         if isinstance(fact, cf.WorkingGroupEstablished):
             assert fact.decision_ref is None
+
+
+def test_every_stored_event_reads_in_one_pass_as_the_stock_decoder_reads_it(ledger: Ledger) -> None:
+    stock, fast = JSONTranscoder(), LedgerTranscoder()
+    ledger.register_transcodings(stock)
+    ledger.register_transcodings(fast)
+    notifications = ledger.recorder.select_notifications(start=1, limit=10_000)
+    for notification in notifications:
+        assert fast.decode(notification.state) == stock.decode(notification.state)
+    # every fact-carrying event took the one-pass path (the rest are the award claims' own)
+    one_pass = [n for n in notifications if "fact" in LedgerTranscoder.fact_event.validate_json(n.state)]
+    assert len(one_pass) == len(stored(ledger))

@@ -29,7 +29,7 @@ from thidua_ledger.domain.errors import LedgerError, NotFound, check
 from thidua_ledger.domain.organisation import Authority, Person, Unit
 from thidua_ledger.domain.year import EmulationYear, units_named, year_id
 from thidua_ledger.settings import Settings
-from thidua_ledger.transcoding import ledger_transcodings
+from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -80,6 +80,11 @@ class Ledger(Application):
     def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = vietnam_today):
         super().__init__(env=env)
         self.today = today
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = LedgerTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)  # type: ignore[arg-type]
