@@ -31,10 +31,8 @@ from thidua_events.facts.organisation import AuthorityRegistered, UnitRegistered
 from thidua_events.facts.year import CriteriaAdopted, Criterion, ScoreKind, ScoreRecorded, YearOpened
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock, load
-from thidua_ledger.audit.replay import KINDS
+from thidua_ledger.audit.replay import rebuild
 from thidua_ledger.domain.year import EmulationYear, year_id
-from thidua_ledger.feed import follow
-from thidua_ledger.projections import AwardRegister
 from thidua_ledger.settings import Settings
 
 console = Console()
@@ -109,20 +107,10 @@ def raw_read(ledger: Ledger, batch: int) -> tuple[int, float]:
 def full_replay(ledger: Ledger) -> tuple[int, float, int]:
     """Every event into every projection; returns (events, seconds, max RSS growth in KiB)."""
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    register, state = AwardRegister(ledger), {}
-    started, count = time.perf_counter(), 0
-    for event in follow(ledger, batch=5000):
-        count += 1
-        register._apply(event)
-        kind = KINDS.get(event.entity_kind)
-        if kind is not None:
-            fact = event.fact()
-            if event.entity_id in state:
-                state[event.entity_id].apply(fact)
-            else:
-                state[event.entity_id] = kind(fact=fact, provenance=event.provenance)
+    started = time.perf_counter()
+    rebuilt = rebuild(ledger)
     seconds = time.perf_counter() - started
-    return count, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+    return rebuilt.events_read, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
 
 
 def p95(samples: list[float]) -> float:

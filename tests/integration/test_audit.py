@@ -6,22 +6,27 @@ import os
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
+import pytest
 from thidua_events.facts import Provenance, Role
 from thidua_events.facts.year import CriteriaAdopted, Criterion, ScoreCorrected, ScoreKind, ScoreRecorded
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.provenance import changes, correction_chain, history
-from thidua_ledger.audit.replay import replay_year
-from thidua_ledger.domain.year import year_id
+from thidua_ledger.audit.replay import replay_all, replay_year
+from thidua_ledger.domain.errors import NotFound
+from thidua_ledger.domain.snapshots import decode, encode
+from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.queries import standings
 from thidua_ledger.settings import Settings
 
 from tests.conftest import TOKEN_KEY
 from tests.factories import CLERK, cluster_with_members
+from tests.intruder import tamper
 
 AUDIT = Provenance(actor="Phạm Văn Kiểm", role=Role.CLERK, reason="Phúc tra điểm", source_ref="BB-09")
 
@@ -50,9 +55,88 @@ def test_a_replayed_year_matches_the_live_state(ledger_settings: Settings) -> No
     now = replay_year(ledger, setup.cluster_id, 2019)
     assert now.matches and now.events_read == ledger.position()
     # the cluster: formed, two units joined; the year: opened, criteria, a score, two corrections
-    assert now.events_applied == 3 + 5
+    assert (now.events_applied, now.entities_compared) == (3 + 5, 2)
     earlier = replay_year(ledger, setup.cluster_id, 2019, known_at=before)
     assert earlier.matches and earlier.events_read == before
+    ledger.close()
+
+
+def test_a_year_not_in_the_log_is_not_found(ledger_settings: Settings) -> None:
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    setup, _, _ = scored_year(ledger)
+    with pytest.raises(NotFound, match="EmulationYear"):
+        replay_year(ledger, setup.cluster_id, 2018)
+    ledger.close()
+
+
+def long_year(ledger: Ledger, scores: int) -> tuple[UUID, list[UUID], list[int]]:
+    """A year long enough to be read from a snapshot (one every 100 events); returns the
+    year's id, its score ids and the log position of each score."""
+    setup = cluster_with_members(ledger, members=2)
+    c = setup.cluster_id
+    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019, criteria=(
+        Criterion(code="1", title="Xây dựng lực lượng", max_points=Decimal(60)),)), CLERK)
+    ids, positions = [], []
+    for n in range(scores):
+        ids.append(uuid4())
+        positions.append(ledger.record(ScoreRecorded(
+            effective_date=date(2019, 11, 1), cluster_id=c, year=2019, score_id=ids[-1],
+            unit_id=setup.units[n % 2], criterion_code="1", points=Decimal(n % 50), kind=ScoreKind.SELF),
+            CLERK).position)
+    return year_id(c, 2019), ids, positions
+
+
+def doctor_snapshot(ledger: Ledger, settings: Settings, entity_id: UUID, score_id: UUID) -> int:
+    """Rewrite a score inside the entity's stored snapshot, as a bug in a past release
+    might have; the log itself stays intact. Returns the snapshot's version."""
+    [snapshot] = ledger.snapshots.get(entity_id, desc=True, limit=1)  # type: ignore[union-attr]
+    state = decode(snapshot.state["encoded"])
+    unit, criterion, _, kind, by = state["scores"][score_id]
+    state["scores"][score_id] = (unit, criterion, Decimal(59), kind, by)
+    forged = ledger.mapper.to_stored_event(replace(snapshot, state={"encoded": encode(state)}))
+    tamper(settings, "UPDATE {snapshots} SET state = ? WHERE originator_id = ? AND originator_version = ?",
+           (forged.state, entity_id.hex if settings.store == "sqlite" else entity_id, snapshot.originator_version))
+    return int(snapshot.originator_version)
+
+
+def test_a_replay_names_the_first_event_where_the_live_state_parts_from_the_log(
+        ledger_settings: Settings) -> None:
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    entity_id, scores, positions = long_year(ledger, 120)  # opened, criteria, 120 scores
+    cluster_id = ledger.get(EmulationYear, entity_id).cluster_id
+    assert replay_year(ledger, cluster_id, 2019).matches
+    version = doctor_snapshot(ledger, ledger_settings, entity_id, scores[3])
+    assert version == 100
+
+    report = replay_year(ledger, cluster_id, 2019)
+    assert not report.matches
+    [mismatch] = report.mismatches
+    assert (mismatch.entity_id, mismatch.kind, mismatch.differing_fields) == (entity_id, "EmulationYear",
+                                                                               ["scores"])
+    # event 100 is the 98th score: the first the live read takes from the doctored snapshot
+    assert mismatch.first_difference == {"position": positions[97], "type": "ScoreRecorded",
+                                         "entity_id": str(entity_id), "entity_version": 100}
+    # known at a position before the snapshot, the live read does not use it
+    assert replay_year(ledger, cluster_id, 2019, known_at=positions[90]).matches
+    ledger.close()
+
+
+def test_replaying_everything_rebuilds_every_projection_and_finds_the_one_that_differs(
+        ledger_settings: Settings) -> None:
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    setup, _, _ = scored_year(ledger)
+    entity_id, scores, _ = long_year(ledger, 110)
+    rebuilt, report = replay_all(ledger)
+    assert report.matches and report.events_read == ledger.position()
+    assert rebuilt.position == ledger.position()
+    assert set(rebuilt.entities) == {setup.cluster_id, year_id(setup.cluster_id, 2019), entity_id,
+                                     ledger.get(EmulationYear, entity_id).cluster_id}
+    assert rebuilt.entities[entity_id].current_scores() == ledger.get(EmulationYear, entity_id).current_scores()
+
+    doctor_snapshot(ledger, ledger_settings, entity_id, scores[0])
+    _, report = replay_all(ledger)
+    assert [m.entity_id for m in report.mismatches] == [entity_id]
+    assert report.entities_compared == 4
     ledger.close()
 
 
@@ -106,3 +190,29 @@ def test_the_verify_command_reports_tampering_as_json(tmp_path: Path) -> None:
     assert broken.returncode == 1
     finding = json.loads(broken.stdout)["finding"]
     assert (finding["kind"], finding["position"]) == ("altered", 3)
+
+
+def test_the_replay_command_checks_everything_and_explains_bad_arguments(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    ledger = Ledger(env=Settings(sqlite_path=path, token_key=TOKEN_KEY).eventstore_env())
+    setup, _, before = scored_year(ledger)
+    position = ledger.position()
+    ledger.close()
+    env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path), "THIDUA_TOKEN_KEY": TOKEN_KEY}
+
+    def replay(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "thidua_ledger.cli", "replay", *args],
+                              env=env, capture_output=True, text=True, check=False)
+
+    everything = replay("--all", "--json")
+    assert everything.returncode == 0, everything.stderr
+    report = json.loads(everything.stdout)
+    assert (report["matches"], report["events_read"], report["entities_compared"], report["awards"]) == (
+        True, position, 2, 0)
+    one = replay("--cluster", str(setup.cluster_id), "--year", "2019", "--known-at", str(before), "--json")
+    assert one.returncode == 0, one.stderr
+    assert (json.loads(one.stdout)["known_at"], json.loads(one.stdout)["events_read"]) == (before, before)
+    missing = replay("--cluster", str(setup.cluster_id), "--year", "2018")
+    assert missing.returncode == 2 and "EmulationYear" in missing.stderr
+    vague = replay("--year", "2019")
+    assert vague.returncode == 2 and "--all" in vague.stderr

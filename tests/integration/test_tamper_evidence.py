@@ -1,17 +1,15 @@
 """Editing, deleting, inserting or swapping stored rows behind the ledger's back is found
 by `verify`, at the right position, on SQLite and on PostgreSQL."""
 
-import sqlite3
 from collections.abc import Iterator
-from typing import Any
 
-import psycopg
 import pytest
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.verify import check_digest, make_digest, walk
 from thidua_ledger.settings import Settings
 
 from tests.factories import cluster_with_members
+from tests.intruder import tamper
 
 KEY = "digest-key-for-tests-only-0123456789"
 
@@ -22,23 +20,6 @@ def ledger(ledger_settings: Settings) -> Iterator[Ledger]:
     cluster_with_members(ledger, members=3)  # 9 events
     yield ledger
     ledger.close()
-
-
-def tamper(settings: Settings, sql: str, params: tuple[Any, ...] = ()) -> None:
-    """Run SQL straight on the database, as an intruder with database access would."""
-    if settings.store == "sqlite":
-        with sqlite3.connect(settings.sqlite_path) as conn:
-            conn.execute(sql.format(events="stored_events", chain="stored_events_chain",
-                                    pos="rowid"), params)
-        return
-    schema = settings.postgres_schema
-    statement = sql.replace("?", "%s").format(events=f'"{schema}".ledger_events',
-                                              chain=f'"{schema}".ledger_events_chain',
-                                              pos="notification_id")
-    with psycopg.connect(host=settings.postgres_host, port=settings.postgres_port,
-                         user=settings.postgres_user, dbname=settings.postgres_dbname,
-                         password=settings.postgres_password.get_secret_value(), autocommit=True) as conn:
-        conn.execute(statement.encode(), params)
 
 
 def test_an_untouched_log_verifies(ledger: Ledger) -> None:

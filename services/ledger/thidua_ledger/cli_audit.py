@@ -15,7 +15,8 @@ from thidua_ledger.application import Ledger, open_ledger
 from thidua_ledger.audit import verify as chain
 from thidua_ledger.audit.clocks import position_at
 from thidua_ledger.audit.provenance import history as entity_history
-from thidua_ledger.audit.replay import replay_year
+from thidua_ledger.audit.replay import replay_all, replay_year
+from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.settings import get_settings
 
 app = typer.Typer(help="Auditor tools: what the ledger said, who recorded it, and proof it was not altered.")
@@ -104,23 +105,43 @@ def check_digest(path: Path = typer.Argument(..., exists=True, help="A digest fi
 
 
 @app.command()
-def replay(cluster: UUID = typer.Option(..., help="The cluster's id."),
-           year: int = typer.Option(..., help="The emulation year."),
+def replay(cluster: UUID = typer.Option(None, help="The cluster's id."),
+           year: int = typer.Option(None, help="The emulation year."),
+           everything: bool = typer.Option(False, "--all", help="Every cluster and year, and the award register."),
            known_at: str = typer.Option(None, help="A log position or ISO moment (default: now)."),
            as_json: bool = JSON) -> None:
-    """Rebuild a year of a cluster from the log from scratch and compare it with the live state."""
+    """Rebuild a cluster's year (or everything, with --all) from the log from scratch and
+    compare it with the live state; exit 1 on a mismatch."""
+    if not everything and (cluster is None or year is None):
+        raise typer.BadParameter("give --cluster and --year, or --all", param_hint="--cluster/--year")
     ledger = _ledger()
     position = _position(ledger, known_at)
     with _progress() as bar:
-        task = bar.add_task("replaying the log", total=position or ledger.position())
-        report = replay_year(ledger, cluster, year, position,
-                             progress=lambda done, total: bar.update(task, completed=done, total=total))
-    _emit(vars(report), as_json)
+        reading = bar.add_task("replaying the log", total=position or ledger.position())
+
+        def read(done: int, total: int) -> None:
+            bar.update(reading, completed=done, total=total)
+
+        if everything:
+            comparing = bar.add_task("comparing with the live state", total=None)
+            rebuilt, report = replay_all(ledger, position, progress=read,
+                                         compared=lambda n, total: bar.update(comparing, completed=n, total=total))
+            awards: int | None = len(rebuilt.register.entries)
+        else:
+            try:
+                report, awards = replay_year(ledger, cluster, year, position, progress=read), None
+            except NotFound as error:
+                console.print(f"[red]{error}[/]")
+                raise typer.Exit(2) from None
+    _emit({**report.as_dict(), **({"awards": awards} if awards is not None else {})}, as_json)
     if not as_json:
-        console.print(f"read {report.events_read} events, applied {report.events_applied}: "
-                      + ("[green]matches the live state[/]" if report.matches
-                         else f"[red]differs[/] ({', '.join(report.differing_fields)}) first at "
-                              f"{report.first_difference}"))
+        console.print(f"read {report.events_read} events, applied {report.events_applied} to "
+                      f"{report.entities_compared} clusters and years"
+                      + (f", {awards} awards in the register" if awards is not None else "") + ": "
+                      + ("[green]matches the live state[/]" if report.matches else "[red]differs[/]"))
+        for m in report.mismatches:
+            console.print(f"  {m.kind} {m.entity_id}: {', '.join(m.differing_fields)}; "
+                          f"first at {m.first_difference}")
     raise typer.Exit(0 if report.matches else 1)
 
 

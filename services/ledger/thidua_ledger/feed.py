@@ -1,6 +1,10 @@
-"""The log as a feed of contract envelopes, in recording order."""
+"""The log in recording order: as domain events (for the ledger's own projections and
+replays) and as contract envelopes (for the feed and its subscribers)."""
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
+from threading import Lock
 
 from eventsourcing.persistence import Notification
 from thidua_events.envelope import LedgerEvent, LogPage
@@ -8,11 +12,53 @@ from thidua_events.envelope import LedgerEvent, LogPage
 from thidua_ledger.application import Ledger
 from thidua_ledger.domain.entity import Entity
 
+FactEvent = Entity.Registered | Entity.Recorded
+"""A stored event that carries a contract fact (every event but the internal award claims)."""
+
+
+def fact_events(ledger: Ledger, after: int = 0, until: int | None = None,
+                batch: int = 500) -> Iterator[tuple[int, FactEvent]]:
+    """(position, event) for every fact recorded after `after` and up to `until`, streamed in
+    batches (never all in memory)."""
+    while notifications := ledger.recorder.select_notifications(start=after + 1, limit=batch, stop=until):
+        for notification in notifications:
+            event = ledger.mapper.to_domain_event(notification)
+            if isinstance(event, FactEvent):
+                yield notification.id, event
+        if len(notifications) < batch:
+            return
+        after = notifications[-1].id
+
+
+_pauses = 0
+_pauses_lock = Lock()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of a bulk fold.
+
+    A replay builds millions of long-lived objects and no cycles; each of the collector's
+    full passes walks all of them, so a replay of a million events slowed down as it grew.
+    Reference counting still frees everything; cycles wait until the last pause ends.
+    """
+    global _pauses
+    with _pauses_lock:
+        _pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0:
+                gc.enable()
+
 
 def envelope(ledger: Ledger, notification: Notification) -> LedgerEvent | None:
     """The published form of a stored event; None for internal events (award claims)."""
     event = ledger.mapper.to_domain_event(notification)
-    if not isinstance(event, Entity.Registered | Entity.Recorded):
+    if not isinstance(event, FactEvent):
         return None
     return LedgerEvent.of(
         event.fact, event.provenance, position=notification.id, entity_id=event.originator_id,

@@ -9,13 +9,13 @@ from threading import Lock
 from uuid import UUID
 
 from pydantic import BaseModel
-from thidua_events.envelope import LedgerEvent
+from thidua_events.facts import Fact, Provenance
 from thidua_events.facts.awards import AwardConferred, AwardRevoked, RecipientKind
 from thidua_events.facts.year import CommendationsCounted
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import NOW, Clock
-from thidua_ledger.feed import follow
+from thidua_ledger.feed import fact_events, paused_gc
 
 
 class AwardEntry(BaseModel):
@@ -60,19 +60,14 @@ class AwardRegister:
         self._lock = Lock()
 
     def catch_up(self, clock: Clock = NOW) -> int:
-        with self._lock:
-            for event in follow(self.ledger, self.position):
-                if clock.known_at is not None and event.position > clock.known_at:
-                    break
-                if clock.as_of is None or event.effective_date <= clock.as_of:
-                    self._apply(event)
-                self.position = event.position
+        with self._lock, paused_gc():
+            for position, event in fact_events(self.ledger, self.position, until=clock.known_at):
+                if clock.as_of is None or event.fact.effective_date <= clock.as_of:
+                    self.apply(event.fact, event.provenance)
+                self.position = position
             return self.position
 
-    def _apply(self, event: LedgerEvent) -> None:
-        if event.type not in {"AwardConferred", "AwardRevoked", "CommendationsCounted"}:
-            return
-        fact = event.fact()
+    def apply(self, fact: Fact, provenance: Provenance) -> None:
         if isinstance(fact, AwardConferred):
             for r in fact.recipients:
                 self.entries[(fact.decree_id, r.subject_id)] = AwardEntry(
@@ -90,7 +85,7 @@ class AwardRegister:
             self.counts.append(StatedCount(
                 cluster_id=fact.cluster_id, year=fact.year, award_kind=fact.award_kind,
                 collectives=fact.collectives, individuals=fact.individuals,
-                source_ref=event.provenance.source_ref,
+                source_ref=provenance.source_ref,
             ))
 
     def query(self, unit_id: UUID | None = None, person_id: UUID | None = None,

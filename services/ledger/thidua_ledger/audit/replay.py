@@ -1,33 +1,98 @@
-"""Rebuild a cluster's year from the log alone, from scratch, and compare it with the
-live state the ledger serves. A mismatch names the first event where they part."""
+"""Rebuild the ledger's projections from the log alone, from scratch, and compare them with
+the live state the ledger serves. A mismatch names the first event where they part."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Collection
+from dataclasses import asdict, dataclass, field
+from typing import Any, cast
 from uuid import UUID
-
-from thidua_events.envelope import LedgerEvent
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock, load
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.year import EmulationYear, year_id
-from thidua_ledger.feed import follow
+from thidua_ledger.feed import FactEvent, fact_events, paused_gc
+from thidua_ledger.projections import AwardRegister
 
 KINDS: dict[str, type[Entity]] = {"cluster": Cluster, "emulation_year": EmulationYear}
+"""The entities whose state the ledger serves as a projection: a cluster, and its years."""
+
+Progress = Callable[[int, int], None]
+"""Called with (position reached, head) as the log is read."""
+
+
+@dataclass
+class Rebuilt:
+    """Every projection rebuilt from the log, as known at `position`."""
+
+    position: int
+    register: AwardRegister
+    entities: dict[UUID, Entity] = field(default_factory=dict)
+    events_read: int = 0
+    events_applied: int = 0  # folded into an entity's state
+
+
+def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] | None = None,
+            progress: Progress | None = None, batch: int = 5000) -> Rebuilt:
+    """Fold the log up to `known_at` (default: all of it) into a new award register and the
+    state of every cluster and year (or of the entities in `only`).
+
+    The log is streamed in pages, never held whole; what stays in memory is the projections.
+    """
+    head = known_at if known_at is not None else ledger.position()
+    rebuilt = Rebuilt(head, AwardRegister(ledger))
+    entities, register = rebuilt.entities, rebuilt.register
+    position = 0
+    with paused_gc():
+        for position, event in fact_events(ledger, until=head, batch=batch):
+            rebuilt.events_read += 1
+            if progress and rebuilt.events_read % batch == 0:
+                progress(position, head)
+            if only is None:
+                register.apply(event.fact, event.provenance)
+            elif event.originator_id not in only:
+                continue
+            if event.fact.aggregate in KINDS:
+                _fold(entities, event)
+                rebuilt.events_applied += 1
+    register.position = position
+    if progress:
+        progress(head, head)
+    return rebuilt
+
+
+def _fold(entities: dict[UUID, Entity], event: FactEvent) -> None:
+    # The domain event's own mutate, as a read from the store would: it also checks that the
+    # entity's versions follow each other with no gap.
+    entity: Any = entities.get(event.originator_id)
+    entities[event.originator_id] = cast(Entity, event.mutate(entity))
+
+
+@dataclass
+class Mismatch:
+    """A rebuilt entity that differs from the state the ledger serves."""
+
+    entity_id: UUID
+    kind: str
+    differing_fields: list[str]
+    first_difference: dict[str, Any]
 
 
 @dataclass
 class ReplayReport:
-    cluster_id: UUID
-    year: int
     known_at: int | None
     events_read: int = 0
     events_applied: int = 0
-    matches: bool = True
-    first_difference: dict[str, Any] | None = None
-    differing_fields: list[str] = field(default_factory=list)
+    entities_compared: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    @property
+    def matches(self) -> bool:
+        return not self.mismatches
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "matches": self.matches}
 
 
 def state_of(entity: Any) -> dict[str, Any]:
@@ -35,52 +100,73 @@ def state_of(entity: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(entity).items() if not k.startswith("_")}
 
 
+def compare(ledger: Ledger, rebuilt: Entity, known_at: int | None) -> Mismatch | None:
+    kind = type(rebuilt)
+    try:
+        live: Entity | None = load(ledger, kind, rebuilt.id, Clock(known_at=known_at))
+    except NotFound:
+        live = None
+    mine = state_of(rebuilt)
+    theirs = state_of(live) if live is not None else {}
+    if live is not None and live.version == rebuilt.version and mine == theirs:
+        return None
+    return Mismatch(rebuilt.id, kind.__name__,
+                    sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)),
+                    first_difference(ledger, kind, rebuilt.id, rebuilt.version))
+
+
+def first_difference(ledger: Ledger, kind: type[Entity], entity_id: UUID, version: int) -> dict[str, Any]:
+    """Fold the entity's stored events one by one, comparing each step with the entity the
+    ledger serves at that version; name the first event after which they differ."""
+    entities: dict[UUID, Entity] = {}
+    positions = _positions(ledger, entity_id)
+    for event in ledger.events.get(entity_id, lte=version):
+        if not isinstance(event, FactEvent):
+            continue
+        _fold(entities, event)
+        try:
+            live: Entity | None = ledger.get(kind, entity_id, version=event.originator_version)
+        except NotFound:
+            live = None
+        if live is None or state_of(entities[entity_id]) != state_of(live):
+            return {"position": positions.get(event.originator_version), "type": event.fact.type_name(),
+                    "entity_id": str(entity_id), "entity_version": event.originator_version}
+    return {"position": None, "entity_id": str(entity_id),
+            "detail": "the live state holds what the log does not"}
+
+
+def _positions(ledger: Ledger, entity_id: UUID) -> dict[int, int]:
+    rows = ledger.recorder.query(  # type: ignore[attr-defined]
+        "SELECT originator_version, position FROM {chain} WHERE originator_id = ?", (str(entity_id),))
+    return {int(version): int(position) for version, position in rows}
+
+
 def replay_year(ledger: Ledger, cluster_id: UUID, year: int, known_at: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> ReplayReport:
-    report = ReplayReport(cluster_id, year, known_at)
-    targets = {cluster_id, year_id(cluster_id, year)}
-    rebuilt: dict[UUID, Any] = {}
-    trail: dict[UUID, list[LedgerEvent]] = {t: [] for t in targets}
-    head = known_at if known_at is not None else ledger.position()
-    for event in follow(ledger):  # streamed in pages, never all in memory
-        if event.position > head:
-            break
-        report.events_read += 1
-        if progress and report.events_read % 1000 == 0:
-            progress(event.position, head)
-        if event.entity_id in targets:
-            _fold(rebuilt, event)
-            trail[event.entity_id].append(event)
-            report.events_applied += 1
-    if progress:
-        progress(head, head)
-    for entity_id, entity in rebuilt.items():
-        kind = type(entity)
-        live = load(ledger, kind, entity_id, Clock(known_at=known_at))
-        mine, theirs = state_of(entity), state_of(live)
-        if mine != theirs:
-            report.matches = False
-            report.differing_fields = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
-            report.first_difference = _first_difference(ledger, kind, entity_id, trail[entity_id])
-            break
+                progress: Progress | None = None) -> ReplayReport:
+    """A cluster and one of its years, rebuilt from the log and compared with the live state."""
+    targets = (cluster_id, year_id(cluster_id, year))
+    rebuilt = rebuild(ledger, known_at, only=targets, progress=progress)
+    for kind, target in zip((Cluster, EmulationYear), targets, strict=True):
+        if target not in rebuilt.entities:
+            raise NotFound(kind.__name__, target)
+    return _report(ledger, rebuilt, known_at)
+
+
+def replay_all(ledger: Ledger, known_at: int | None = None, progress: Progress | None = None,
+               compared: Progress | None = None) -> tuple[Rebuilt, ReplayReport]:
+    """Every projection rebuilt from the log, and every cluster and year compared with the
+    live state."""
+    rebuilt = rebuild(ledger, known_at, progress=progress)
+    return rebuilt, _report(ledger, rebuilt, known_at, compared)
+
+
+def _report(ledger: Ledger, rebuilt: Rebuilt, known_at: int | None,
+            compared: Progress | None = None) -> ReplayReport:
+    report = ReplayReport(known_at, rebuilt.events_read, rebuilt.events_applied)
+    for entity in rebuilt.entities.values():
+        if (mismatch := compare(ledger, entity, known_at)) is not None:
+            report.mismatches.append(mismatch)
+        report.entities_compared += 1
+        if compared:
+            compared(report.entities_compared, len(rebuilt.entities))
     return report
-
-
-def _fold(rebuilt: dict[UUID, Any], event: LedgerEvent) -> None:
-    fact = event.fact()
-    if event.entity_id not in rebuilt:
-        rebuilt[event.entity_id] = KINDS[event.entity_kind](fact=fact, provenance=event.provenance)
-    else:
-        rebuilt[event.entity_id].apply(fact)
-
-
-def _first_difference(ledger: Ledger, kind: type[Entity], entity_id: UUID,
-                      trail: list[LedgerEvent]) -> dict[str, Any]:
-    rebuilt: dict[UUID, Any] = {}
-    for event in trail:
-        _fold(rebuilt, event)
-        live = ledger.get(kind, entity_id, version=event.entity_version)
-        if state_of(rebuilt[entity_id]) != state_of(live):
-            return {"position": event.position, "type": event.type, "entity_id": str(entity_id),
-                    "entity_version": event.entity_version}
-    return {"position": None, "detail": "the live state holds events the log does not"}
