@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Union
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
+from pydantic_core import from_json
 from thidua_events.facts import FACTS, Fact, Provenance
 from thidua_events.versions import decode_fact
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
@@ -70,28 +71,53 @@ def _provenance(fields: tuple[tuple[str, str], ...]) -> Provenance:
 
 
 class LedgerTranscoder(JSONTranscoder):
-    """eventsourcing's JSON transcoder, with the ledger's common case decoded in one pass.
+    """eventsourcing's JSON transcoder, decoding the ledger's events in one pass.
 
-    The stock decoder calls a Python hook on every JSON object (seven per event) and then
-    validates the fact and its provenance again. Events that carry a fact of the current
-    version are instead parsed and validated by pydantic-core at once, with the same
-    models, so they decode to exactly the same values; anything else (older versions to
-    upcast, snapshots, award claims) takes the stock path.
+    The stock decoder calls a Python hook on every JSON object (seven per event, tens of
+    thousands per snapshot), and the facts and provenance were then validated again.
+    Instead, an event that carries a fact of the current version is parsed and validated by
+    pydantic-core at once, with the same models; other states (snapshots, award claims)
+    are parsed in Rust and only their top-level tagged values decoded, when the tags are
+    all at the top. Anything else, such as a fact stored at an older version to upcast,
+    takes the stock path. Every path gives exactly the values the stock decoder gives.
     """
 
     fact_event = _fact_event_adapter()
 
     def decode(self, data: bytes) -> Any:
+        # The fact follows the timestamp and at most an originator topic: a cheap look
+        # spares a snapshot a full failed validation.
+        if FACT_MARK in data[:256] and (state := self._fact_event(data)) is not None:
+            return state
+        return self._shallow(data)
+
+    def _fact_event(self, data: bytes) -> dict[str, Any] | None:
         try:
             state = self.fact_event.validate_json(data)
             if "fact" not in state or "provenance" not in state or "timestamp" not in state:
-                return super().decode(data)
+                return None
             stored = state["fact"]["_data_"]
             if stored["v"] != stored["data"].version:  # stored before a breaking change: upcast it
-                return super().decode(data)
+                return None
             state["provenance"] = _provenance(tuple(state["provenance"]["_data_"].items()))
         except ValidationError:
-            return super().decode(data)
+            return None
         state["timestamp"] = datetime.fromisoformat(state["timestamp"]["_data_"])
         state["fact"] = stored["data"]
         return state
+
+    def _shallow(self, data: bytes) -> Any:
+        state = from_json(data)
+        if not isinstance(state, dict):
+            return super().decode(data)
+        tagged = {k: v for k, v in state.items()
+                  if isinstance(v, dict) and len(v) == 2 and "_type_" in v and "_data_" in v}
+        if data.count(TAG) != len(tagged) or any(v["_type_"] not in self.names for v in tagged.values()):
+            return super().decode(data)  # nested tags, or a name the stock path will explain
+        for key, value in tagged.items():
+            state[key] = self.names[value["_type_"]].decode(value["_data_"])
+        return state
+
+
+FACT_MARK = b'"fact":{"_type_":"fact:'
+TAG = b'"_type_"'
