@@ -49,6 +49,10 @@ class AwardRegisterPublic(BaseModel):
     position: int
 
 
+REGISTERED = {AwardConferred, AwardRevoked, CommendationsCounted}
+"""The facts the register folds; every other fact leaves it as it is."""
+
+
 class AwardRegister:
     """The award register (sổ khen thưởng) by unit, person, authority and year."""
 
@@ -68,6 +72,8 @@ class AwardRegister:
             return self.position
 
     def apply(self, fact: Fact, provenance: Provenance) -> None:
+        if type(fact) not in REGISTERED:  # most facts: a set lookup rather than three isinstance
+            return
         if isinstance(fact, AwardConferred):
             for r in fact.recipients:
                 self.entries[(fact.decree_id, r.subject_id)] = AwardEntry(

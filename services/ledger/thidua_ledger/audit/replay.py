@@ -66,7 +66,10 @@ def _fold(entities: dict[UUID, Entity], event: FactEvent) -> None:
     # The domain event's own mutate, as a read from the store would: it also checks that the
     # entity's versions follow each other with no gap.
     entity: Any = entities.get(event.originator_id)
-    entities[event.originator_id] = cast(Entity, event.mutate(entity))
+    if entity is None:
+        entities[event.originator_id] = cast(Entity, event.mutate(None))
+    else:
+        event.mutate(entity)  # in place
 
 
 @dataclass
