@@ -3,8 +3,9 @@ replay of its whole history, on SQLite and PostgreSQL."""
 
 from datetime import date
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
+import pytest
 from thidua_events.facts.year import (
     BallotHeld,
     CriteriaAdopted,
@@ -16,8 +17,10 @@ from thidua_events.facts.year import (
     YearEndReviewHeld,
 )
 from thidua_ledger.application import Ledger
+from thidua_ledger.audit.clocks import Clock, _snapshot_through, load
 from thidua_ledger.audit.replay import state_of
-from thidua_ledger.domain.snapshots import decode, encode
+from thidua_ledger.domain.errors import NotFound
+from thidua_ledger.domain.snapshots import decode, effective_through, encode
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
@@ -60,4 +63,51 @@ def test_a_long_year_reads_the_same_from_its_snapshot_as_from_scratch(ledger_set
     assert state_of(ledger.get(EmulationYear, entity_id, version=150))["scores"].keys() == {
         s.score_id for e in ledger.events.get(entity_id, lte=150)
         if type(s := getattr(e, "fact", None)) is ScoreRecorded}
+    ledger.close()
+
+
+def as_of_from_scratch(ledger: Ledger, entity_id: UUID, day: date) -> dict[str, object] | None:
+    """The as-of-date view the slow way: every stored fact dated on or before `day`."""
+    entity = None
+    for event in ledger.events.get(entity_id):
+        fact = getattr(event, "fact", None)
+        if fact is None or fact.effective_date > day:
+            continue
+        entity = event.mutate(None) if entity is None else (entity.apply(fact) or entity)
+    return state_of(entity) if entity is not None else None
+
+
+def test_an_as_of_date_read_starts_from_a_snapshot_only_when_all_its_facts_are_that_old(
+        ledger_settings: Settings) -> None:
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    setup = cluster_with_members(ledger, members=2)
+    c = setup.cluster_id
+    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019, criteria=(
+        Criterion(code="1", title="Xây dựng lực lượng", max_points=Decimal(60)),)), CLERK)
+    # Scores in date order, month by month, except two: one recorded early but dated in
+    # December, and one back-filled late with a February date.
+    for n in range(250):
+        day = date(2019, 2 + n // 25, 1) if n != 30 else date(2019, 12, 20)
+        ledger.record(ScoreRecorded(effective_date=day, cluster_id=c, year=2019, score_id=uuid4(),
+                                    unit_id=setup.units[n % 2], criterion_code="1", points=Decimal(n % 60),
+                                    kind=ScoreKind.SELF), CLERK)
+    ledger.record(ScoreRecorded(effective_date=date(2019, 2, 15), cluster_id=c, year=2019, score_id=uuid4(),
+                                unit_id=setup.units[0], criterion_code="1", points=Decimal(7),
+                                kind=ScoreKind.SELF), CLERK)
+    entity_id = year_id(c, 2019)
+    heads = ledger.recorder.snapshot_heads(ledger.snapshots.recorder.events_table_name,  # type: ignore[attr-defined,union-attr]
+                                           entity_id, None)
+    # the December score (version 33) is in every snapshot: none is through before 20-12
+    assert [(v, effective_through(h)) for v, h in heads] == [(200, date(2019, 12, 20)), (100, date(2019, 12, 20))]
+    with pytest.raises(NotFound):  # the year was opened in 2019
+        load(ledger, EmulationYear, entity_id, Clock(as_of=date(2018, 12, 31)))
+    assert as_of_from_scratch(ledger, entity_id, date(2018, 12, 31)) is None
+    for day in (date(2019, 1, 10), date(2019, 3, 1), date(2019, 12, 19), date(2019, 12, 20), date(2020, 6, 1)):
+        assert state_of(load(ledger, EmulationYear, entity_id, Clock(as_of=day))) == as_of_from_scratch(
+            ledger, entity_id, day), day
+    assert _snapshot_through(ledger, entity_id, None, date(2019, 12, 19)) is None
+    assert _snapshot_through(ledger, entity_id, None, date(2019, 12, 20)) == 200
+    assert _snapshot_through(ledger, entity_id, 150, date(2020, 6, 1)) == 100
+    known = load(ledger, EmulationYear, entity_id, Clock(as_of=date(2020, 6, 1), known_at=ledger.position() - 60))
+    assert len(known.scores) < 251
     ledger.close()

@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import NotFound
+from thidua_ledger.domain.snapshots import effective_through
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -59,9 +60,14 @@ def load(ledger: Any, kind: type[A], entity_id: UUID, clock: Clock) -> A:
 
 def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day: date) -> A:
     # Facts dated after `day` are left out, even when recorded earlier; rules are not
-    # re-checked: this is a view of the record, not a new command.
+    # re-checked: this is a view of the record, not a new command. The fold starts from the
+    # newest snapshot whose facts all fall on or before `day`, if there is one.
     entity: Any = None
-    for event in ledger.events.get(entity_id, lte=version):
+    start = _snapshot_through(ledger, entity_id, version, day)
+    if start is not None:
+        [snapshot] = ledger.snapshots.get(entity_id, gt=start - 1, lte=start)
+        entity = snapshot.mutate(None)
+    for event in ledger.events.get(entity_id, gt=start, lte=version):
         if not isinstance(event, Entity.Registered | Entity.Recorded):
             continue
         if event.fact.effective_date > day:
@@ -75,3 +81,16 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     if not isinstance(entity, kind):
         raise NotFound(kind.__name__, entity_id)
     return entity
+
+
+def _snapshot_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> int | None:
+    """The version of the newest snapshot (up to `version`) holding only facts dated on or
+    before `day`: the as-of-date view up to it is the snapshot itself."""
+    if ledger.snapshots is None:
+        return None
+    table = ledger.snapshots.recorder.events_table_name
+    for snapshot_version, head in ledger.recorder.snapshot_heads(table, entity_id, version):
+        through = effective_through(head)
+        if through is not None and through <= day:
+            return snapshot_version
+    return None

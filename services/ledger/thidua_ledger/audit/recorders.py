@@ -6,16 +6,18 @@ PostgreSQL keep one code path above this module.
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 from thidua_ledger.audit.chain import GENESIS, ChainRow, chain_rows
 
+HEAD_BYTES = 400
 CHAIN_COLUMNS = "position, originator_id, originator_version, content, hash, recorded_at"
 
 
@@ -54,6 +56,15 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, tuple(params))
             return [tuple(row) for row in c.fetchall()]
+
+    def snapshot_heads(self, table: str, entity_id: UUID, lte: int | None) -> list[tuple[int, bytes]]:
+        """(version, first bytes) of an entity's stored snapshots, newest first: enough to
+        read what each snapshot says of itself without loading its whole state."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT originator_version, substr(state, 1, {HEAD_BYTES}) FROM {table} "
+                      "WHERE originator_id = ? AND originator_version <= ? ORDER BY originator_version DESC",
+                      (entity_id.hex, lte if lte is not None else 2**62))
+            return [(int(version), bytes(head)) for version, head in c.fetchall()]
 
     placeholder = "?"
 
@@ -99,6 +110,17 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement.encode(), tuple(params))
             return [tuple(row.values()) for row in curs.fetchall()]
+
+    def snapshot_heads(self, table: str, entity_id: UUID, lte: int | None) -> list[tuple[int, bytes]]:
+        """(version, first bytes) of an entity's stored snapshots, newest first: enough to
+        read what each snapshot says of itself without loading its whole state."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT originator_version, substring(state from 1 for {}) AS head FROM {} "
+                             "WHERE originator_id = %s AND originator_version <= %s "
+                             "ORDER BY originator_version DESC").format(
+                                 Literal(HEAD_BYTES), Identifier(self.datastore.schema, table)),
+                         (entity_id, lte if lte is not None else 2**62))
+            return [(int(row["originator_version"]), bytes(row["head"])) for row in curs.fetchall()]
 
     placeholder = "%s"
 

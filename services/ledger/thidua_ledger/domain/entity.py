@@ -59,6 +59,10 @@ class Entity(Aggregate):
         except KeyError:
             raise TypeError(f"{type(self).__name__} does not record {fact.type_name()}") from None
         fold(self, fact)
+        # Bookkeeping for as-of-date reads (see EntitySnapshot): the latest effective date so far.
+        through = getattr(self, "_effective_through", None)
+        if through is None or fact.effective_date > through:
+            self._effective_through = fact.effective_date
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self.__dict__)

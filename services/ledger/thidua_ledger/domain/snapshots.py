@@ -6,6 +6,7 @@ enums and contract facts. The state is written as tagged JSON here and read back
 same Python values; the tags are explicit, so nothing is ever unpickled from the store.
 """
 
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -69,13 +70,29 @@ def decode(value: Any) -> Any:
 
 
 class EntitySnapshot(Snapshot):
+    """The state is stored under "encoded", after "effective_through": the latest effective
+    date among the facts folded so far. Written first, it can be read from the head of the
+    stored bytes, which tells an as-of-date read whether it may start from this snapshot."""
+
     @classmethod
     def take(cls, aggregate: Any) -> "EntitySnapshot":
         taken = super().take(aggregate)
-        return replace(taken, state={"encoded": encode(taken.state)})
+        through = getattr(aggregate, "_effective_through", None)
+        return replace(taken, state={"effective_through": through.isoformat() if through else None,
+                                     "encoded": encode(taken.state)})
 
     def mutate(self, _: None) -> Any:
         return replace(self, state=decode(self.state["encoded"])).mutate_plain()
 
     def mutate_plain(self) -> Any:
         return super().mutate(None)
+
+
+THROUGH = re.compile(rb'"state":\{"effective_through":(?:null|"(\d{4}-\d{2}-\d{2})")')
+
+
+def effective_through(head: bytes) -> date | None:
+    """The latest effective date in a stored snapshot, from the first bytes of its state;
+    None when they do not say (an older snapshot, or a compressed or encrypted store)."""
+    found = THROUGH.search(head)
+    return date.fromisoformat(found[1].decode()) if found and found[1] else None
