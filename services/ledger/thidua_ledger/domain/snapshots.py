@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Snapshot
 from eventsourcing.utils import get_topic, resolve_topic
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 
 def encode(value: Any) -> Any:
@@ -53,9 +53,9 @@ def decode(value: Any) -> Any:
         case "~d":
             return {decode(k): decode(v) for k, v in data}
         case "~t":
-            return tuple(decode(v) for v in data)
+            return tuple([decode(v) for v in data])
         case "~u":
-            return UUID(data)
+            return _uuid(data)
         case "~dt":
             return datetime.fromisoformat(data)
         case "~date":
@@ -67,6 +67,11 @@ def decode(value: Any) -> Any:
         case "~m":
             return resolve_topic(data).model_validate(value["v"])
     raise ValueError(f"unknown snapshot tag {tag!r}")
+
+
+_uuid = TypeAdapter(UUID).validate_python
+"""UUID(text) in Rust: a year's snapshot holds two ids per score, and uuid.UUID's own
+parsing, in Python, was a third of reading one back."""
 
 
 class EntitySnapshot(Snapshot):
