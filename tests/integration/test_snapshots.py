@@ -111,3 +111,16 @@ def test_an_as_of_date_read_starts_from_a_snapshot_only_when_all_its_facts_are_t
     known = load(ledger, EmulationYear, entity_id, Clock(as_of=date(2020, 6, 1), known_at=ledger.position() - 60))
     assert len(known.scores) < 251
     ledger.close()
+
+
+def test_an_entity_from_a_snapshot_without_its_latest_date_never_claims_one(ledger_settings: Settings) -> None:
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    setup = cluster_with_members(ledger, members=2)
+    year = ledger.get(EmulationYear, year_id(setup.cluster_id, 2019))
+    assert year._effective_through == date(2019, 1, 2)  # opened that day
+    del year.__dict__["_effective_through"]  # as read from a snapshot written before it was kept
+    year.apply(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=setup.cluster_id, year=2019,
+                               criteria=(Criterion(code="1", title="Xây dựng lực lượng", max_points=Decimal(60)),)))
+    assert getattr(year, "_effective_through", None) is None
+    assert EmulationYear.Snapshot.take(year).state["effective_through"] is None
+    ledger.close()

@@ -1,6 +1,7 @@
 """The base of every aggregate: each change is one fact plus its provenance."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, get_type_hints
 from uuid import UUID
 
@@ -38,6 +39,10 @@ class Entity(Aggregate):
             aggregate.apply(self.fact)  # type: ignore[attr-defined]
 
     def __init__(self, fact: Fact, provenance: Provenance) -> None:
+        # Bookkeeping for as-of-date reads (see EntitySnapshot): the latest effective date
+        # among the facts folded so far. An entity read from a snapshot written before this
+        # was kept has none, and must not start claiming one it cannot vouch for.
+        self._effective_through: date | None = fact.effective_date
         self.apply(fact)
 
     @classmethod
@@ -59,9 +64,8 @@ class Entity(Aggregate):
         except KeyError:
             raise TypeError(f"{type(self).__name__} does not record {fact.type_name()}") from None
         fold(self, fact)
-        # Bookkeeping for as-of-date reads (see EntitySnapshot): the latest effective date so far.
         through = getattr(self, "_effective_through", None)
-        if through is None or fact.effective_date > through:
+        if through is not None and fact.effective_date > through:
             self._effective_through = fact.effective_date
 
     def __getstate__(self) -> dict[str, Any]:
