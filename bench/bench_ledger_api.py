@@ -55,8 +55,8 @@ from rich.console import Console
 from rich.table import Table
 from support import postgres_params
 from thidua_events.facts import FACTS, Fact, Provenance, Role
+from thidua_events.tokens import issue_token
 from thidua_ledger.application import open_ledger
-from thidua_ledger.auth import issue_token
 from thidua_ledger.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

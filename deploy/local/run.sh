@@ -8,6 +8,7 @@ bin=.venv/bin
 mkdir -p var
 
 # The token key is a secret: generated once per checkout, kept out of git under var/.
+# Both services read it: the ledger signs and checks tokens with it, the documents service checks them.
 if [ -z "${THIDUA_TOKEN_KEY:-}" ]; then
     [ -f var/token.key ] || (umask 077 && head -c 32 /dev/urandom | base64 >var/token.key)
     THIDUA_TOKEN_KEY=$(cat var/token.key)
@@ -53,7 +54,8 @@ cat <<MSG
     ledger     http://127.0.0.1:$LEDGER_PORT    (API docs: /docs)
     documents  http://127.0.0.1:$DOCUMENTS_PORT    (API docs: /docs)
 
-  Demo tokens (7 days; send as "Authorization: Bearer <token>"):
+  Demo tokens (7 days, good on both services; send as "Authorization: Bearer <token>").
+  Clerks issue documents, auditors read and draft them; subscribers only read the ledger's feed.
     clerk       $(token "Thư ký Cụm thi đua" clerk)
     auditor     $(token "Thanh tra viên" auditor)
     subscriber  $(token "Dịch vụ hồ sơ cán bộ" subscriber)

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from thidua_events.facts import Role
+from thidua_events.tokens import issue_token
 from thidua_ledger.api.app import create_app
-from thidua_ledger.auth import issue_token
 from thidua_ledger.settings import Settings
 
 from tests.conftest import TOKEN_KEY

@@ -12,7 +12,7 @@ from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
 from tests.conftest import TOKEN_KEY
-from tests.documents.world import SUBSCRIBER_TOKEN, World, build_world
+from tests.documents.world import CLERK, SUBSCRIBER_TOKEN, World, build_world
 from tests.services import PostgresServer
 
 
@@ -29,13 +29,13 @@ def world(ledger: TestClient) -> World:
 
 
 def sqlite_settings(tmp_path: Path) -> Settings:
-    return Settings(store="sqlite", sqlite_path=tmp_path / "documents.sqlite")
+    return Settings(store="sqlite", sqlite_path=tmp_path / "documents.sqlite", token_key=TOKEN_KEY)
 
 
 def postgres_settings(server: PostgresServer, schema: str) -> Settings:
     return Settings(store="postgres", postgres_host=server.host, postgres_port=server.port,
                     postgres_user=server.user, postgres_password=server.password,
-                    postgres_dbname=server.dbname, postgres_schema=schema)
+                    postgres_dbname=server.dbname, postgres_schema=schema, token_key=TOKEN_KEY)
 
 
 @pytest.fixture
@@ -52,7 +52,8 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 
 
 class Docs:
-    """The documents API, synchronised with the ledger on demand (no follower thread)."""
+    """The documents API, synchronised with the ledger on demand (no follower thread).
+    `client` calls it with a clerk's token; `calling_as` with any other (or none)."""
 
     def __init__(self, client: TestClient, ledger: TestClient) -> None:
         self.client = client
@@ -66,12 +67,16 @@ class Docs:
     def register(self):  # type: ignore[no-untyped-def]
         return self.client.app.state.register  # type: ignore[attr-defined]
 
+    def calling_as(self, headers: dict[str, str]) -> TestClient:
+        """The same running app, for another caller: not entered, so it starts nothing again."""
+        return TestClient(self.client.app, headers=headers)
+
     def sync(self) -> int:
         return catch_up(self.store, self.source)
 
 
 def open_docs(settings: Settings, ledger: TestClient) -> Iterator[Docs]:
-    with TestClient(create_app(settings, follow=False)) as client:
+    with TestClient(create_app(settings, follow=False), headers=CLERK) as client:
         docs = Docs(client, ledger)
         docs.sync()
         yield docs

@@ -102,7 +102,7 @@ def test_the_follower_keeps_the_documents_up_with_the_ledger_over_http(any_store
                                                                       ledger_server: str) -> None:
     settings = any_store.model_copy(update={"ledger_url": ledger_server, "poll_interval": 0.05,
                                             "ledger_token": SecretStr(SUBSCRIBER_TOKEN)})
-    with httpx.Client(base_url=ledger_server) as ledger, TestClient(create_app(settings)) as docs:
+    with httpx.Client(base_url=ledger_server) as ledger, TestClient(create_app(settings), headers=CLERK) as docs:
         world = build_world(ledger)  # type: ignore[arg-type]  # the same API, over the wire
         head = ledger.get("/log?limit=1", headers=CLERK).json()["head"]
         wait_for(lambda: docs.get("/projection").json()["position"] >= head)

@@ -9,16 +9,24 @@ Vietnamese order (D before Đ, given names first) and the old-name rule are visi
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
 from fastapi.testclient import TestClient
 from thidua_events.facts import Role
-from thidua_ledger.auth import issue_token
+from thidua_events.tokens import issue_token
 
 from tests.conftest import TOKEN_KEY
 
-CLERK = {"Authorization": f"Bearer {issue_token(TOKEN_KEY, 'Nguyễn Thị Thư ký', Role.CLERK)}"}
+
+def bearer(role: Role, actor: str = "Nguyễn Thị Thư ký", key: str = TOKEN_KEY,
+           valid_for: timedelta = timedelta(days=1)) -> dict[str, str]:
+    """The header of a token as `ledger token` issues it: good for the ledger and the documents."""
+    return {"Authorization": f"Bearer {issue_token(key, actor, role, valid_for)}"}
+
+
+CLERK = bearer(Role.CLERK)
 SUBSCRIBER_TOKEN = issue_token(TOKEN_KEY, "Dịch vụ văn bản", Role.SUBSCRIBER)
 
 OLD_NAME = "Phòng Công tác đảng và công tác quần chúng"

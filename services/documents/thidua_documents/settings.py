@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     kafka_topic: str = "thidua.ledger.events"
     kafka_group: str = "thidua-documents"
 
+    # Verifies the bearer tokens the ledger issues: the ledger's own key. No default: the API
+    # refuses to start without it.
+    token_key: SecretStr | None = Field(None, validation_alias="THIDUA_TOKEN_KEY", min_length=32)
+
+    def require_token_key(self) -> str:
+        if self.token_key is None:
+            raise RuntimeError("set THIDUA_TOKEN_KEY (the ledger's key, at least 32 characters) "
+                               "to serve the documents API")
+        return self.token_key.get_secret_value()
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -5,9 +5,9 @@ from datetime import timedelta
 import typer
 import uvicorn
 from thidua_events.facts import Role
+from thidua_events.tokens import issue_token
 from thidua_events.topics import AWARDS_TOPIC, EVENTS_TOPIC
 
-from thidua_ledger.auth import issue_token
 from thidua_ledger.cli_audit import app as audit_app
 from thidua_ledger.settings import get_settings
 

@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
     """`source` replaces the configured one (tests pass a feed over a TestClient); with
     `follow=False` nothing polls, and tests apply pages themselves."""
     settings = settings or get_settings()
+    settings.require_token_key()  # fail at start-up, not on the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,7 +54,9 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
 
     app = FastAPI(title="thidua documents", version="0.1.0", lifespan=lifespan,
                   description="Official documents (Nghị định 30/2020/NĐ-CP) rendered from the ledger's "
-                              "facts, numbered in a register, reproducible to the byte.")
+                              "facts, numbered in a register, reproducible to the byte. Every route but "
+                              "/health takes a bearer token from `ledger token` (the ledger's key): "
+                              "clerks, auditors and admins read and draft; clerks and admins issue.")
     app.state.settings = settings
     errors.install(app)
     for module in (health, projection, decrees, cluster_years, proposals, documents):

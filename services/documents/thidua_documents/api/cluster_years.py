@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from thidua_documents.api.decrees import REFUSALS
-from thidua_documents.api.deps import RegisterDep
+from thidua_documents.api.deps import Reader, RegisterDep, Writer
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents import KINDS
 
@@ -20,11 +20,11 @@ def _routes(kind_name: str) -> None:
     model = KINDS[kind_name].request_model
     summary = (model.__doc__ or kind_name).strip().splitlines()[0]
 
-    def issue(cluster_id: UUID, year: int, body: model, register: RegisterDep) -> DocumentPublic:  # type: ignore[valid-type]
+    def issue(cluster_id: UUID, year: int, body: model, register: RegisterDep, _: Writer) -> DocumentPublic:  # type: ignore[valid-type]
         subject = {"cluster_id": str(cluster_id), "year": str(year)}
         return DocumentPublic.of(register.issue(kind_name, subject, body))
 
-    def draft(cluster_id: UUID, year: int, body: model, register: RegisterDep,  # type: ignore[valid-type]
+    def draft(cluster_id: UUID, year: int, body: model, register: RegisterDep, _: Reader,  # type: ignore[valid-type]
               position: int | None = Query(None, ge=0)) -> Response:
         subject = {"cluster_id": str(cluster_id), "year": str(year)}
         content, as_of = register.draft(kind_name, subject, body, position)

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from thidua_documents.api.deps import RegisterDep
+from thidua_documents.api.deps import Reader, RegisterDep, Writer
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents.decree import DecreeRequest
 
@@ -13,18 +13,20 @@ router = APIRouter(prefix="/documents/decrees", tags=["decrees"])
 REFUSALS: dict[int | str, dict[str, Any]] = {
     422: {"description": "Missing data, named in `missing`; nothing was registered"},
     409: {"description": "Already issued (issue) or position not reached yet (draft)"},
+    401: {"description": "No bearer token, or one that is expired or not valid"},
+    403: {"description": "The token's role may not do this"},
 }
 
 
 @router.post("/{decree_id}", status_code=status.HTTP_201_CREATED, responses=REFUSALS)
-def issue_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep) -> DocumentPublic:
+def issue_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, _: Writer) -> DocumentPublic:
     """Number, render and register the decree of an award recorded in the ledger."""
     return DocumentPublic.of(register.issue("decree", {"decree_id": str(decree_id)}, body))
 
 
 @router.post("/{decree_id}/draft", responses=REFUSALS,
              response_class=Response)
-def draft_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep,
+def draft_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, _: Reader,
                  position: int | None = Query(None, ge=0, description="Default: the newest")) -> Response:
     """The decree as the ledger knew it at `position`, without a number; nothing is registered."""
     content, as_of = register.draft("decree", {"decree_id": str(decree_id)}, body, position)

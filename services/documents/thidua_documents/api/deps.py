@@ -2,11 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from thidua_events.facts import Role
+from thidua_events.tokens import InvalidToken, Principal, read_token
 
 from thidua_documents.register import Register
 from thidua_documents.settings import Settings
 from thidua_documents.store import Store
+
+# Subscribers read the ledger's feed; the documents service is for the people who write documents.
+READERS = frozenset({Role.CLERK, Role.AUDITOR, Role.ADMIN})
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `ledger token` (the ledger's key)")
 
 
 def _register(request: Request) -> Register:
@@ -24,3 +32,42 @@ def _settings(request: Request) -> Settings:
 RegisterDep = Annotated[Register, Depends(_register)]
 StoreDep = Annotated[Store, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+def _current_user(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED,
+                            "missing bearer token: send 'Authorization: Bearer <token>'", challenge)
+    try:
+        return read_token(settings.require_token_key(), credentials.credentials)
+    except InvalidToken as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), challenge) from None
+
+
+CurrentUser = Annotated[Principal, Depends(_current_user)]
+
+
+def _reader(user: CurrentUser) -> Principal:
+    if user.role not in READERS:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"role '{user.role}' may not use the documents service; reading and drafting "
+                            "documents needs role clerk, auditor or admin")
+    return user
+
+
+Reader = Annotated[Principal, Depends(_reader)]
+
+
+def _writer(user: Reader) -> Principal:
+    if not user.can_write:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"role '{user.role}' may only read and draft; issuing a numbered document "
+                            "needs role clerk or admin")
+    return user
+
+
+Writer = Annotated[Principal, Depends(_writer)]

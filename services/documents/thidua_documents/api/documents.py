@@ -3,7 +3,7 @@
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel
 
-from thidua_documents.api.deps import RegisterDep
+from thidua_documents.api.deps import Reader, RegisterDep
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.preview import PreviewUnavailable, pdf_preview
 from thidua_documents.register import Entry, Register
@@ -28,18 +28,18 @@ def _entry(register: Register, document_id: str) -> Entry:
 
 
 @router.get("")
-def list_documents(register: RegisterDep) -> list[DocumentPublic]:
+def list_documents(register: RegisterDep, _: Reader) -> list[DocumentPublic]:
     """Every issued document, by issuing body, type, year and number."""
     return [DocumentPublic.of(entry) for entry in register.entries()]
 
 
 @router.get("/{document_id}")
-def get_document(document_id: str, register: RegisterDep) -> DocumentPublic:
+def get_document(document_id: str, register: RegisterDep, _: Reader) -> DocumentPublic:
     return DocumentPublic.of(_entry(register, document_id))
 
 
 @router.get("/{document_id}/file", response_class=Response)
-def get_file(document_id: str, register: RegisterDep) -> Response:
+def get_file(document_id: str, register: RegisterDep, _: Reader) -> Response:
     entry = _entry(register, document_id)
     content = register.content(document_id) or b""
     number = f"{entry.number:02d}" if entry.number is not None else "khong-so"
@@ -48,7 +48,7 @@ def get_file(document_id: str, register: RegisterDep) -> Response:
 
 @router.get("/{document_id}/preview.pdf", response_class=Response,
             responses={503: {"description": "LibreOffice is not installed on this server"}})
-def get_preview(document_id: str, register: RegisterDep) -> Response:
+def get_preview(document_id: str, register: RegisterDep, _: Reader) -> Response:
     """A PDF rendering of the issued file through LibreOffice headless, for a quick look."""
     _entry(register, document_id)
     try:
@@ -59,8 +59,9 @@ def get_preview(document_id: str, register: RegisterDep) -> Response:
 
 
 @router.post("/{document_id}/regenerate")
-def regenerate(document_id: str, register: RegisterDep) -> RegenerationPublic:
-    """Render the document again from its recorded position and template version, and compare."""
+def regenerate(document_id: str, register: RegisterDep, _: Reader) -> RegenerationPublic:
+    """Render the document again from its recorded position and template version, and compare.
+    Stores nothing, so an auditor may ask too."""
     result = register.regenerate(document_id)
     if result is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {document_id} in the register")

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from thidua_documents.api.deps import SettingsDep, StoreDep
+from thidua_documents.api.deps import Reader, SettingsDep, StoreDep
 from thidua_documents.projections import projected_position
 
 router = APIRouter(tags=["health"])
@@ -16,6 +16,6 @@ class ProjectionPublic(BaseModel):
 
 
 @router.get("/projection")
-def projection(request: Request, store: StoreDep, settings: SettingsDep) -> ProjectionPublic:
+def projection(request: Request, store: StoreDep, settings: SettingsDep, _: Reader) -> ProjectionPublic:
     return ProjectionPublic(position=projected_position(store), source=settings.source,
                             following=request.app.state.follower is not None)

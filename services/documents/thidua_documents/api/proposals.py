@@ -5,7 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from thidua_documents.api.decrees import REFUSALS
-from thidua_documents.api.deps import RegisterDep
+from thidua_documents.api.deps import Reader, RegisterDep, Writer
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents.report import ProposalRequest
 
@@ -13,13 +13,13 @@ router = APIRouter(prefix="/documents/proposals", tags=["proposals"])
 
 
 @router.post("/{proposal_id}", status_code=status.HTTP_201_CREATED, responses=REFUSALS)
-def issue_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep) -> DocumentPublic:
+def issue_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep, _: Writer) -> DocumentPublic:
     return DocumentPublic.of(register.issue("proposal", {"proposal_id": str(proposal_id)}, body))
 
 
 @router.post("/{proposal_id}/draft", responses=REFUSALS,
              response_class=Response)
-def draft_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep,
+def draft_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep, _: Reader,
                    position: int | None = Query(None, ge=0)) -> Response:
     content, as_of = register.draft("proposal", {"proposal_id": str(proposal_id)}, body, position)
     return docx_response(content, f"proposal-draft-{as_of}.docx", {"X-Position": str(as_of)})

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from thidua_events.tokens import InvalidToken, Principal, read_token
 
 from thidua_ledger.application import Ledger
-from thidua_ledger.auth import InvalidToken, Principal, read_token
 from thidua_ledger.projections import AwardRegister
 from thidua_ledger.settings import Settings
 

@@ -1,9 +1,15 @@
-"""Bearer tokens: a signed claim of who the caller is and in which role."""
+"""Bearer tokens: a signed claim of who the caller is and in which role.
+
+The ledger issues them (`ledger token`); every thidua service verifies them with the same
+key, THIDUA_TOKEN_KEY. The claims are a contract between the issuer and the verifiers, so
+writing and reading them live here, together. Needs the `tokens` extra (PyJWT).
+"""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
+
 from thidua_events.facts import Role
 from thidua_events.text import clean_text
 
@@ -38,4 +44,4 @@ def read_token(key: str, token: str) -> Principal:
     except jwt.ExpiredSignatureError:
         raise InvalidToken("the token has expired; ask for a new one") from None
     except (jwt.InvalidTokenError, KeyError, ValueError):
-        raise InvalidToken("the token is not valid for this ledger") from None
+        raise InvalidToken("the token is not valid: signed with another key, or malformed") from None
