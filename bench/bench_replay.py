@@ -12,6 +12,7 @@ saved in batches), since recording a million facts one by one through the rules 
 """
 
 import argparse
+import gc
 import multiprocessing
 import random
 import resource
@@ -33,6 +34,7 @@ from thidua_events.facts.organisation import AuthorityRegistered, UnitRegistered
 from thidua_events.facts.year import CriteriaAdopted, Criterion, ScoreKind, ScoreRecorded, YearOpened
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock, load
+from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.replay import Rebuilt, rebuild
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
@@ -137,19 +139,28 @@ def reads(ledger: Ledger, entity: UUID, rounds: int) -> dict[str, float]:
     return {name: p95(values) for name, values in timings.items()}
 
 
-def measure(path: Path, big: UUID, rounds: int) -> dict[str, float]:
+def measure(path: Path, big: UUID, rounds: int, workers: int) -> dict[str, float]:
     """Everything timed, in a fresh process, so that the memory figures are the replay's own."""
-    ledger = Ledger(env=Settings(store="sqlite", sqlite_path=path).eventstore_env())
+    settings = Settings(store="sqlite", sqlite_path=path)
+    ledger = Ledger(env=settings.eventstore_env())
     rows, raw_before = raw_read(ledger, 5000)
     # The log streamed and decoded with nothing kept, then every projection rebuilt.
     _, streamed_s, streamed_rss = timed_rebuild(ledger, only=())
     rebuilt, replay_s, replay_rss = timed_rebuild(ledger, only=None)
-    _, raw_after = raw_read(ledger, 5000)
-    results = {"rows": rows, "raw_rate": rows / ((raw_before + raw_after) / 2), "events": rebuilt.events_read,
+    results = {"rows": rows, "events": rebuilt.events_read,
                "replay_rate": rebuilt.events_read / replay_s, "streamed_rate": rebuilt.events_read / streamed_s,
                "streamed_rss_kib": streamed_rss, "replay_rss_kib": replay_rss,
                "entities": len(rebuilt.entities), "awards": len(rebuilt.register.entries)}
+    # The second raw read, like the first, on a heap without the projections: with them, the
+    # collector's passes over 400 MiB of objects would slow it and flatter the ratio.
     del rebuilt
+    gc.collect()
+    _, raw_after = raw_read(ledger, 5000)
+    results["raw_rate"] = rows / ((raw_before + raw_after) / 2)
+    # The same replay shared among processes (their start-up included), without comparing.
+    started = time.perf_counter()
+    _, shared = replay_in_parallel(settings, ledger, workers, compare=False)
+    results["shared_rate"] = shared.events_read / (time.perf_counter() - started)
     results.update(reads(ledger, big, rounds))
     ledger.close()
     return results
@@ -176,16 +187,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="reads per clock for the p95")
     parser.add_argument("--history", type=Path, help="keep the generated history in this SQLite file, "
                         "and reuse it if it is there (generating a million events takes minutes)")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the shared replay")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as folder:
         path = args.history or Path(folder) / "ledger.sqlite"
         big = history(path, args.events, args.per_year)
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
-            r = fresh.submit(measure, path, big, args.rounds).result()
+            r = fresh.submit(measure, path, big, args.rounds, args.workers).result()
     table = Table("measure", "baseline", "measured", "ratio", "target", title="Auditors on a large history")
     table.add_row("full replay into all projections, events/s", f"raw log read {r['raw_rate']:,.0f}/s",
                   f"{r['replay_rate']:,.0f}/s ({r['events']:,.0f} events)",
                   f"{r['replay_rate'] / r['raw_rate']:.0%}", "≥ 50%")
+    table.add_row(f"  the same, shared among {args.workers} processes", "", f"{r['shared_rate']:,.0f}/s",
+                  f"{r['shared_rate'] / r['raw_rate']:.0%}", "≥ 50%")
     table.add_row("  the log streamed and decoded, nothing kept", "", f"{r['streamed_rate']:,.0f}/s",
                   f"{r['streamed_rate'] / r['raw_rate']:.0%}", "")
     table.add_row("  peak memory growth, streaming only", "", f"{r['streamed_rss_kib'] / 1024:,.1f} MiB", "",

@@ -14,10 +14,18 @@ from uuid import UUID, uuid4
 
 import pytest
 from thidua_events.facts import Provenance, Role
-from thidua_events.facts.year import CriteriaAdopted, Criterion, ScoreCorrected, ScoreKind, ScoreRecorded
+from thidua_events.facts.year import (
+    CommendationsCounted,
+    CriteriaAdopted,
+    Criterion,
+    ScoreCorrected,
+    ScoreKind,
+    ScoreRecorded,
+)
 from thidua_ledger.application import Ledger
+from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.provenance import changes, correction_chain, history
-from thidua_ledger.audit.replay import replay_all, replay_year
+from thidua_ledger.audit.replay import rebuild, replay_all, replay_year
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import decode, encode
 from thidua_ledger.domain.year import EmulationYear, year_id
@@ -25,7 +33,7 @@ from thidua_ledger.queries import standings
 from thidua_ledger.settings import Settings
 
 from tests.conftest import TOKEN_KEY
-from tests.factories import CLERK, cluster_with_members
+from tests.factories import CLERK, cluster_with_members, collective, conferral, revocation
 from tests.intruder import tamper
 
 AUDIT = Provenance(actor="Phạm Văn Kiểm", role=Role.CLERK, reason="Phúc tra điểm", source_ref="BB-09")
@@ -216,3 +224,30 @@ def test_the_replay_command_checks_everything_and_explains_bad_arguments(tmp_pat
     assert missing.returncode == 2 and "EmulationYear" in missing.stderr
     vague = replay("--year", "2019")
     assert vague.returncode == 2 and "--all" in vague.stderr
+
+
+def test_a_replay_shared_among_processes_rebuilds_what_one_process_does(ledger_settings: Settings) -> None:
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    clusters = [cluster_with_members(ledger, members=2) for _ in range(4)]
+    for n, setup in enumerate(clusters):
+        ledger.record(CommendationsCounted(effective_date=date(2019, 12, 20), cluster_id=setup.cluster_id,
+                                           year=2019, collectives=n + 1, individuals=10 * n), CLERK)
+        conferred = conferral(setup, collective(setup.units[0]), collective(setup.units[1]))
+        ledger.record(conferred, CLERK)
+        if n % 2:  # a revocation is a decree of its own, revoking another
+            ledger.record(revocation(setup, conferred, collective(setup.units[1])), CLERK)
+    entity_id, scores, _ = long_year(ledger, 105)
+
+    single = rebuild(ledger)
+    register, report = replay_in_parallel(ledger_settings, ledger, workers=2)
+    assert report.matches
+    assert (report.events_read, report.events_applied, report.entities_compared) == (
+        single.events_read, single.events_applied, len(single.entities))
+    assert register.entries == single.register.entries
+    assert len([e for e in register.entries.values() if e.revoked_by_decree_no]) == 2
+    assert register.counts == single.register.counts and len(register.counts) == 4
+
+    doctor_snapshot(ledger, ledger_settings, entity_id, scores[0])
+    _, report = replay_in_parallel(ledger_settings, ledger, workers=3)
+    assert [m.entity_id for m in report.mismatches] == [entity_id]
+    ledger.close()

@@ -14,6 +14,7 @@ from rich.table import Table
 from thidua_ledger.application import Ledger, open_ledger
 from thidua_ledger.audit import verify as chain
 from thidua_ledger.audit.clocks import position_at
+from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.provenance import history as entity_history
 from thidua_ledger.audit.replay import replay_all, replay_year
 from thidua_ledger.domain.errors import NotFound
@@ -108,6 +109,7 @@ def check_digest(path: Path = typer.Argument(..., exists=True, help="A digest fi
 def replay(cluster: UUID = typer.Option(None, help="The cluster's id."),
            year: int = typer.Option(None, help="The emulation year."),
            everything: bool = typer.Option(False, "--all", help="Every cluster and year, and the award register."),
+           workers: int = typer.Option(1, min=1, max=64, help="With --all: processes to share the log among."),
            known_at: str = typer.Option(None, help="A log position or ISO moment (default: now)."),
            as_json: bool = JSON) -> None:
     """Rebuild a cluster's year (or everything, with --all) from the log from scratch and
@@ -122,11 +124,16 @@ def replay(cluster: UUID = typer.Option(None, help="The cluster's id."),
         def read(done: int, total: int) -> None:
             bar.update(reading, completed=done, total=total)
 
-        if everything:
+        if everything and workers > 1:
+            bar.update(reading, description=f"replaying the log in {workers} processes")
+            register, report = replay_in_parallel(get_settings(), ledger, workers, position)
+            bar.update(reading, completed=position or ledger.position())
+            awards: int | None = len(register.entries)
+        elif everything:
             comparing = bar.add_task("comparing with the live state", total=None)
             rebuilt, report = replay_all(ledger, position, progress=read,
                                          compared=lambda n, total: bar.update(comparing, completed=n, total=total))
-            awards: int | None = len(rebuilt.register.entries)
+            awards = len(rebuilt.register.entries)
         else:
             try:
                 report, awards = replay_year(ledger, cluster, year, position, progress=read), None

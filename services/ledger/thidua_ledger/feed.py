@@ -2,7 +2,7 @@
 replays) and as contract envelopes (for the feed and its subscribers)."""
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from threading import Lock
 
@@ -16,11 +16,18 @@ FactEvent = Entity.Registered | Entity.Recorded
 """A stored event that carries a contract fact (every event but the internal award claims)."""
 
 
-def fact_events(ledger: Ledger, after: int = 0, until: int | None = None,
-                batch: int = 500) -> Iterator[tuple[int, FactEvent]]:
+Select = Callable[[int, int], Sequence[Notification]]
+"""(first position, how many) -> stored notifications, in order."""
+
+
+def fact_events(ledger: Ledger, after: int = 0, until: int | None = None, batch: int = 500,
+                select: Select | None = None) -> Iterator[tuple[int, FactEvent]]:
     """(position, event) for every fact recorded after `after` and up to `until`, streamed in
-    batches (never all in memory)."""
-    while notifications := ledger.recorder.select_notifications(start=after + 1, limit=batch, stop=until):
+    batches (never all in memory); `select` reads only part of the log instead."""
+    if select is None:
+        def select(start: int, limit: int) -> Sequence[Notification]:
+            return ledger.recorder.select_notifications(start=start, limit=limit, stop=until)
+    while notifications := select(after + 1, batch):
         for notification in notifications:
             event = ledger.mapper.to_domain_event(notification)
             if isinstance(event, FactEvent):

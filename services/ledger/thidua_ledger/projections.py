@@ -8,7 +8,7 @@ from datetime import date
 from threading import Lock
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from thidua_events.facts import Fact, Provenance
 from thidua_events.facts.awards import AwardConferred, AwardRevoked, RecipientKind
 from thidua_events.facts.year import CommendationsCounted
@@ -41,6 +41,7 @@ class StatedCount(BaseModel):
     collectives: int | None
     individuals: int | None
     source_ref: str | None
+    position: int = Field(description="The log position of the fact that states it")
 
 
 class AwardRegisterPublic(BaseModel):
@@ -67,11 +68,11 @@ class AwardRegister:
         with self._lock, paused_gc():
             for position, event in fact_events(self.ledger, self.position, until=clock.known_at):
                 if clock.as_of is None or event.fact.effective_date <= clock.as_of:
-                    self.apply(event.fact, event.provenance)
+                    self.apply(event.fact, event.provenance, position)
                 self.position = position
             return self.position
 
-    def apply(self, fact: Fact, provenance: Provenance) -> None:
+    def apply(self, fact: Fact, provenance: Provenance, position: int) -> None:
         if type(fact) not in REGISTERED:  # most facts: a set lookup rather than three isinstance
             return
         if isinstance(fact, AwardConferred):
@@ -91,7 +92,7 @@ class AwardRegister:
             self.counts.append(StatedCount(
                 cluster_id=fact.cluster_id, year=fact.year, award_kind=fact.award_kind,
                 collectives=fact.collectives, individuals=fact.individuals,
-                source_ref=provenance.source_ref,
+                source_ref=provenance.source_ref, position=position,
             ))
 
     def query(self, unit_id: UUID | None = None, person_id: UUID | None = None,

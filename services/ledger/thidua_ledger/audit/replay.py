@@ -12,7 +12,7 @@ from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.year import EmulationYear, year_id
-from thidua_ledger.feed import FactEvent, fact_events, paused_gc
+from thidua_ledger.feed import FactEvent, Select, fact_events, paused_gc
 from thidua_ledger.projections import AwardRegister
 
 KINDS: dict[str, type[Entity]] = {"cluster": Cluster, "emulation_year": EmulationYear}
@@ -34,9 +34,10 @@ class Rebuilt:
 
 
 def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] | None = None,
-            progress: Progress | None = None, batch: int = 5000) -> Rebuilt:
+            progress: Progress | None = None, batch: int = 5000, select: Select | None = None) -> Rebuilt:
     """Fold the log up to `known_at` (default: all of it) into a new award register and the
-    state of every cluster and year (or of the entities in `only`).
+    state of every cluster and year (or of the entities in `only`; or of the share of the
+    log that `select` reads).
 
     The log is streamed in pages, never held whole; what stays in memory is the projections.
     """
@@ -45,12 +46,12 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
     entities, register = rebuilt.entities, rebuilt.register
     position = 0
     with paused_gc():
-        for position, event in fact_events(ledger, until=head, batch=batch):
+        for position, event in fact_events(ledger, until=head, batch=batch, select=select):
             rebuilt.events_read += 1
             if progress and rebuilt.events_read % batch == 0:
                 progress(position, head)
             if only is None:
-                register.apply(event.fact, event.provenance)
+                register.apply(event.fact, event.provenance, position)
             elif event.originator_id not in only:
                 continue
             if event.fact.aggregate in KINDS:
@@ -152,7 +153,7 @@ def replay_year(ledger: Ledger, cluster_id: UUID, year: int, known_at: int | Non
     for kind, target in zip((Cluster, EmulationYear), targets, strict=True):
         if target not in rebuilt.entities:
             raise NotFound(kind.__name__, target)
-    return _report(ledger, rebuilt, known_at)
+    return report_on(ledger, rebuilt, known_at)
 
 
 def replay_all(ledger: Ledger, known_at: int | None = None, progress: Progress | None = None,
@@ -160,10 +161,10 @@ def replay_all(ledger: Ledger, known_at: int | None = None, progress: Progress |
     """Every projection rebuilt from the log, and every cluster and year compared with the
     live state."""
     rebuilt = rebuild(ledger, known_at, progress=progress)
-    return rebuilt, _report(ledger, rebuilt, known_at, compared)
+    return rebuilt, report_on(ledger, rebuilt, known_at, compared)
 
 
-def _report(ledger: Ledger, rebuilt: Rebuilt, known_at: int | None,
+def report_on(ledger: Ledger, rebuilt: Rebuilt, known_at: int | None,
             compared: Progress | None = None) -> ReplayReport:
     report = ReplayReport(known_at, rebuilt.events_read, rebuilt.events_applied)
     for entity in rebuilt.entities.values():
