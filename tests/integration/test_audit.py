@@ -217,6 +217,9 @@ def test_the_replay_command_checks_everything_and_explains_bad_arguments(tmp_pat
     report = json.loads(everything.stdout)
     assert (report["matches"], report["events_read"], report["entities_compared"], report["awards"]) == (
         True, position, 2, 0)
+    shared = replay("--all", "--workers", "2", "--json")
+    assert shared.returncode == 0, shared.stderr
+    assert json.loads(shared.stdout) == report
     one = replay("--cluster", str(setup.cluster_id), "--year", "2019", "--known-at", str(before), "--json")
     assert one.returncode == 0, one.stderr
     assert (json.loads(one.stdout)["known_at"], json.loads(one.stdout)["events_read"]) == (before, before)
