@@ -15,7 +15,6 @@ import argparse
 import gc
 import multiprocessing
 import random
-import resource
 import statistics
 import tempfile
 import time
@@ -108,15 +107,30 @@ def raw_read(ledger: Ledger, batch: int) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def max_rss_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def peak_growth_start() -> int:
+    """Reset this process's peak RSS to its current RSS (Linux), and return that. ru_maxrss
+    cannot be reset, and a spawned process starts with its parent's."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_kib("VmRSS")
+
+
+def peak_growth(since: int) -> int:
+    return _status_kib("VmHWM") - since
 
 
 def timed_rebuild(ledger: Ledger, only: tuple[UUID, ...] | None) -> tuple[Rebuilt, float, int]:
     """(what was rebuilt, seconds, growth of the peak RSS in KiB)."""
-    rss_before, started = max_rss_kib(), time.perf_counter()
+    rss_before = peak_growth_start()
+    started = time.perf_counter()
     rebuilt = rebuild(ledger, only=only)
-    return rebuilt, time.perf_counter() - started, max_rss_kib() - rss_before
+    return rebuilt, time.perf_counter() - started, peak_growth(rss_before)
 
 
 def p95(samples: list[float]) -> float:
@@ -198,7 +212,8 @@ def main() -> None:
     table.add_row("full replay into all projections, events/s", f"raw log read {r['raw_rate']:,.0f}/s",
                   f"{r['replay_rate']:,.0f}/s ({r['events']:,.0f} events)",
                   f"{r['replay_rate'] / r['raw_rate']:.0%}", "≥ 50%")
-    table.add_row(f"  the same, shared among {args.workers} processes", "", f"{r['shared_rate']:,.0f}/s",
+    table.add_row(f"  the same, shared among {args.workers} processes (still against one raw reader)", "",
+                  f"{r['shared_rate']:,.0f}/s",
                   f"{r['shared_rate'] / r['raw_rate']:.0%}", "≥ 50%")
     table.add_row("  the log streamed and decoded, nothing kept", "", f"{r['streamed_rate']:,.0f}/s",
                   f"{r['streamed_rate'] / r['raw_rate']:.0%}", "")

@@ -1,6 +1,7 @@
 """Auditors replay a year from the log, read an entity's provenance, follow a correction
 back to its original, see what changed between two moments, and run the CLI."""
 
+import gc
 import json
 import os
 import sqlite3
@@ -25,10 +26,11 @@ from thidua_events.facts.year import (
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.provenance import changes, correction_chain, history
-from thidua_ledger.audit.replay import rebuild, replay_all, replay_year
+from thidua_ledger.audit.replay import rebuild, replay_all, replay_year, report_on
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import decode, encode
 from thidua_ledger.domain.year import EmulationYear, year_id
+from thidua_ledger.feed import paused_gc
 from thidua_ledger.queries import standings
 from thidua_ledger.settings import Settings
 
@@ -254,3 +256,27 @@ def test_a_replay_shared_among_processes_rebuilds_what_one_process_does(ledger_s
     _, report = replay_in_parallel(ledger_settings, ledger, workers=3)
     assert [m.entity_id for m in report.mismatches] == [entity_id]
     ledger.close()
+
+
+def test_what_is_recorded_during_a_replay_is_not_a_difference(ledger_settings: Settings) -> None:
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    setup, _, _ = scored_year(ledger)
+    rebuilt = rebuild(ledger)
+    ledger.record(ScoreRecorded(effective_date=date(2019, 11, 2), cluster_id=setup.cluster_id, year=2019,
+                                score_id=uuid4(), unit_id=setup.units[1], criterion_code="1", points=Decimal(40),
+                                kind=ScoreKind.SELF), CLERK)  # a clerk at work meanwhile
+    assert report_on(ledger, rebuilt, None).matches
+    ledger.close()
+
+
+def test_a_replay_leaves_the_collector_as_it_found_it() -> None:
+    gc.disable()
+    try:
+        with paused_gc(), paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -106,8 +106,8 @@ def check_digest(path: Path = typer.Argument(..., exists=True, help="A digest fi
 
 
 @app.command()
-def replay(cluster: UUID = typer.Option(None, help="The cluster's id."),
-           year: int = typer.Option(None, help="The emulation year."),
+def replay(cluster: UUID | None = typer.Option(None, help="The cluster's id."),
+           year: int | None = typer.Option(None, help="The emulation year."),
            everything: bool = typer.Option(False, "--all", help="Every cluster and year, and the award register."),
            workers: int = typer.Option(1, min=1, max=64, help="With --all: processes to share the log among."),
            known_at: str = typer.Option(None, help="A log position or ISO moment (default: now)."),
@@ -116,6 +116,8 @@ def replay(cluster: UUID = typer.Option(None, help="The cluster's id."),
     compare it with the live state; exit 1 on a mismatch."""
     if not everything and (cluster is None or year is None):
         raise typer.BadParameter("give --cluster and --year, or --all", param_hint="--cluster/--year")
+    if workers > 1 and not everything:
+        raise typer.BadParameter("shares out a replay of everything: use it with --all", param_hint="--workers")
     ledger = _ledger()
     position = _position(ledger, known_at)
     with _progress() as bar:
@@ -135,6 +137,7 @@ def replay(cluster: UUID = typer.Option(None, help="The cluster's id."),
                                          compared=lambda n, total: bar.update(comparing, completed=n, total=total))
             awards = len(rebuilt.register.entries)
         else:
+            assert cluster is not None and year is not None  # checked above
             try:
                 report, awards = replay_year(ledger, cluster, year, position, progress=read), None
             except NotFound as error:

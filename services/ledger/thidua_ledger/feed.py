@@ -38,6 +38,7 @@ def fact_events(ledger: Ledger, after: int = 0, until: int | None = None, batch:
 
 
 _pauses = 0
+_was_enabled = True
 _pauses_lock = Lock()
 
 
@@ -47,10 +48,13 @@ def paused_gc() -> Iterator[None]:
 
     A replay builds millions of long-lived objects and no cycles; each of the collector's
     full passes walks all of them, so a replay of a million events slowed down as it grew.
-    Reference counting still frees everything; cycles wait until the last pause ends.
+    Reference counting still frees everything; cycles wait until the last pause ends, and
+    the collector is then left as it was found.
     """
-    global _pauses
+    global _pauses, _was_enabled
     with _pauses_lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
         _pauses += 1
         gc.disable()
     try:
@@ -58,7 +62,7 @@ def paused_gc() -> Iterator[None]:
     finally:
         with _pauses_lock:
             _pauses -= 1
-            if _pauses == 0:
+            if _pauses == 0 and _was_enabled:
                 gc.enable()
 
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
+from pydantic import ConfigDict, Field, StrictInt, TypeAdapter, ValidationError, with_config
 from pydantic_core import from_json
 from thidua_events.facts import FACTS, Fact, Provenance
 from thidua_events.versions import decode_fact
@@ -53,7 +53,7 @@ def _tagged(name: str, data: Any) -> Any:
 
 def _fact_event_adapter() -> TypeAdapter[Any]:
     """The stored state of every event that carries a fact (read as its current version)."""
-    facts = [_tagged(f"fact:{name}", _shape(f"Payload_{name}", {"v": int, "data": fact_type}))
+    facts = [_tagged(f"fact:{name}", _shape(f"Payload_{name}", {"v": StrictInt, "data": fact_type}))
              for name, fact_type in FACTS.items()]
     return TypeAdapter(_shape("FactEventState", {
         "timestamp": _tagged("datetime_iso", str),
@@ -87,6 +87,8 @@ class LedgerTranscoder(JSONTranscoder):
     def decode(self, data: bytes) -> Any:
         # The fact follows the timestamp and at most an originator topic: a cheap look
         # spares a snapshot a full failed validation.
+        if ESCAPE in data:  # never written by the ledger's encoder (ensure_ascii=False)
+            return super().decode(data)
         if FACT_MARK in data[:256] and (state := self._fact_event(data)) is not None:
             return state
         return self._shallow(data)
@@ -121,3 +123,4 @@ class LedgerTranscoder(JSONTranscoder):
 
 FACT_MARK = b'"fact":{"_type_":"fact:'
 TAG = b'"_type_"'
+ESCAPE = b"\\u"  # a \uXXXX escape: it could spell a tag, or a lone surrogate, in ways the fast paths read differently

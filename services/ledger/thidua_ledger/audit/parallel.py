@@ -58,8 +58,10 @@ def replay_in_parallel(settings: Settings, ledger: Ledger, workers: int, known_a
 
 def _share(settings: Settings, head: int, shares: int, known_at: int | None, compare: bool,
            share: int) -> ShareResult:
-    # The tables exist; creating them from several processes at once races on PostgreSQL.
-    ledger = Ledger(env={**settings.eventstore_env(), "CREATE_TABLE": "false"})
+    # The tables exist (creating them from several processes at once races on PostgreSQL),
+    # and one connection each keeps many workers under the server's connection limit.
+    ledger = Ledger(env={**settings.eventstore_env(), "CREATE_TABLE": "false",
+                         "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"})
     try:
         def select(start: int, limit: int) -> list[Notification]:
             return ledger.recorder.select_share(start, limit, head, SPREAD, share, shares)  # type: ignore[attr-defined]

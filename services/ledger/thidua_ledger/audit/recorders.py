@@ -70,12 +70,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                      shares: int) -> list[Notification]:
         """Notifications of one share of the log, for a replay split across processes. Events
         whose topic is in `spread` belong to the share their entity's id falls in (by its last
-        hex digit), every other event to share 0; so an entity's events stay together, in order."""
+        byte, as on PostgreSQL), every other event to share 0; so an entity's events stay together, in order."""
         topics = ",".join("?" * len(spread))
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT rowid, * FROM {self.events_table_name} WHERE rowid >= ? AND rowid <= ? AND "
                       f"CASE WHEN topic IN ({topics}) THEN "
-                      "(instr('0123456789abcdef', lower(substr(originator_id, -1, 1))) - 1) % ? ELSE 0 END = ? "
+                      "(16 * (instr('0123456789abcdef', lower(substr(originator_id, -2, 1))) - 1) "
+                      "+ instr('0123456789abcdef', lower(substr(originator_id, -1, 1))) - 1) % ? ELSE 0 END = ? "
                       "ORDER BY rowid LIMIT ?", (start, stop, *spread, shares, share, limit))
             return [Notification(id=row["rowid"], originator_id=self.convert_originator_id(row["originator_id"]),
                                  originator_version=row["originator_version"], topic=row["topic"],
