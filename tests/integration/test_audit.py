@@ -24,6 +24,7 @@ from thidua_events.facts.year import (
     ScoreRecorded,
 )
 from thidua_ledger.application import Ledger
+from thidua_ledger.audit.clocks import Clock, load
 from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.provenance import changes, correction_chain, history
 from thidua_ledger.audit.replay import rebuild, replay_all, replay_year, report_on
@@ -280,3 +281,20 @@ def test_a_replay_leaves_the_collector_as_it_found_it() -> None:
     with paused_gc():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_a_view_between_a_backdated_correction_and_its_score_leaves_both_out(ledger_settings: Settings) -> None:
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    setup, (first, _, _), _ = scored_year(ledger)  # scored 1-11, corrected 2-12 and 9-12
+    c = setup.cluster_id
+    late, early = uuid4(), uuid4()
+    ledger.record(ScoreRecorded(effective_date=date(2019, 11, 20), cluster_id=c, year=2019, score_id=late,
+                                unit_id=setup.units[1], criterion_code="1", points=Decimal(30),
+                                kind=ScoreKind.SELF), CLERK)
+    ledger.record(ScoreCorrected(effective_date=date(2019, 11, 15), cluster_id=c, year=2019, score_id=early,
+                                 corrects_score_id=late, points=Decimal(31)), AUDIT)  # dated before the score
+    between = load(ledger, EmulationYear, year_id(c, 2019), Clock(as_of=date(2019, 11, 17)))
+    assert set(between.current_scores()) == {first}
+    after = load(ledger, EmulationYear, year_id(c, 2019), Clock(as_of=date(2019, 11, 30)))
+    assert set(after.current_scores()) == {first, early}  # both in view: the correction holds
+    ledger.close()

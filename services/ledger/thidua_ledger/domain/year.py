@@ -130,7 +130,12 @@ class EmulationYear(Entity):
 
     @applies
     def _(self, fact: ScoreCorrected) -> None:
-        unit, criterion, _, kind, by = self.scores[fact.corrects_score_id]
+        corrected = self.scores.get(fact.corrects_score_id)
+        if corrected is None:
+            # Only in a view as of a date: the correction is dated before the score it corrects,
+            # which that view leaves out, and a correction of nothing changes nothing.
+            return
+        unit, criterion, _, kind, by = corrected
         self.scores[fact.score_id] = (unit, criterion, fact.points, kind, by)
         self.superseded[fact.corrects_score_id] = fact.score_id
 
