@@ -63,8 +63,11 @@ def test_kafka_and_the_feed_give_the_same_projection_and_the_same_documents(
         with TestClient(create_app(sqlite_settings(tmp_path / "kafka"), follow=False)) as client:
             store: Store = client.app.state.store  # type: ignore[attr-defined]
             deadline = time.monotonic() + 60
-            while catch_up(store, source) < events[-1].position:
-                assert time.monotonic() < deadline, "the Kafka source did not catch up"
+            while (reached := catch_up(store, source)) < events[-1].position:
+                assert time.monotonic() < deadline, (
+                    f"the Kafka source did not catch up: at {reached} of {events[-1].position}, assigned "
+                    f"{sorted(tp.partition for tp in source.consumer.assignment())}, buffered "
+                    f"{ {tp.partition: len(b) for tp, b in source.buffers.items()} }")
             assert rows(store) == rows(docs.store)
             request = DecreeRequest(legal_bases=["Căn cứ Luật Thi đua, khen thưởng"])
             subject = {"decree_id": world.decree_2016}
