@@ -45,3 +45,10 @@ def read_token(key: str, token: str) -> Principal:
         raise InvalidToken("the token has expired; ask for a new one") from None
     except (jwt.InvalidTokenError, KeyError, ValueError):
         raise InvalidToken("the token is not valid: signed with another key, or malformed") from None
+
+
+def read_bearer(key: str, token: str | None) -> Principal:
+    """The caller behind the token of an `Authorization: Bearer` header, which may be absent."""
+    if token is None:
+        raise InvalidToken("missing bearer token: send 'Authorization: Bearer <token>'")
+    return read_token(key, token)

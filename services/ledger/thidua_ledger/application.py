@@ -65,6 +65,8 @@ def fold(entity: Any, events: Iterable[Any]) -> Any:
     for event in events:
         entity = event.mutate(entity)
     return entity
+
+
 Handler = Callable[["Ledger", Any, Provenance], list[Aggregate]]
 HANDLERS: dict[type[Fact], Handler] = {}
 

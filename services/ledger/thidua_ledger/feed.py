@@ -10,11 +10,7 @@ from eventsourcing.persistence import Notification
 from thidua_events.envelope import LedgerEvent, LogPage
 
 from thidua_ledger.application import Ledger
-from thidua_ledger.domain.entity import Entity
-
-FactEvent = Entity.Registered | Entity.Recorded
-"""A stored event that carries a contract fact (every event but the internal award claims)."""
-
+from thidua_ledger.domain.entity import FactEvent
 
 Select = Callable[[int, int], Sequence[Notification]]
 """(first position, how many) -> stored notifications, in order."""

@@ -79,16 +79,17 @@ class LedgerTranscoder(JSONTranscoder):
     pydantic-core at once, with the same models; other states (snapshots, award claims)
     are parsed in Rust and only their top-level tagged values decoded, when the tags are
     all at the top. Anything else, such as a fact stored at an older version to upcast,
-    takes the stock path. Every path gives exactly the values the stock decoder gives.
+    takes the stock path. For whatever the ledger's encoder writes, every path gives exactly
+    the values the stock decoder gives (the integration tests check it on every stored event).
     """
 
     fact_event = _fact_event_adapter()
 
     def decode(self, data: bytes) -> Any:
-        # The fact follows the timestamp and at most an originator topic: a cheap look
-        # spares a snapshot a full failed validation.
         if ESCAPE in data:  # never written by the ledger's encoder (ensure_ascii=False)
             return super().decode(data)
+        # The fact follows the timestamp and at most an originator topic: a cheap look
+        # spares a snapshot a full failed validation.
         if FACT_MARK in data[:256] and (state := self._fact_event(data)) is not None:
             return state
         return self._shallow(data)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from thidua_events.tokens import InvalidToken, Principal, read_token
+from thidua_events.tokens import InvalidToken, Principal, read_bearer
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.projections import AwardRegister
@@ -38,14 +38,10 @@ async def _current_user(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    challenge = {"WWW-Authenticate": "Bearer"}
-    if credentials is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED,
-                            "missing bearer token: send 'Authorization: Bearer <token>'", challenge)
     try:
-        return read_token(settings.require_token_key(), credentials.credentials)
+        return read_bearer(settings.require_token_key(), credentials.credentials if credentials else None)
     except InvalidToken as error:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), challenge) from None
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
 
 
 CurrentUser = Annotated[Principal, Depends(_current_user)]

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.entity import FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import effective_through
 
@@ -68,7 +68,7 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
         [snapshot] = ledger.snapshots.get(entity_id, gt=start - 1, lte=start)
         entity = snapshot.mutate(None)
     for event in ledger.events.get(entity_id, gt=start, lte=version):
-        if not isinstance(event, Entity.Registered | Entity.Recorded):
+        if not isinstance(event, FactEvent):
             continue
         if event.fact.effective_date > day:
             if entity is None:

@@ -10,7 +10,7 @@ from thidua_events.facts.year import ScoreCorrected, ScoreRecorded
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock
-from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.entity import FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.year import year_id
 
@@ -24,7 +24,7 @@ def positions(ledger: Ledger, entity_id: UUID) -> dict[int, int]:
 
 def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None) -> list[LedgerEvent]:
     """The ordered events of one entity, with actor, role, reason, source and both clocks."""
-    stored = [e for e in ledger.events.get(entity_id) if isinstance(e, Entity.Registered | Entity.Recorded)]
+    stored = [e for e in ledger.events.get(entity_id) if isinstance(e, FactEvent)]
     if not stored:
         raise NotFound("Entity", entity_id)  # unknown, or internal (an award claim)
     where = positions(ledger, entity_id)

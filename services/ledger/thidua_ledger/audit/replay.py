@@ -9,10 +9,10 @@ from uuid import UUID
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock, load
 from thidua_ledger.domain.cluster import Cluster
-from thidua_ledger.domain.entity import Entity
+from thidua_ledger.domain.entity import Entity, FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.year import EmulationYear, year_id
-from thidua_ledger.feed import FactEvent, Select, fact_events, paused_gc
+from thidua_ledger.feed import Select, fact_events, paused_gc
 from thidua_ledger.projections import AwardRegister
 
 KINDS: dict[str, type[Entity]] = {"cluster": Cluster, "emulation_year": EmulationYear}

@@ -72,6 +72,9 @@ class Entity(Aggregate):
         return dict(self.__dict__)
 
 
+FactEvent = Entity.Registered | Entity.Recorded
+"""A stored event that carries a contract fact (every event but the internal award claims)."""
+
 Fold = Callable[[Any, Any], None]
 FOLDS: dict[type[Fact], Fold] = {}
 """How each fact type changes the state of its entity. A plain dict rather than
