@@ -90,6 +90,13 @@ def criteria_scale() -> tuple[Criterion, ...]:
     )
 
 
+def wide_scale(leaves: int) -> tuple[Criterion, ...]:
+    """A scale of many top-level criteria "1", "2", ...: room for many scores in one year, one
+    self score per unit and criterion."""
+    return tuple(Criterion(code=str(n), title=f"Tiêu chí {n}", max_points=Decimal(60))
+                 for n in range(1, leaves + 1))
+
+
 def new_unit(ledger: Ledger, setup: ClusterSetup, name: str = "Phòng ngoài cụm") -> UUID:
     """A unit of the cluster's authority that has not joined the cluster."""
     unit_id = uuid4()

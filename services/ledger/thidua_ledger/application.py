@@ -197,7 +197,9 @@ def _register_unit(app: Ledger, fact: of.UnitRegistered, p: Provenance) -> list[
     app.get(Authority, fact.authority_id)
     changed = app._new(Unit, fact, p)
     name_id = unit_name_id(fact.authority_id, fact.name)
-    name = app.get(UnitName, name_id) if app.exists(name_id) else UnitName(fact.authority_id, fact.name)
+    if not app.exists(name_id):
+        return [*changed, UnitName(fact.authority_id, fact.name, fact.unit_id)]
+    name = app.get(UnitName, name_id)
     name.take(fact, p)
     return [*changed, name]
 
@@ -248,9 +250,11 @@ def _join(app: Ledger, fact: cf.UnitJoined, p: Provenance) -> list[Aggregate]:
     cluster = app.get(Cluster, fact.cluster_id)
     app._active_unit(fact.unit_id, fact.effective_date)
     index_id = affiliations_id(fact.unit_id)
-    index = app.get(Affiliations, index_id) if app.exists(index_id) else Affiliations(fact.unit_id)
-    others = [app.get(Cluster, other) for other in index.cluster_ids if other != fact.cluster_id]
-    cluster.admit(fact, p, others)
+    if not app.exists(index_id):
+        cluster.admit(fact, p)
+        return [cluster, Affiliations(fact.unit_id, fact.cluster_id)]
+    index = app.get(Affiliations, index_id)
+    cluster.admit(fact, p, [app.get(Cluster, other) for other in index.cluster_ids if other != fact.cluster_id])
     index.note_join(fact.cluster_id)
     return [cluster, index]
 

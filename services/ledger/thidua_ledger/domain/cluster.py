@@ -218,14 +218,14 @@ class Affiliations(Aggregate):
     """
 
     @staticmethod
-    def create_id(unit_id: UUID) -> UUID:
+    def create_id(unit_id: UUID, cluster_id: UUID) -> UUID:
         return affiliations_id(unit_id)
 
-    @event("Started")
-    def __init__(self, unit_id: UUID) -> None:
-        self.cluster_ids: list[UUID] = []
-
     @event("Joined")
+    def __init__(self, unit_id: UUID, cluster_id: UUID) -> None:
+        self.cluster_ids: list[UUID] = [cluster_id]
+
+    @event("JoinedAgain")
     def note_join(self, cluster_id: UUID) -> None:
         if cluster_id not in self.cluster_ids:
             self.cluster_ids.append(cluster_id)

@@ -148,14 +148,14 @@ class UnitName(Aggregate):
     the same unit twice collide. Internal to the ledger: no contract fact, not published."""
 
     @staticmethod
-    def create_id(authority_id: UUID, name: str) -> UUID:
+    def create_id(authority_id: UUID, name: str, unit_id: UUID) -> UUID:
         return unit_name_id(authority_id, name)
 
-    @event("Started")
-    def __init__(self, authority_id: UUID, name: str) -> None:
-        self.unit_ids: list[UUID] = []
-
     @event("Taken")
+    def __init__(self, authority_id: UUID, name: str, unit_id: UUID) -> None:
+        self.unit_ids: list[UUID] = [unit_id]
+
+    @event("TakenAgain")
     def _take(self, unit_id: UUID) -> None:
         self.unit_ids.append(unit_id)
 
