@@ -6,8 +6,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from thidua_documents import projections, register
-from thidua_documents.api import cluster_years, decrees, documents, errors, health, projection, proposals
+from thidua_documents import books, legal, projections, register
+from thidua_documents.api import (
+    bodies,
+    cluster_years,
+    decrees,
+    documents,
+    errors,
+    health,
+    instruments,
+    projection,
+    proposals,
+)
+from thidua_documents.ledger_client import LedgerWriter
 from thidua_documents.register import Register
 from thidua_documents.settings import Settings, get_settings
 from thidua_documents.sources import FeedSource, Follower, Source
@@ -27,18 +38,21 @@ def default_source(settings: Settings) -> Source | None:
     return FeedSource(settings.ledger_url, settings.ledger_token.get_secret_value())
 
 
-def create_app(settings: Settings | None = None, source: Source | None = None, follow: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, source: Source | None = None, follow: bool = True,
+               ledger: LedgerWriter | None = None) -> FastAPI:
     """`source` replaces the configured one (tests pass a feed over a TestClient); with
-    `follow=False` nothing polls, and tests apply pages themselves."""
+    `follow=False` nothing polls, and tests apply pages themselves. `ledger` replaces the
+    writer to the ledger's API at DOCUMENTS_LEDGER_URL (tests pass the ledger's TestClient)."""
     settings = settings or get_settings()
     settings.require_token_key()  # fail at start-up, not on the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(settings)
-        store.migrate([*projections.SCHEMA, *register.SCHEMA])
+        store.migrate([*projections.SCHEMA, *books.SCHEMA, *register.SCHEMA, *legal.SCHEMA])
         app.state.store = store
         app.state.register = Register(store)
+        app.state.ledger = ledger or LedgerWriter(settings.ledger_url)
         own_feed = default_source(settings) if follow and source is None else None
         feed = (source or own_feed) if follow else None
         app.state.follower = Follower(store, feed, settings.poll_interval) if feed else None
@@ -51,6 +65,8 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
                 app.state.follower.stop()
             if own_feed is not None and hasattr(own_feed, "close"):
                 own_feed.close()
+            if ledger is None:
+                app.state.ledger.close()
 
     app = FastAPI(title="thidua documents", version="0.1.0", lifespan=lifespan,
                   description="Official documents (Nghị định 30/2020/NĐ-CP) rendered from the ledger's "
@@ -59,6 +75,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
                               "clerks, auditors and admins read and draft; clerks and admins issue.")
     app.state.settings = settings
     errors.install(app)
-    for module in (health, projection, decrees, cluster_years, proposals, documents):
+    # bodies and instruments before documents, whose /documents/{document_id} would take their paths
+    for module in (health, projection, decrees, cluster_years, proposals, bodies, instruments, documents):
         app.include_router(module.router)
     return app
