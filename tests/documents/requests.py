@@ -50,13 +50,14 @@ def cluster_year(world: World, year: int = 2019) -> str:
 
 
 def every_document(world: World) -> list[tuple[str, dict[str, Any]]]:
-    """(path, request) of every kind the world can issue, each complete."""
+    """(path, request) of every kind the world can issue, each complete, in the order of their
+    dates (a book runs forward in time)."""
     year = cluster_year(world)
     return [
         (f"/documents/decrees/{world.decree_2016}", decree(world)),
-        (f"{year}/review-minutes", review_minutes()),
         (f"{year}/pledge-minutes", pledge_minutes()),
         (f"{year}/pledge", pledge()),
+        (f"{year}/review-minutes", review_minutes()),
         (f"{year}/flag-handover-minutes", flag_minutes()),
         (f"{year}/report", report()),
         (f"/documents/proposals/{world.proposal_2019}", proposal()),

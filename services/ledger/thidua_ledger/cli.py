@@ -35,6 +35,31 @@ def token(
     typer.echo(issue_token(key, actor, role, timedelta(days=days)))
 
 
+@app.command("demo-documents")
+def demo_documents(
+    documents_url: str = typer.Option("http://127.0.0.1:8001", help="The documents service."),
+    ledger_url: str = typer.Option("http://127.0.0.1:8000", help="The ledger, to read its head."),
+) -> None:
+    """Register the demo's issuing bodies and legal instruments in the documents service, issue
+    what the scenario allows, and list what each other document still needs."""
+    import httpx
+
+    from thidua_ledger.demo_documents import issue_demo, wait_for_projection
+
+    settings = get_settings()
+    token = issue_token(settings.require_token_key(), "Thư ký Cụm thi đua", Role.CLERK, timedelta(hours=1))
+    headers = {"Authorization": f"Bearer {token}"}
+    head = httpx.get(f"{ledger_url}/log", params={"limit": 1}, headers=headers, timeout=30).json()["head"]
+    with httpx.Client(base_url=documents_url, headers=headers, timeout=60) as docs:
+        wait_for_projection(docs, head)
+        for outcome in issue_demo(docs):
+            if outcome.issued:
+                typer.echo(f"  issued   {outcome.number or '(no number)'}  {outcome.path}")
+            else:
+                typer.echo(f"  draft    {outcome.path}/draft\n           to issue, give: "
+                           + "; ".join(outcome.missing))
+
+
 @app.command("load-demo")
 def load_demo() -> None:
     """Record the scenario of the articles in shared/seeds (once; a second run records nothing)."""
