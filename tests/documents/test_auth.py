@@ -14,8 +14,8 @@ from thidua_documents.api.app import create_app
 from thidua_documents.preview import soffice
 from thidua_events.facts import Role
 
-from tests.documents.conftest import Docs, sqlite_settings
 from tests.documents import requests
+from tests.documents.conftest import Docs, sqlite_settings
 from tests.documents.world import World, bearer
 
 AUDITOR = bearer(Role.AUDITOR, "Lê Thị Thanh tra")

@@ -26,7 +26,6 @@ from tests.documents.reading import (
 from tests.documents.world import NEW_NAME, OLD_NAME, World
 
 
-
 def issue(docs: Docs, world: World, decree_id: str, **body: Any) -> DocumentType:
     response = docs.client.post(f"/documents/decrees/{decree_id}", json=requests.decree(world, **body))
     assert response.status_code == 201, response.text
@@ -204,7 +203,7 @@ def test_a_renamed_unit_keeps_its_old_name_in_a_document_dated_before_the_rename
         decree: DocumentType, docs: Docs, world: World) -> None:
     text = "\n".join(c.text for t in decree.tables for r in t.rows for c in r.cells)
     assert OLD_NAME in text and NEW_NAME not in text
-    later = docs.client.post(f"/documents/clusters/{world.cluster}/years/2019/pledge", json={})
+    later = docs.client.post(f"/documents/clusters/{world.cluster}/years/2019/pledge", json=requests.pledge())
     assert later.status_code == 201
     pledge = open_docx(docs.client.get(f"/documents/{later.json()['document_id']}/file").content)
     signatures = "\n".join(c.text for t in pledge.tables for r in t.rows for c in r.cells)

@@ -13,12 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 from thidua_documents.documents.decree import NewDecreeRequest
 from thidua_documents.settings import Settings
+from thidua_events.facts import Role
 
 from tests.documents import requests
 from tests.documents.conftest import LAW, Docs, open_docs
 from tests.documents.reading import open_docx
 from tests.documents.world import CLERK, World, bearer
-from thidua_events.facts import Role
 
 SIGNER = {"signer": "Thượng tướng Lê Văn Mẫu", "signer_title": "KT. BỘ TRƯỞNG / THỨ TRƯỞNG", "place": "Hà Nội"}
 

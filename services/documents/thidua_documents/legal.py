@@ -43,7 +43,7 @@ class Instrument:
             return date.fromisoformat(str(value)) if value else None
 
         return cls(UUID(str(row[0])), str(row[1]), str(row[2]), date.fromisoformat(str(row[3])),
-                   row[4] and str(row[4]), day(row[5]), day(row[6]), str(row[7]),
+                   str(row[4]) if row[4] else None, day(row[5]), day(row[6]), str(row[7]),
                    datetime.fromisoformat(str(row[8])))
 
     def citation(self) -> str:

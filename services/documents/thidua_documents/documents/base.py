@@ -64,7 +64,7 @@ class Needs:
 
     def lines(self, values: Sequence[str], what: str) -> list[str]:
         """A list part: its lines, or one placeholder line."""
-        return list(values) if values else [self.part(None, what)]  # type: ignore[list-item]
+        return list(values) if values else [self.part(None, what)]
 
     def check(self) -> None:
         if self.missing:
