@@ -24,7 +24,11 @@ SIGNER = {"signer": "Thượng tướng Lê Văn Mẫu", "signer_title": "KT. B�
 
 
 def propose(world: World, award_kind: str, year: int = 2019, unit: str = "tham_muu") -> str:
-    """A proposal to the Ministry (one achievement is rewarded once: vary the kind or year)."""
+    """A proposal to the Ministry (one achievement is rewarded once: vary the kind or year), of
+    a kind in the Ministry's catalogue."""
+    registered = world.client.post("/facts/AwardKindRegistered", headers=CLERK, json={
+        "effective_date": "2015-01-01", "authority_id": world.ministry, "name": award_kind, "level": "commendation"})
+    assert registered.status_code in (201, 409), registered.text
     proposal_id = str(uuid4())
     world.record("AwardProposed", effective_date="2019-11-20", proposal_id=proposal_id, authority_id=world.ministry,
                  award_kind=award_kind, year=year, cluster_id=world.cluster, proposed_by_unit_id=world.units["tccb"],
