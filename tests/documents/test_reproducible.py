@@ -9,7 +9,8 @@ import subprocess
 import sys
 import zipfile
 
-from thidua_documents.rendering import canonical_digest
+from lxml import etree
+from thidua_documents.rendering import c14n_digest, canonical_digest, same_document
 from thidua_documents.settings import Settings
 
 from tests.documents import requests
@@ -45,6 +46,43 @@ def test_the_canonical_form_ignores_compression_but_not_content(docs: Docs, worl
         for name, data in parts.items():
             target.writestr(name, data)
     assert canonical_digest(out.getvalue()) != entry["canonical_sha256"]
+
+
+def reserialised(content: bytes) -> bytes:
+    """The same XML as another serialiser might write it: no declaration, attributes reordered,
+    Vietnamese letters as character references."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                root = etree.fromstring(data)
+                for element in root.iter():
+                    items = list(element.attrib.items())
+                    element.attrib.clear()
+                    element.attrib.update(dict(reversed(items)))
+                data = etree.tostring(root)
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_file_another_serialiser_wrote_is_the_same_document_and_a_changed_one_is_not(
+        docs: Docs, world: World) -> None:
+    entry, content = issued_review(docs, world)
+    other = reserialised(content)
+    assert canonical_digest(other) != entry["canonical_sha256"]  # the parts' bytes differ ...
+    assert c14n_digest(other) == c14n_digest(content)  # ... their canonical XML does not
+    assert same_document(content, entry["canonical_sha256"], other)
+    with zipfile.ZipFile(io.BytesIO(other)) as archive:
+        xml = archive.read("word/document.xml")  # written as ASCII, with character references
+        assert b"Tham" in xml
+        xml = xml.replace(b"Tham", b"Thxm")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for name in archive.namelist():
+                target.writestr(name, xml if name == "word/document.xml" else archive.read(name))
+    changed = out.getvalue()
+    assert not same_document(content, entry["canonical_sha256"], changed)
 
 
 def test_regeneration_compares_the_canonical_form(docs: Docs, world: World) -> None:

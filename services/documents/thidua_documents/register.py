@@ -28,7 +28,7 @@ from thidua_documents.documents import KINDS, Kind, Prepared, request_for
 from thidua_documents.documents.base import MissingData
 from thidua_documents.formatting import PLACEHOLDER, document_number
 from thidua_documents.projections import tracked_position
-from thidua_documents.rendering import RENDERING_VERSION, CoreProperties, canonical_digest, render
+from thidua_documents.rendering import RENDERING_VERSION, CoreProperties, canonical_digest, render, same_document
 from thidua_documents.snapshot import Snapshot
 from thidua_documents.store import Row, Store, Tx
 from thidua_documents.templates import template_bytes, template_version
@@ -114,11 +114,8 @@ class Regeneration:
     sha256: str
     canonical_sha256: str
     content: bytes
-
-    @property
-    def identical(self) -> bool:
-        """The same document: its canonical form, not its zip bytes (zlib builds differ)."""
-        return self.canonical_sha256 == self.entry.canonical_sha256
+    identical: bool
+    """The same document: its parts, or their canonical XML; never its zip bytes (zlib builds differ)."""
 
 
 def _core(prepared: Prepared, draft: bool = False) -> CoreProperties:
@@ -274,4 +271,5 @@ class Register:
             prepared = kind.prepare(Snapshot(tx, entry.position), entry.subject, request)
         template = bytes(row[0])  # type: ignore[index]  # stored with the entry, in one transaction
         content = render(template, prepared.context_with(entry.number_text), _core(prepared))
-        return Regeneration(entry, hashlib.sha256(content).hexdigest(), canonical_digest(content), content)
+        identical = same_document(self.content(document_id) or b"", entry.canonical_sha256, content)
+        return Regeneration(entry, hashlib.sha256(content).hexdigest(), canonical_digest(content), content, identical)

@@ -63,8 +63,8 @@ def get_preview(document_id: str, register: RegisterDep, _: Reader) -> Response:
 @router.post("/{document_id}/regenerate")
 def regenerate(document_id: str, register: RegisterDep, _: Reader) -> RegenerationPublic:
     """Render the document again from its recorded position and template version, and compare
-    canonical forms (the XML parts, normalised: zip bytes differ between zlib builds). Stores
-    nothing, so an auditor may ask too."""
+    canonical forms (the parts uncompressed, then their XML in C14N: zip bytes differ between
+    zlib builds). Stores nothing, so an auditor may ask too."""
     result = register.regenerate(document_id)
     if result is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {document_id} in the register")

@@ -33,8 +33,8 @@ class DocumentPublic(BaseModel):
     template_version: str
     rendering_version: str
     sha256: str
-    canonical_sha256: str = Field(description="SHA-256 of its XML parts in canonical form: what regeneration "
-                                              "compares")
+    canonical_sha256: str = Field(description="SHA-256 of its parts uncompressed: what regeneration compares "
+                                              "(then their canonical XML), not the zip bytes")
     size: int
     issued_at: datetime
 
