@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
+from thidua_documents.books import RuleBroken
 from thidua_documents.documents.decree import NewDecreeRequest
 from thidua_documents.settings import Settings
 from thidua_events.facts import Role
@@ -284,3 +285,30 @@ def test_unknown_cluster_year_decree_or_proposal_is_refused(docs: Docs, world: W
     assert response.status_code == 422 and response.json()["missing"][0].startswith(f"proposal_id {unknown}")
     assert docs.client.get("/documents").json() == []
     assert UUID(world.decree_2016)  # the world's ids are UUIDs the routes accept
+
+
+def test_concurrent_issues_dated_apart_still_leave_the_book_in_date_order(docs_any_store: Docs,
+                                                                         world: World) -> None:
+    docs = docs_any_store
+    proposals = [propose(world, f"Giấy khen đợt {n}") for n in range(8)]
+    docs.sync()
+    days = ["2020-03-20", "2020-03-02", "2020-03-15", "2020-03-01", "2020-03-25", "2020-03-10", "2020-03-05",
+            "2020-03-30"]
+    start = Barrier(8)
+
+    def issue(n: int) -> str:
+        request = NewDecreeRequest.model_validate(requests.decree(
+            world, proposal_id=proposals[n], decree_date=days[n], decree_id=str(uuid4()), **SIGNER))
+        start.wait()
+        try:
+            return str(docs.register.issue("decree", {"decree_id": str(request.decree_id)}, request, "Thư ký")
+                       .number_text)
+        except RuleBroken as refused:
+            return refused.rule
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(issue, range(8)))
+    assert set(outcomes) - {f"{n:02d}/QĐ-BCA" for n in range(1, 9)} <= {"book-runs-forward-in-time"}
+    book = [(d["number"], d["dated"]) for d in docs.client.get("/documents").json()]
+    assert [number for number, _ in book] == [f"{n:02d}/QĐ-BCA" for n in range(1, len(book) + 1)]
+    assert [dated for _, dated in book] == sorted(dated for _, dated in book)

@@ -127,19 +127,22 @@ def check_number_free(tx: Tx, issuer_key: str, book: str, year: int, number: int
                          f"(document {taken[1]})")
 
 
-def take_number(tx: Tx, issuer_key: str, book: str, year: int, recorded: int | None = None) -> int:
-    """The next number of the book, or `recorded` (a number the ledger already holds), with
-    the counter moved past it. Holds the counter's row lock (PostgreSQL) until commit."""
+def lock_book(tx: Tx, issuer_key: str, book: str, year: int) -> int:
+    """The book's last number, with its counter row locked until commit (PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already holds the write lock): taken before the order is checked, so two
+    issues cannot both pass the check and then number out of date order."""
     key = (issuer_key, book, year)
     tx.execute("INSERT INTO register_books VALUES (?, ?, ?, 0) ON CONFLICT (issuer_key, book, year) DO NOTHING",
                key)
     row = tx.one("SELECT last_number FROM register_books WHERE issuer_key = ? AND book = ? AND year = ?"
                  + tx.for_update, key)
-    last = int(row[0])  # type: ignore[index]
-    number = recorded if recorded is not None else last + 1
+    return int(row[0])  # type: ignore[index]
+
+
+def advance_book(tx: Tx, issuer_key: str, book: str, year: int, last: int, number: int) -> None:
+    """Move the counter past `number` (a number the ledger records may lie beyond it)."""
     tx.execute("UPDATE register_books SET last_number = ? WHERE issuer_key = ? AND book = ? AND year = ?",
-               (max(last, number), *key))
-    return number
+               (max(last, number), issuer_key, book, year))
 
 
 def leading_number(number_text: str) -> int | None:

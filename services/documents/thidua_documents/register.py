@@ -189,17 +189,19 @@ class Register:
         if body is None:
             raise _unregistered(prepared)
         book, year = body.book(prepared.type_symbol), prepared.dated.year
+        key = (prepared.issuer.key, book, year)
+        last = books.lock_book(tx, *key)
         recorded = prepared.recorded_number
         if recorded is not None:
             number = books.leading_number(recorded)
             if number is not None:
-                books.check_number_free(tx, prepared.issuer.key, book, year, number, recorded)
-                books.check_in_order(tx, prepared.issuer.key, book, year, number, prepared.dated)
-                books.take_number(tx, prepared.issuer.key, book, year, recorded=number)
+                books.check_number_free(tx, *key, number, recorded)
+                books.check_in_order(tx, *key, number, prepared.dated)
+                books.advance_book(tx, *key, last, number)
             return body.symbol, book, number, recorded
-        books.check_in_order(tx, prepared.issuer.key, book, year, None, prepared.dated)
-        number = books.take_number(tx, prepared.issuer.key, book, year)
-        return body.symbol, book, number, document_number(number, prepared.type_symbol, body.symbol)
+        books.check_in_order(tx, *key, None, prepared.dated)
+        books.advance_book(tx, *key, last, last + 1)
+        return body.symbol, book, last + 1, document_number(last + 1, prepared.type_symbol, body.symbol)
 
     def _issue(self, kind: Kind, subject: dict[str, str], subject_key: str, request: Any, prepared: Prepared,
                position: int, template: bytes, issued_by: str, on_numbered: OnNumbered | None) -> Entry:
