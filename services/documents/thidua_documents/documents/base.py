@@ -87,7 +87,6 @@ class Issuer:
 
     key: str  # the register's key: numbers run per issuing body (books.py)
     name: str
-    ledger_symbol: str | None  # an authority's or unit's symbol in the ledger, if any
     parent: str | None
     place: str | None
 
@@ -138,15 +137,14 @@ def summary_rule(summary: str) -> int:
 def authority_issuer(snap: Snapshot, authority: AuthorityView, place: str | None) -> Issuer:
     parent = snap.authority(authority.parent_id) if authority.parent_id else None
     return Issuer(key=f"authority:{authority.authority_id}", name=authority.name,
-                  ledger_symbol=authority.symbol, parent=parent.name if parent else None,
-                  place=place or authority.place)
+                  parent=parent.name if parent else None, place=place or authority.place)
 
 
 def cluster_issuer(cluster: ClusterView, authority: AuthorityView | None, request: DocumentRequest) -> Issuer:
     """A cluster's own documents (minutes, report, pledge) go out under the cluster's name,
     below its authority; the ledger records no symbol for a cluster: it is registered once
     with the issuing body (books.py)."""
-    return Issuer(key=f"cluster:{cluster.cluster_id}", name=cluster.name, ledger_symbol=None,
+    return Issuer(key=f"cluster:{cluster.cluster_id}", name=cluster.name,
                   parent=authority.name if authority else None,
                   place=request.place or (authority.place if authority else None))
 

@@ -167,7 +167,7 @@ def _proposer(snap: Snapshot, fact: af.AwardProposed, request: ProposalRequest) 
         if unit is None or name is None:
             raise MissingData([f"unit {fact.proposed_by_unit_id} that proposes"])
         parent = snap.authority(unit.authority_id)
-        return Issuer(key=f"unit:{unit.unit_id}", name=name, ledger_symbol=unit.symbol,
+        return Issuer(key=f"unit:{unit.unit_id}", name=name,
                       parent=parent.name if parent else None,
                       place=request.place or (parent.place if parent else None))
     cluster = snap.cluster(fact.cluster_id) if fact.cluster_id else None
