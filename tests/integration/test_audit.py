@@ -29,7 +29,7 @@ from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.provenance import changes, correction_chain, history
 from thidua_ledger.audit.replay import rebuild, replay_all, replay_year, report_on
 from thidua_ledger.domain.errors import NotFound
-from thidua_ledger.domain.snapshots import decode, encode
+from thidua_ledger.domain.snapshots import UNSEALED, decode, encode
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.feed import fact_events, paused_gc
 from thidua_ledger.queries import standings
@@ -104,12 +104,14 @@ def long_year(ledger: Ledger, scores: int) -> tuple[UUID, list[UUID], list[int]]
 
 def doctor_snapshot(ledger: Ledger, settings: Settings, entity_id: UUID, score_id: UUID) -> int:
     """Rewrite a score inside the entity's stored snapshot, as a bug in a past release
-    might have; the log itself stays intact. Returns the snapshot's version."""
+    might have (so sealed by the ledger itself); the log itself stays intact. Returns the
+    snapshot's version."""
     [snapshot] = ledger.snapshots.get(entity_id, desc=True, limit=1)  # type: ignore[union-attr]
     state = decode(snapshot.state["encoded"])
     unit, criterion, _, kind, by = state["scores"][score_id]
     state["scores"][score_id] = (unit, criterion, Decimal(59), kind, by)
-    forged = ledger.mapper.to_stored_event(replace(snapshot, state={"encoded": encode(state)}))
+    forged = ledger.snapshots.mapper.to_stored_event(  # type: ignore[union-attr]
+        replace(snapshot, state={**snapshot.state, "seal": UNSEALED, "encoded": encode(state)}))
     tamper(settings, "UPDATE {snapshots} SET state = ? WHERE originator_id = ? AND originator_version = ?",
            (forged.state, entity_id.hex if settings.store == "sqlite" else entity_id, snapshot.originator_version))
     return int(snapshot.originator_version)
