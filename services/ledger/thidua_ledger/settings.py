@@ -38,8 +38,16 @@ class Settings(BaseSettings):
     # Signs audit digests; optional: only `ledger digest` and `ledger check-digest` need it.
     digest_key: SecretStr | None = Field(None, validation_alias="LEDGER_DIGEST_KEY", min_length=32)
 
+    # Seals the snapshots the ledger writes, so a forged one is refused on read (optional:
+    # without it the seal is a plain hash; see thidua_ledger.snapshot_store).
+    snapshot_key: SecretStr | None = Field(None, validation_alias="LEDGER_SNAPSHOT_KEY", min_length=32)
+
     def eventstore_env(self) -> dict[str, str]:
         """The environment that points eventsourcing's persistence module at our store."""
+        sealing = {"LEDGER_SNAPSHOT_KEY": self.snapshot_key.get_secret_value()} if self.snapshot_key else {}
+        return {**self._store_env(), **sealing}
+
+    def _store_env(self) -> dict[str, str]:
         if self.store == "sqlite":
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             return {
