@@ -157,18 +157,23 @@ class Ledger(Application):
         """The entity at `version` (default: now), from its newest sound snapshot and the
         events after it. eventsourcing's repository would trust whatever snapshot is newest."""
         entity, start, stale = None, None, []
-        if self.snapshots is not None:
-            for stored in self.snapshots.recorder.select_events(entity_id, desc=True, lte=version,
-                                                                 limit=SNAPSHOTS_TRIED):
-                try:
-                    entity, start = self.checked_snapshot(stored).mutate(None), stored.originator_version
-                    break
-                except SnapshotRefused as refused:
-                    if refused.reason == "old-format":
-                        stale.append(stored.originator_version)
-                    else:
-                        log.warning("snapshot of %s at version %s refused: %s",
-                                    entity_id, stored.originator_version, refused)
+        lte = version
+        for _ in range(SNAPSHOTS_TRIED if self.snapshots is not None else 0):
+            assert self.snapshots is not None
+            # One at a time: a year's snapshot is large, and the newest is nearly always sound.
+            rows = self.snapshots.recorder.select_events(entity_id, desc=True, lte=lte, limit=1)
+            if not rows:
+                break
+            stored = rows[0]
+            try:
+                entity, start = self.checked_snapshot(stored).mutate(None), stored.originator_version
+                break
+            except SnapshotRefused as refused:
+                lte = stored.originator_version - 1
+                if refused.reason == "old-format":
+                    stale.append(stored.originator_version)
+                else:
+                    log.warning("snapshot of %s at version %s refused: %s", entity_id, lte + 1, refused)
         found = fold(entity, self.events.get(entity_id, gt=start, lte=version))
         for old in stale if rebuild else ():  # ignored, then rebuilt, so later reads start from it
             self.take_snapshot(entity_id, old, replace=True)
