@@ -2,6 +2,7 @@
 database made by the previous release is upgraded in place, on SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from thidua_ledger.application import Ledger
@@ -100,3 +101,26 @@ def test_a_tampered_chain_of_the_previous_release_is_not_migrated(
         assert current_version(old.recorder) == 1
     finally:
         old.close()
+
+
+def test_two_processes_opening_an_old_database_at_once_migrate_it_once(
+        ledger_settings: Settings, previous: tuple[ClusterSetup, dict[str, object]]) -> None:
+    # The API and the relay start together on the same store.
+    def open_and_close() -> int:
+        ledger = Ledger(env=ledger_settings.eventstore_env())
+        try:
+            return current_version(ledger.recorder)
+        finally:
+            ledger.close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        versions = list(pool.map(lambda _: open_and_close(), range(3)))
+    assert versions == [latest_version()] * 3
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    try:
+        rows = ledger.recorder.query("SELECT version FROM {events}_schema_version ORDER BY version"
+                                     .replace("{events}_schema_version", _version_table(ledger_settings)))
+        assert [r[0] for r in rows] == [m.VERSION for m in MIGRATIONS]
+        assert walk(ledger.recorder).ok
+    finally:
+        ledger.close()

@@ -176,7 +176,10 @@ class Ledger(Application):
                     log.warning("snapshot of %s at version %s refused: %s", entity_id, lte + 1, refused)
         found = fold(entity, self.events.get(entity_id, gt=start, lte=version))
         for old in stale if rebuild else ():  # ignored, then rebuilt, so later reads start from it
-            self.take_snapshot(entity_id, old, replace=True)
+            try:
+                self.take_snapshot(entity_id, old, replace=True)
+            except Exception:  # a read must not fail for a cache it could not refresh (a read-only store)
+                log.warning("could not rebuild the snapshot of %s at version %s", entity_id, old, exc_info=True)
         return found
 
     def checked_snapshot(self, stored: StoredEvent) -> EntitySnapshot:

@@ -17,6 +17,7 @@ from psycopg.sql import SQL, Identifier, Literal
 
 from thidua_ledger.audit.chain import GENESIS, ChainRow, chain_rows
 from thidua_ledger.migrations import upgrade
+from thidua_ledger.migrations.database import creating_tables
 
 HEAD_BYTES = 400
 CHAIN_COLUMNS = "position, originator_id, originator_version, content, hash, recorded_at"
@@ -104,8 +105,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         return f"{self.events_table_name}_chain"
 
     def create_table(self) -> None:
-        super().create_table()  # eventsourcing's own tables
-        upgrade(self)  # the ledger's, by versioned migration
+        with creating_tables(self):
+            super().create_table()  # eventsourcing's own tables
+            upgrade(self)  # the ledger's, by versioned migration
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
