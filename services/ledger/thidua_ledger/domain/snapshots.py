@@ -24,16 +24,17 @@ from uuid import UUID
 
 from eventsourcing.domain import Snapshot
 from pydantic import BaseModel, TypeAdapter
-from thidua_events.facts.awards import Recipient, RecipientKind
+from thidua_events.facts.awards import AwardLevel, Recipient, RecipientKind
 from thidua_events.facts.base import Role
+from thidua_events.facts.cluster import BallotBasis, BallotThreshold
 from thidua_events.facts.year import BallotHeld, Criterion, LeadershipElected, ScoreKind, UnitsHonoured, Vote
 
 FORMAT = 2
 """1: tags named Python topics (module:Class), no chain link; 2: stable names, chain link, seal."""
 
 SNAPSHOT_TYPES: dict[str, type[Enum] | type[BaseModel]] = {t.__name__: t for t in (
-    ScoreKind, RecipientKind, Role,
-    Criterion, Vote, BallotHeld, UnitsHonoured, LeadershipElected, Recipient,
+    ScoreKind, RecipientKind, Role, AwardLevel, BallotBasis,
+    Criterion, Vote, BallotHeld, UnitsHonoured, LeadershipElected, Recipient, BallotThreshold,
 )}
 """Every enum and contract model an entity's state may hold, by stable name."""
 _NAMES = {t: name for name, t in SNAPSHOT_TYPES.items()}
