@@ -18,7 +18,7 @@ from uuid import UUID, uuid4
 import pytest
 from pydantic import SecretStr
 from thidua_events.facts.cluster import BallotBasis, BallotThreshold, RegulationAdopted
-from thidua_events.facts.year import CriteriaAdopted, Criterion, ScoreKind, ScoreRecorded
+from thidua_events.facts.year import CriteriaAdopted, ScoreKind, ScoreRecorded
 from thidua_ledger import scenario
 from thidua_ledger.application import Ledger, fold
 from thidua_ledger.audit.replay import state_of
@@ -30,7 +30,7 @@ from thidua_ledger.settings import Settings
 from thidua_ledger.snapshot_store import seal
 
 from tests.conftest import TOKEN_KEY
-from tests.factories import CLERK, cluster_with_members
+from tests.factories import CLERK, cluster_with_members, wide_scale
 from tests.intruder import tamper
 
 SEAL_KEY = "snapshot-seal-key-for-tests-only-0123"
@@ -74,11 +74,11 @@ def long_year(ledger: Ledger, settings: Settings, scores: int = 110) -> Year:
     """A year with a snapshot at version 100 and some events after it."""
     setup = cluster_with_members(ledger, members=2)
     c = setup.cluster_id
-    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019, criteria=(
-        Criterion(code="1", title="Xây dựng lực lượng", max_points=Decimal(60)),)), CLERK)
+    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019,
+                                  criteria=wide_scale(scores)), CLERK)
     for n in range(scores):
         ledger.record(ScoreRecorded(effective_date=date(2019, 11, 1), cluster_id=c, year=2019, score_id=uuid4(),
-                                    unit_id=setup.units[n % 2], criterion_code="1", points=Decimal(n % 50),
+                                    unit_id=setup.units[n % 2], criterion_code=str(n + 1), points=Decimal(n % 50),
                                     kind=ScoreKind.SELF), CLERK)
     return Year(ledger, settings, year_id(c, 2019), c)
 

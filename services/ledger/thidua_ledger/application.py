@@ -1,7 +1,6 @@
 """The ledger application: every command loads, calls one domain verb, and saves."""
 
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -10,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import EventStore, IntegrityError, StoredEvent, Transcoder
+from eventsourcing.persistence import IntegrityError, Transcoder
 from thidua_events.facts import Fact, Provenance
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
@@ -36,10 +35,9 @@ from thidua_ledger.domain.cluster import Affiliations, Cluster, affiliations_id
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import LedgerError, NotFound, check
 from thidua_ledger.domain.organisation import Authority, Person, Unit, UnitName, unit_name_id
-from thidua_ledger.domain.snapshots import EntitySnapshot, SnapshotRefused
 from thidua_ledger.domain.year import EmulationYear, units_named, year_id
 from thidua_ledger.settings import Settings
-from thidua_ledger.snapshot_store import SealingMapper
+from thidua_ledger.snapshot_store import CheckedSnapshots, fold
 from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
 
 A = TypeVar("A", bound=Aggregate)
@@ -70,19 +68,6 @@ def vietnam_today() -> date:
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def fold(entity: Any, events: Iterable[Any]) -> Any:
-    """eventsourcing's project_aggregate, less its assert that each event matches a runtime
-    Protocol: an isinstance against a Protocol, which cost more than decoding the event."""
-    for event in events:
-        entity = event.mutate(entity)
-    return entity
-
-
-SNAPSHOTS_TRIED = 3
-"""A read looks at most this many snapshots back for a sound one, then folds from the log."""
-
-log = logging.getLogger(__name__)
-
 Handler = Callable[["Ledger", Any, Provenance], list[Aggregate]]
 HANDLERS: dict[type[Fact], Handler] = {}
 
@@ -96,7 +81,7 @@ def handles(*fact_types: type[Fact]) -> Callable[[Handler], Handler]:
     return register
 
 
-class Ledger(Application):
+class Ledger(CheckedSnapshots, Application):
     """The write side: `record` checks a fact against the rules and appends it."""
 
     name = "ledger"
@@ -145,80 +130,6 @@ class Ledger(Application):
         if not isinstance(found, kind):
             raise NotFound(kind.__name__, entity_id)
         return found
-
-    # Snapshots: sealed when taken, checked against the chain before use (snapshot_store).
-
-    def construct_snapshot_store(self) -> EventStore:
-        key = self.env.get("LEDGER_SNAPSHOT_KEY") or ""
-        return self.factory.event_store(mapper=SealingMapper(self.mapper.transcoder, key.encode()),
-                                        recorder=self.factory.aggregate_recorder(purpose="snapshots"))
-
-    def _load(self, entity_id: UUID, version: int | None = None, rebuild: bool = True) -> Aggregate | None:
-        """The entity at `version` (default: now), from its newest sound snapshot and the
-        events after it. eventsourcing's repository would trust whatever snapshot is newest."""
-        entity, start, stale = None, None, []
-        lte = version
-        for _ in range(SNAPSHOTS_TRIED if self.snapshots is not None else 0):
-            assert self.snapshots is not None
-            # One at a time: a year's snapshot is large, and the newest is nearly always sound.
-            rows = self.snapshots.recorder.select_events(entity_id, desc=True, lte=lte, limit=1)
-            if not rows:
-                break
-            stored = rows[0]
-            try:
-                entity, start = self.checked_snapshot(stored).mutate(None), stored.originator_version
-                break
-            except SnapshotRefused as refused:
-                lte = stored.originator_version - 1
-                if refused.reason == "old-format":
-                    stale.append(stored.originator_version)
-                else:
-                    log.warning("snapshot of %s at version %s refused: %s", entity_id, lte + 1, refused)
-        found = fold(entity, self.events.get(entity_id, gt=start, lte=version))
-        for old in stale if rebuild else ():  # ignored, then rebuilt, so later reads start from it
-            try:
-                self.take_snapshot(entity_id, old, replace=True)
-            except Exception:  # a read must not fail for a cache it could not refresh (a read-only store)
-                log.warning("could not rebuild the snapshot of %s at version %s", entity_id, old, exc_info=True)
-        return found
-
-    def checked_snapshot(self, stored: StoredEvent) -> EntitySnapshot:
-        """The stored snapshot, if it is sealed and matches the chain; else SnapshotRefused."""
-        assert self.snapshots is not None
-        snapshot = self.snapshots.mapper.to_domain_event(stored)
-        if not isinstance(snapshot, EntitySnapshot):
-            raise SnapshotRefused("foreign", "not an entity snapshot")
-        link = self.recorder.chain_link(snapshot.originator_id, snapshot.originator_version)  # type: ignore[attr-defined]
-        if link != (snapshot.state["position"], snapshot.state["chain"]):
-            raise SnapshotRefused("foreign", f"it does not match the chain at version {snapshot.originator_version}")
-        return snapshot
-
-    def snapshot_at(self, entity_id: UUID, version: int) -> Aggregate | None:
-        """The entity as its snapshot at exactly `version` holds it; None if that one is refused."""
-        if self.snapshots is None:
-            return None
-        for stored in self.snapshots.recorder.select_events(entity_id, gt=version - 1, lte=version):
-            try:
-                entity: Aggregate = self.checked_snapshot(stored).mutate(None)
-                return entity
-            except SnapshotRefused as refused:
-                log.warning("snapshot of %s at version %s refused: %s", entity_id, version, refused)
-        return None
-
-    def take_snapshot(self, aggregate_id: UUID, version: int | None = None,
-                      projector_func: Any = fold, replace: bool = False) -> None:
-        """Snapshot an entity, recording the chain link of the event it folds up to."""
-        assert self.snapshots is not None
-        entity = self._load(aggregate_id, version, rebuild=False)
-        if entity is None:
-            raise NotFound("Entity", aggregate_id)
-        position, chain = self.recorder.chain_link(entity.id, entity.version)  # type: ignore[attr-defined]
-        snapshot = EntitySnapshot.take_at(entity, position, chain)
-        if replace:
-            stored = self.snapshots.mapper.to_stored_event(snapshot)
-            self.recorder.replace_snapshot(self.snapshots.recorder.events_table_name, stored)  # type: ignore[attr-defined]
-        else:
-            self.snapshots.put([snapshot])
 
     def exists(self, entity_id: UUID) -> bool:
         # One stored row answers it; `entity_id in repository` would rebuild the whole entity.
