@@ -19,10 +19,10 @@ from thidua_documents.settings import Settings
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
-from tests.conftest import TOKEN_KEY
 from tests.documents.conftest import Docs
 from tests.documents.reading import open_docx
 from tests.documents.world import CLERK, SUBSCRIBER_TOKEN, World, build_world
+from tests.tokens import SIGNING_KEY_FILE
 
 TABLES = ("proj_authorities", "proj_units", "proj_unit_names", "proj_postings", "proj_clusters",
           "proj_memberships", "proj_year_facts", "proj_awards")
@@ -76,7 +76,7 @@ def _free_port() -> int:
 @pytest.fixture
 def ledger_server(tmp_path: Path) -> Iterator[str]:
     """The real ledger app served over HTTP in a thread."""
-    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite", token_key=TOKEN_KEY)
+    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite", signing_key_file=SIGNING_KEY_FILE)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_ledger_app(settings), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))

@@ -1,13 +1,10 @@
 """The `ledger` command: serve the API, issue tokens, and the operator and auditor tools."""
 
-from datetime import timedelta
-
 import typer
 import uvicorn
-from thidua_events.facts import Role
-from thidua_events.tokens import issue_token
 from thidua_events.topics import AWARDS_TOPIC, EVENTS_TOPIC
 
+from thidua_ledger.cli_access import account_app, keys_app, token
 from thidua_ledger.cli_audit import app as audit_app
 from thidua_ledger.settings import get_settings
 
@@ -24,15 +21,9 @@ def serve(
     uvicorn.run("thidua_ledger.api.app:create_app", factory=True, host=host, port=port, access_log=access_log)
 
 
-@app.command()
-def token(
-    actor: str = typer.Option(..., help="Who will act with the token, as recorded in provenance."),
-    role: Role = typer.Option(..., help="clerk and admin write; auditor and subscriber read."),
-    days: int = typer.Option(30, min=1, max=366, help="Days until the token expires."),
-) -> None:
-    """Issue a bearer token signed with THIDUA_TOKEN_KEY (from the environment)."""
-    key = get_settings().require_token_key()
-    typer.echo(issue_token(key, actor, role, timedelta(days=days)))
+app.command()(token)
+app.add_typer(keys_app, name="keys")
+app.add_typer(account_app, name="account")
 
 
 @app.command("load-demo")

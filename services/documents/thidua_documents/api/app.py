@@ -4,7 +4,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
+from thidua_events.tokens import RevocationList, Revoked, Verifier
 
 from thidua_documents import projections, register
 from thidua_documents.api import cluster_years, decrees, documents, errors, health, projection, proposals
@@ -27,11 +29,26 @@ def default_source(settings: Settings) -> Source | None:
     return FeedSource(settings.ledger_url, settings.ledger_token.get_secret_value())
 
 
-def create_app(settings: Settings | None = None, source: Source | None = None, follow: bool = True) -> FastAPI:
+def ledger_revocations(settings: Settings, client: httpx.Client | None = None) -> RevocationList:
+    """The ledger's revocation list over HTTP (`client` lets tests reach a ledger in process)."""
+    url = settings.revocation_source()
+    http = client or httpx.Client(timeout=2.0)
+
+    def fetch() -> Revoked:
+        response = http.get(url)
+        response.raise_for_status()
+        return Revoked.from_json(response.json())
+
+    return RevocationList(fetch, settings.revocations_max_age)
+
+
+def create_app(settings: Settings | None = None, source: Source | None = None, follow: bool = True,
+               revocations: RevocationList | None = None) -> FastAPI:
     """`source` replaces the configured one (tests pass a feed over a TestClient); with
-    `follow=False` nothing polls, and tests apply pages themselves."""
+    `follow=False` nothing polls, and tests apply pages themselves. `revocations` replaces
+    the ledger's list read over HTTP."""
     settings = settings or get_settings()
-    settings.require_token_key()  # fail at start-up, not on the first request
+    keys = settings.public_keys()  # fail at start-up, not on the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,9 +72,11 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
     app = FastAPI(title="thidua documents", version="0.1.0", lifespan=lifespan,
                   description="Official documents (Nghị định 30/2020/NĐ-CP) rendered from the ledger's "
                               "facts, numbered in a register, reproducible to the byte. Every route but "
-                              "/health takes a bearer token from `ledger token` (the ledger's key): "
+                              "/health takes a bearer token from the ledger (or the configured issuer): "
                               "clerks, auditors and admins read and draft; clerks and admins issue.")
     app.state.settings = settings
+    app.state.verifier = Verifier(keys, settings.token_issuer, settings.token_audience,
+                                  settings.token_algorithms.split(","), revocations or ledger_revocations(settings))
     errors.install(app)
     for module in (health, projection, decrees, cluster_years, proposals, documents):
         app.include_router(module.router)
