@@ -76,7 +76,8 @@ def _free_port() -> int:
 @pytest.fixture
 def ledger_server(tmp_path: Path) -> Iterator[str]:
     """The real ledger app served over HTTP in a thread."""
-    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite", signing_key_file=SIGNING_KEY_FILE)
+    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite",
+                              signing_key_file=SIGNING_KEY_FILE)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_ledger_app(settings), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))

@@ -29,13 +29,12 @@ def default_source(settings: Settings) -> Source | None:
     return FeedSource(settings.ledger_url, settings.ledger_token.get_secret_value())
 
 
-def ledger_revocations(settings: Settings, client: httpx.Client | None = None) -> RevocationList:
-    """The ledger's revocation list over HTTP (`client` lets tests reach a ledger in process)."""
+def ledger_revocations(settings: Settings, client: httpx.Client) -> RevocationList:
+    """The ledger's revocation list over HTTP (tests pass a TestClient of a ledger in process)."""
     url = settings.revocation_source()
-    http = client or httpx.Client(timeout=2.0)
 
     def fetch() -> Revoked:
-        response = http.get(url)
+        response = client.get(url)
         response.raise_for_status()
         return Revoked.from_json(response.json())
 
@@ -49,6 +48,9 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
     the ledger's list read over HTTP."""
     settings = settings or get_settings()
     keys = settings.public_keys()  # fail at start-up, not on the first request
+    own_http = httpx.Client(timeout=2.0) if revocations is None else None
+    if own_http is not None:
+        revocations = ledger_revocations(settings, own_http)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,6 +70,8 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
                 app.state.follower.stop()
             if own_feed is not None and hasattr(own_feed, "close"):
                 own_feed.close()
+            if own_http is not None:
+                own_http.close()
 
     app = FastAPI(title="thidua documents", version="0.1.0", lifespan=lifespan,
                   description="Official documents (Nghị định 30/2020/NĐ-CP) rendered from the ledger's "
@@ -76,7 +80,8 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
                               "clerks, auditors and admins read and draft; clerks and admins issue.")
     app.state.settings = settings
     app.state.verifier = Verifier(keys, settings.token_issuer, settings.token_audience,
-                                  settings.token_algorithms.split(","), revocations or ledger_revocations(settings))
+                                  settings.token_algorithms.split(","),
+                                  revocations)
     errors.install(app)
     for module in (health, projection, decrees, cluster_years, proposals, documents):
         app.include_router(module.router)
