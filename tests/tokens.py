@@ -12,6 +12,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import jwt
 from cryptography.hazmat.primitives import serialization
 from jwt.algorithms import OKPAlgorithm
 from thidua_events.facts import Role
@@ -90,3 +91,8 @@ def _long_lived(role: Role, actor: str) -> str:
     claims = _claims(role, actor)
     claims["exp"] = int(claims["iat"]) + 30 * 86400  # type: ignore[call-overload]
     return SIGNING_KEY.sign(claims)
+
+
+def token_id(token: str) -> str:
+    """The `jti` an admin would revoke (read without verifying: the admin holds the token)."""
+    return str(jwt.decode(token, options={"verify_signature": False})["jti"])

@@ -139,7 +139,7 @@ class PublicKeys:
 
     def __init__(self, load: Callable[[], dict[str, Any]], refresh_every: float = 30.0) -> None:
         self._load = load
-        self._refresh_every = refresh_every
+        self.refresh_every = refresh_every
         self._keys: dict[str, jwt.PyJWK] = {}
         self._loaded_at: float | None = None
         self._lock = threading.Lock()
@@ -164,7 +164,7 @@ class PublicKeys:
         with self._lock:
             now = time.monotonic()
             stale = self._loaded_at is None or (kid not in self._keys
-                                                and now - self._loaded_at >= self._refresh_every)
+                                                and now - self._loaded_at >= self.refresh_every)
             if stale:
                 self._keys = self._read()
                 self._loaded_at = now

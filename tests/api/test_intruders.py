@@ -2,16 +2,19 @@
 writing outside the scope granted. Each is refused naming why, and nothing is stored."""
 
 import time
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
-from thidua_events.facts import Role
+from thidua_events.facts import Provenance, Role
+from thidua_events.facts.access import TokenRevoked
+from thidua_ledger.application import Ledger
 
 from tests.api.conftest import ADMIN, AUDITOR, CLERK, CLERK_ACCOUNT
 from tests.api.test_recording import head, post, setup_cluster
-from tests.tokens import SIGNING_KEY, bearer, forgeries, mint
+from tests.tokens import SIGNING_KEY, bearer, forgeries, mint, token_id
 
 OTHER_CLERK = "Lê Văn Thư ký cụm khác"
 
@@ -58,7 +61,7 @@ def test_the_ledger_publishes_its_public_key_by_kid_and_nothing_private(client: 
 def test_a_revoked_token_is_refused_at_once_and_others_of_the_account_still_work(client: TestClient) -> None:
     ids = setup_cluster(client, members=1)
     token = mint(Role.CLERK, CLERK_ACCOUNT)
-    jti = __import__("jwt").decode(token, options={"verify_signature": False})["jti"]
+    jti = token_id(token)
     assert post(client, "TokenRevoked", {"effective_date": "2020-01-01", "token_id": jti}, ADMIN).status_code == 201
     before = head(client)
     response = post(client, "UnitRegistered", a_unit(ids), {"Authorization": f"Bearer {token}"})
@@ -82,15 +85,12 @@ def test_a_disabled_account_is_refused_on_reads_and_writes(client: TestClient) -
 
 def test_a_revocation_recorded_elsewhere_counts_within_the_stated_bound(client: TestClient) -> None:
     """Another ledger process records the revocation: this one sees it within max_age."""
-    from thidua_events.facts import Provenance
-    from thidua_events.facts.access import TokenRevoked
-    from thidua_ledger.application import Ledger
 
     token = mint(Role.AUDITOR, "Lê Thị Thanh tra")
     assert client.get("/log", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    jti = __import__("jwt").decode(token, options={"verify_signature": False})["jti"]
+    jti = token_id(token)
     elsewhere = Ledger(env=client.app.state.settings.eventstore_env())  # type: ignore[attr-defined]
-    elsewhere.record(TokenRevoked(effective_date="2020-01-01", token_id=jti),  # type: ignore[arg-type]
+    elsewhere.record(TokenRevoked(effective_date=date(2020, 1, 1), token_id=jti),
                      Provenance(actor="Quản trị hệ thống", role=Role.ADMIN))
     elsewhere.close()
     bound = client.app.state.verifier.revocations.max_age  # type: ignore[attr-defined]
