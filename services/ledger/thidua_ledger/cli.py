@@ -4,7 +4,7 @@ import typer
 import uvicorn
 from thidua_events.topics import AWARDS_TOPIC, EVENTS_TOPIC
 
-from thidua_ledger.cli_access import account_app, keys_app, token
+from thidua_ledger.cli_access import account_app, grant_demo_clerk, keys_app, token
 from thidua_ledger.cli_audit import app as audit_app
 from thidua_ledger.settings import get_settings
 
@@ -27,7 +27,9 @@ app.add_typer(account_app, name="account")
 
 
 @app.command("load-demo")
-def load_demo() -> None:
+def load_demo(
+    clerk: str | None = typer.Option(None, help="A demo clerk's account to grant the scenario's authorities."),
+) -> None:
     """Record the scenario of the articles in shared/seeds (once; a second run records nothing)."""
     from thidua_ledger.application import open_ledger
     from thidua_ledger.scenario import load
@@ -35,9 +37,12 @@ def load_demo() -> None:
     ledger = open_ledger(get_settings())
     try:
         recorded = load(ledger)
+        granted = grant_demo_clerk(ledger, clerk) if clerk else 0
     finally:
         ledger.close()
     typer.echo(f"demo scenario: {recorded} facts recorded" if recorded else "demo scenario: already loaded")
+    if granted:
+        typer.echo(f"demo clerk '{clerk}': granted {granted} authorities")
 
 
 app.registered_commands += audit_app.registered_commands

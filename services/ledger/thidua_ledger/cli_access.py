@@ -7,6 +7,7 @@ operator (`--by`) as its provenance, like any admin's fact through the API.
 import os
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import typer
@@ -15,6 +16,9 @@ from thidua_events.facts import access as xf
 from thidua_events.tokens import issue_token, max_lifetime, new_signing_key
 
 from thidua_ledger.settings import get_settings
+
+if TYPE_CHECKING:
+    from thidua_ledger.application import Ledger
 
 keys_app = typer.Typer(help="The ledger's signing keys.", no_args_is_help=True)
 account_app = typer.Typer(help="Grant, revoke and disable access (recorded in the ledger).", no_args_is_help=True)
@@ -98,6 +102,21 @@ def disable(account: str, by: str = By, reason: str | None = Reason) -> None:
 def revoke_token(token_id: str, by: str = By, reason: str | None = Reason) -> None:
     """Refuse one token (by its `jti`) on every service from now on."""
     _record(xf.TokenRevoked(effective_date=date.today(), token_id=token_id), by, reason)
+
+
+def grant_demo_clerk(ledger: "Ledger", account: str) -> int:
+    """`make run`'s clerk may write within every authority of the demo scenario (once)."""
+    from thidua_ledger.access import access_register
+    from thidua_ledger.scenario import AUTHORITIES, authority_id
+
+    register = access_register(ledger)
+    held = register.grants.get(account, {}) if register else {}
+    wanted = [authority_id(key) for key in AUTHORITIES if authority_id(key) not in held]
+    provenance = Provenance(actor="make run", role=Role.ADMIN, reason="Tài khoản mẫu của bản chạy thử")
+    for scope in wanted:
+        ledger.record(xf.ScopeGranted(effective_date=date(2015, 1, 1), account=account, authority_id=scope),
+                      provenance)
+    return len(wanted)
 
 
 def _day(text: str | None) -> date:
