@@ -39,6 +39,7 @@ SERVICES = frozenset({Role.SUBSCRIBER})
 PERSON_LIFETIME = timedelta(hours=12)
 SERVICE_LIFETIME = timedelta(days=7)
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti"]
+VERIFIED_TOKENS_KEPT = 10_000
 
 
 class InvalidToken(Exception):
@@ -253,9 +254,13 @@ class Verifier:
         self.audience = audience
         self.algorithms = list(algorithms)
         self.revocations = revocations
+        # Tokens that passed every check, until they expire: a client sends the same token on
+        # every request, and checking its signature again cost more than 5% of a read. The
+        # whole token (its signature included) is the key, so nothing unverified can hit.
+        self._verified_tokens: dict[str, tuple[Principal, float]] = {}
 
     def read(self, token: str) -> Principal:
-        principal = self._verified(token)
+        principal = self._verified_cached(token)
         revoked = self.revocations.current().reason(principal) if self.revocations else None
         if revoked:
             raise InvalidToken(revoked)
@@ -267,7 +272,17 @@ class Verifier:
             raise InvalidToken("missing bearer token: send 'Authorization: Bearer <token>'")
         return self.read(token)
 
-    def _verified(self, token: str) -> Principal:
+    def _verified_cached(self, token: str) -> Principal:
+        hit = self._verified_tokens.get(token)
+        if hit is not None and time.time() < hit[1]:
+            return hit[0]
+        principal, expires = self._verified(token)
+        if len(self._verified_tokens) >= VERIFIED_TOKENS_KEPT:
+            self._verified_tokens.clear()  # simple bound; refilled at one check per token in use
+        self._verified_tokens[token] = (principal, expires)
+        return principal
+
+    def _verified(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -299,4 +314,4 @@ class Verifier:
             raise InvalidToken("the token is not valid: malformed claims") from None
         if claims["exp"] - claims["iat"] > max_lifetime(role).total_seconds():
             raise InvalidToken(f"the token is not valid: a {role} token lasts at most {max_lifetime(role)}")
-        return Principal(actor=actor, role=role, subject=subject, token_id=str(claims["jti"]))
+        return Principal(actor=actor, role=role, subject=subject, token_id=str(claims["jti"])), claims["exp"]
