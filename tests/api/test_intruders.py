@@ -8,8 +8,9 @@ from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
-from thidua_events.facts import Provenance, Role
+from thidua_events.facts import FACTS, Provenance, Role
 from thidua_events.facts.access import TokenRevoked
+from thidua_ledger.access import SCOPES
 from thidua_ledger.application import Ledger
 
 from tests.api.conftest import ADMIN, AUDITOR, CLERK, CLERK_ACCOUNT
@@ -194,3 +195,8 @@ def test_an_auditor_asks_who_could_write_to_a_cluster_on_a_day_and_who_granted_i
     # As the ledger knew it before the grant was recorded.
     assert writers("2019-11-14", known_at=granted.json()["position"] - 1) == [
         (CLERK_ACCOUNT, "authority", "Quản trị hệ thống")]
+
+
+def test_every_fact_type_falls_in_a_scope() -> None:
+    """A new fact type must say where a clerk needs a grant to record it (else admins only)."""
+    assert [name for name, fact_type in FACTS.items() if fact_type not in SCOPES] == []

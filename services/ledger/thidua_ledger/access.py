@@ -61,6 +61,7 @@ SCOPES: dict[type[Fact], ScopeOf] = {
     of.PersonRegistered: lambda ledger, fact: _unit(ledger, fact.unit_id),
     of.PersonPostingChanged: lambda ledger, fact: _unit(ledger, ledger.get(Person, fact.person_id).unit_id),
     cf.ClusterFormed: lambda ledger, fact: _authority(fact.authority_id),
+    af.AwardKindRegistered: lambda ledger, fact: _authority(fact.authority_id),
     af.AwardProposed: _proposal,
     af.AwardConferred: lambda ledger, fact: _authority(fact.authority_id),
     af.AwardRevoked: lambda ledger, fact: _authority(fact.authority_id),
@@ -83,7 +84,7 @@ def access_register(ledger: Ledger) -> AccessRegister | None:
 def check_clerk_may_record(ledger: Ledger, account: str, fact: Fact) -> None:
     """Refuse (OutOfScope, 403) a clerk's fact outside the authorities and clusters granted to
     the account. Read from the store on every write: a grant or its revocation counts at once."""
-    scopes = SCOPES[type(fact)](ledger, fact)
+    scopes = SCOPES.get(type(fact), _admins_only)(ledger, fact)  # a type without a scope: admins only
     register = access_register(ledger)
     if register is None:
         raise OutOfScope(account, scopes.description)
