@@ -22,9 +22,13 @@ jwks=${DOCUMENTS_TOKEN_JWKS:-$DOCUMENTS_LEDGER_URL/.well-known/jwks.json}
 CLERK="Thư ký Cụm thi đua"
 LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} $bin/ledger load-demo --clerk "$CLERK"
 
-# The documents service follows the ledger's feed with a subscriber's token (a service's
-# token lasts a week at most: restart, or rotate it, within that).
-export DOCUMENTS_LEDGER_TOKEN=${DOCUMENTS_LEDGER_TOKEN:-$($bin/ledger token --actor "Dịch vụ văn bản" --role subscriber)}
+# The documents service follows the ledger's feed with a subscriber's token, read from a file
+# on every poll. A service's token lasts a week at most: rotate it by rewriting the file
+# (.venv/bin/ledger token --actor "Dịch vụ văn bản" --role subscriber >var/documents-feed.token).
+if [ -z "${DOCUMENTS_LEDGER_TOKEN:-}" ]; then
+    (umask 077 && $bin/ledger token --actor "Dịch vụ văn bản" --role subscriber >var/documents-feed.token)
+    export DOCUMENTS_LEDGER_TOKEN_FILE=${DOCUMENTS_LEDGER_TOKEN_FILE:-var/documents-feed.token}
+fi
 
 pids=()
 stop() {

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     ledger_url: str = "http://127.0.0.1:8000"
     # The feed needs a reader's token (subscriber role); without one the service does not follow.
     ledger_token: SecretStr | None = None
+    # Or a file holding it, read again on every poll: rotate the token by rewriting the file.
+    ledger_token_file: Path | None = None
     poll_interval: float = Field(1.0, gt=0, description="Seconds between polls once caught up")
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     kafka_topic: str = "thidua.ledger.events"

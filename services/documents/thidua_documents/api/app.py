@@ -23,8 +23,11 @@ def default_source(settings: Settings) -> Source | None:
         from thidua_documents.kafka_source import KafkaSource  # only production needs a broker client
 
         return KafkaSource(settings.kafka_bootstrap_servers, settings.kafka_topic, settings.kafka_group)
+    if settings.ledger_token_file is not None:
+        token_file = settings.ledger_token_file
+        return FeedSource(settings.ledger_url, lambda: token_file.read_text().strip())
     if settings.ledger_token is None:
-        log.warning("DOCUMENTS_LEDGER_TOKEN is not set: not following the ledger's feed")
+        log.warning("DOCUMENTS_LEDGER_TOKEN(_FILE) is not set: not following the ledger's feed")
         return None
     return FeedSource(settings.ledger_url, settings.ledger_token.get_secret_value())
 
