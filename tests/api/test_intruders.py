@@ -168,6 +168,8 @@ def test_a_grant_is_given_once_and_only_a_held_grant_is_revoked(client: TestClie
     early = post(client, "ScopeRevoked", {"effective_date": "2014-12-31", "account": CLERK_ACCOUNT,
                                           "authority_id": ids["authority"]}, ADMIN)
     assert early.status_code == 409 and early.json()["rule"] == "revoke-after-grant"
+    unknown = grant(client, OTHER_CLERK, cluster_id=str(uuid4()))
+    assert unknown.status_code == 404 and unknown.json()["rule"] == "entity-must-exist"
     both = post(client, "ScopeGranted", {"effective_date": "2019-01-01", "account": OTHER_CLERK,
                                          "cluster_id": ids["cluster"], "authority_id": ids["authority"]}, ADMIN)
     assert both.status_code == 422
