@@ -11,11 +11,13 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
 from thidua_events.facts import Fact, Provenance
+from thidua_events.facts import access as xf
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
 
+from thidua_ledger.domain.access import ACCESS_ID, AccessRegister
 from thidua_ledger.domain.awards import (
     AwardClaim,
     AwardKind,
@@ -344,6 +346,27 @@ def _revoke(app: Ledger, fact: af.AwardRevoked, p: Provenance) -> list[Aggregate
         claim.release(fact.decree_id, fact.revokes_decree_id, recipient)
         changed.append(claim)
     return changed
+
+
+@handles(xf.ScopeGranted, xf.ScopeRevoked, xf.TokenRevoked, xf.AccountDisabled)
+def _access(app: Ledger, fact: Fact, p: Provenance) -> list[Aggregate]:
+    if isinstance(fact, xf.Scope):  # a grant names an authority or a cluster that exists
+        if fact.authority_id:
+            app.get(Authority, fact.authority_id)
+        if fact.cluster_id:
+            app.get(Cluster, fact.cluster_id)
+    if not app.exists(ACCESS_ID):
+        return [AccessRegister.begin(fact, p)]
+    register = app.get(AccessRegister, ACCESS_ID)
+    if isinstance(fact, xf.ScopeGranted):
+        register.grant(fact, p)
+    elif isinstance(fact, xf.ScopeRevoked):
+        register.revoke_scope(fact, p)
+    elif isinstance(fact, xf.TokenRevoked):
+        register.revoke_token(fact, p)
+    elif isinstance(fact, xf.AccountDisabled):
+        register.disable(fact, p)
+    return [register]
 
 
 def open_ledger(settings: Settings) -> Ledger:
