@@ -16,11 +16,11 @@ from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.demo_documents import issue_demo
 from thidua_ledger.settings import Settings as LedgerSettings
 
-from tests.conftest import TOKEN_KEY
 from tests.documents import requests
 from tests.documents.conftest import Docs, open_docs
 from tests.documents.reading import open_docx
 from tests.documents.world import World
+from tests.tokens import SIGNING_KEY_FILE
 
 PLACEHOLDER = "……"
 
@@ -33,7 +33,8 @@ def all_text(doc: DocumentType) -> str:
 @pytest.fixture
 def demo(tmp_path: Path, docs_settings: Settings) -> Iterator[Docs]:
     """The documents service over a ledger holding the scenario of the articles."""
-    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "demo-ledger.sqlite", token_key=TOKEN_KEY)
+    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "demo-ledger.sqlite",
+                              signing_key_file=SIGNING_KEY_FILE)
     with TestClient(create_ledger_app(settings)) as ledger:
         scenario.load(ledger.app.state.ledger)  # type: ignore[attr-defined]
         yield from open_docs(docs_settings, ledger)

@@ -1,13 +1,10 @@
 """The `ledger` command: serve the API, issue tokens, and the operator and auditor tools."""
 
-from datetime import timedelta
-
 import typer
 import uvicorn
-from thidua_events.facts import Role
-from thidua_events.tokens import issue_token
 from thidua_events.topics import AWARDS_TOPIC, EVENTS_TOPIC
 
+from thidua_ledger.cli_access import account_app, grant_demo_clerk, keys_app, token
 from thidua_ledger.cli_audit import app as audit_app
 from thidua_ledger.settings import get_settings
 
@@ -24,21 +21,17 @@ def serve(
     uvicorn.run("thidua_ledger.api.app:create_app", factory=True, host=host, port=port, access_log=access_log)
 
 
-@app.command()
-def token(
-    actor: str = typer.Option(..., help="Who will act with the token, as recorded in provenance."),
-    role: Role = typer.Option(..., help="clerk and admin write; auditor and subscriber read."),
-    days: int = typer.Option(30, min=1, max=366, help="Days until the token expires."),
-) -> None:
-    """Issue a bearer token signed with THIDUA_TOKEN_KEY (from the environment)."""
-    key = get_settings().require_token_key()
-    typer.echo(issue_token(key, actor, role, timedelta(days=days)))
+app.command()(token)
+app.add_typer(keys_app, name="keys")
+app.add_typer(account_app, name="account")
 
 
 @app.command("demo-documents")
 def demo_documents(
     documents_url: str = typer.Option("http://127.0.0.1:8001", help="The documents service."),
     ledger_url: str = typer.Option("http://127.0.0.1:8000", help="The ledger, to read its head."),
+    token: str = typer.Option(..., envvar="THIDUA_DEMO_TOKEN", show_default=False,
+                              help="A clerk's bearer token (from the environment: not on the command line)."),
 ) -> None:
     """Register the demo's issuing bodies and legal instruments in the documents service, issue
     what the scenario allows, and list what each other document still needs."""
@@ -46,8 +39,6 @@ def demo_documents(
 
     from thidua_ledger.demo_documents import issue_demo, wait_for_projection
 
-    settings = get_settings()
-    token = issue_token(settings.require_token_key(), "Thư ký Cụm thi đua", Role.CLERK, timedelta(hours=1))
     headers = {"Authorization": f"Bearer {token}"}
     head = httpx.get(f"{ledger_url}/log", params={"limit": 1}, headers=headers, timeout=30).json()["head"]
     with httpx.Client(base_url=documents_url, headers=headers, timeout=60) as docs:
@@ -61,7 +52,9 @@ def demo_documents(
 
 
 @app.command("load-demo")
-def load_demo() -> None:
+def load_demo(
+    clerk: str | None = typer.Option(None, help="A demo clerk's account to grant the scenario's authorities."),
+) -> None:
     """Record the scenario of the articles in shared/seeds (once; a second run records nothing)."""
     from thidua_ledger.application import open_ledger
     from thidua_ledger.scenario import load
@@ -69,9 +62,12 @@ def load_demo() -> None:
     ledger = open_ledger(get_settings())
     try:
         recorded = load(ledger)
+        granted = grant_demo_clerk(ledger, clerk) if clerk else 0
     finally:
         ledger.close()
     typer.echo(f"demo scenario: {recorded} facts recorded" if recorded else "demo scenario: already loaded")
+    if granted:
+        typer.echo(f"demo clerk '{clerk}': granted {granted} authorities")
 
 
 app.registered_commands += audit_app.registered_commands
