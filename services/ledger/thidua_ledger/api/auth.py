@@ -5,7 +5,8 @@ account; too many failures (per account or per client address) answer 429 with R
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Request, status
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from thidua_events.text import clean_text
 from thidua_events.tokens import issue_token, max_lifetime
 
 from thidua_ledger.access import access_register
@@ -21,6 +22,8 @@ class SignIn(BaseModel):
     password: SecretStr = Field(min_length=1, max_length=1024, title="Mật khẩu")
     audience: list[Audience] = Field(["ledger", "documents"], min_length=1, title="Dịch vụ",
                                      description="The services the token is for")
+
+    _clean_name = field_validator("name")(lambda value: clean_text(value))
 
 
 class TokenPublic(BaseModel):
