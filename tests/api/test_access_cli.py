@@ -72,7 +72,8 @@ def test_the_operator_adds_an_account_that_signs_in_until_disabled(tmp_path: Pat
     added = ledger_command(env, "account", "add", "Trần Văn Thư ký", "--role", "clerk", "--password-file", str(secret))
     assert added.returncode == 0, added.stderr
     assert "mật khẩu" not in added.stdout + added.stderr
-    again = ledger_command(env, "account", "add", "Trần Văn Thư ký", "--role", "auditor", "--password-file", str(secret))
+    again = ledger_command(env, "account", "add", "Trần Văn Thư ký", "--role", "auditor",
+                           "--password-file", str(secret))
     assert again.returncode != 0 and "already has an account" in again.stderr
     prompted = subprocess.run([sys.executable, "-m", "thidua_ledger.cli", "account", "add", "Lê Thị Thanh tra",
                                "--role", "auditor"], env={**os.environ, **env}, input="bí mật\nbí mật\n",

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from thidua_ledger.application import Ledger
 
 keys_app = typer.Typer(help="The ledger's signing keys.", no_args_is_help=True)
-account_app = typer.Typer(help="Add accounts; grant, revoke and disable access (recorded in the ledger).", no_args_is_help=True)
+account_app = typer.Typer(help="Add accounts; grant, revoke and disable access (recorded in the ledger).",
+                          no_args_is_help=True)
 AUDIENCES = ["ledger", "documents"]
 
 
