@@ -155,7 +155,8 @@ class Register:
         prepared, as_of, body = self._prepare(KINDS[kind_name], subject, request, position)
         symbol = prepared.type_symbol
         number = prepared.recorded_number or (
-            document_number(None, symbol, body.symbol if body else PLACEHOLDER) if symbol else None)
+            document_number(None, symbol, body.symbol if body else PLACEHOLDER,
+                            prepared.issuer.form == "party") if symbol else None)
         content = render(self.load_template(prepared.template), prepared.context_with(number),
                          _core(prepared, draft=True))
         return content, as_of
@@ -201,7 +202,8 @@ class Register:
             return body.symbol, book, number, recorded
         books.check_in_order(tx, *key, None, prepared.dated)
         books.advance_book(tx, *key, last, last + 1)
-        return body.symbol, book, last + 1, document_number(last + 1, prepared.type_symbol, body.symbol)
+        return body.symbol, book, last + 1, document_number(last + 1, prepared.type_symbol, body.symbol,
+                                                          prepared.issuer.form == "party")
 
     def _issue(self, kind: Kind, subject: dict[str, str], subject_key: str, request: Any, prepared: Prepared,
                position: int, template: bytes, issued_by: str, on_numbered: OnNumbered | None) -> Entry:
