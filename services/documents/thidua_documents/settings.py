@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     revocations_url: str | None = Field(None, description="Default: <ledger_url>/.well-known/revocations")
     revocations_max_age: float = Field(2.0, gt=0, le=10, validation_alias="THIDUA_REVOCATIONS_MAX_AGE")
 
+    # Signed PDFs: the issuing bodies' keys (one folder each, see signing.py) and the root a
+    # verifier trusts. Without a signing directory the service signs nothing (503).
+    signing_dir: Path | None = None
+    trust_root: Path | None = None
+
     def public_keys(self) -> PublicKeys:
         if not self.token_jwks:
             raise RuntimeError("set THIDUA_TOKEN_JWKS (the issuer's public keys: a JWKS file or URL, e.g. "
@@ -65,6 +70,7 @@ class Settings(BaseSettings):
 
     def revocation_source(self) -> str:
         return self.revocations_url or f"{self.ledger_url.rstrip('/')}/.well-known/revocations"
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -184,3 +184,26 @@ def verify(pdf: bytes, root: x509.Certificate) -> Verification:
     status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
     return Verification(intact=status.intact, trusted=status.trusted, bottom_line=status.bottom_line,
                         signer=status.signing_cert.subject.human_friendly)
+
+
+SCHEMA = [
+    # The signed PDF of an issued document, with the SHA-256 a verifier compares.
+    """CREATE TABLE IF NOT EXISTS register_signed_pdfs (document_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL, signed_by TEXT NOT NULL, signed_at TEXT NOT NULL, content {blob} NOT NULL)""",
+]
+
+
+@dataclass(frozen=True)
+class SignedPdf:
+    document_id: str
+    sha256: str
+    size: int
+    signed_by: str  # the certificate's subject
+    content: bytes
+
+
+def signer_name(context: dict[str, Any]) -> str | None:
+    """Whose signature the images stand for: the document's signer ("sign"), or the chair
+    (CHỦ TỌA, on the right) of minutes; none for a pledge, which every unit signs."""
+    block = context.get("sign") or context.get("right")
+    return (block or {}).get("name") or None
