@@ -15,13 +15,13 @@ from tests.documents import requests
 from tests.documents.conftest import Docs
 from tests.documents.reading import (
     indents,
+    is_rule,
     next_table,
     open_docx,
     paragraph,
     rows,
     size,
     texts,
-    is_rule,
 )
 from tests.documents.world import NEW_NAME, OLD_NAME, World
 

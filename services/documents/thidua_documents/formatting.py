@@ -4,6 +4,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 PLACEHOLDER = "……"
 """Left for the clerk where the ledger holds no fact (never an invented value)."""
@@ -144,7 +145,7 @@ def name_lines(name: str, column_twips: int, size_pt: float, bold: bool) -> list
     if fits(words):
         return [upper(" ".join(words))]
     cuts = [0, *_break_points(words), len(words)]
-    chunks = [words[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    chunks = [words[a:b] for a, b in pairwise(cuts)]
     lines: list[list[str]] = []
     for chunk in chunks:
         if lines and fits(lines[-1] + chunk):

@@ -277,7 +277,8 @@ class Register:
                                     request_for(entry.kind, entry.request))
         pdf = signing.sign_pdf(pdf_preview(self.content(document_id) or b"", pdfa=True), key,
                                signing.signer_name(prepared.context))
-        signed_by = key.signer.signing_cert.subject.human_friendly
+        cert = key.signer.signing_cert
+        signed_by = cert.subject.human_friendly if cert is not None else ""
         with self.store.transaction(write=True) as tx:
             tx.execute("INSERT INTO register_signed_pdfs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id) "
                        "DO NOTHING", (document_id, hashlib.sha256(pdf).hexdigest(), len(pdf), signed_by,
