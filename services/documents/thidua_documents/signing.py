@@ -147,7 +147,7 @@ def sign_pdf(pdf: bytes, key: BodyKey, signer_name: str | None, field_name: str 
         page, name_line, _ = find_signer_line(pdf, signer_name)
         box, image = appearance(key, name_line)
         fields.append_signature_field(writer, fields.SigFieldSpec(
-            field_name, on_page=page, box=(round(box.x0), round(box.y0), round(box.x1), round(box.y1)))))
+            field_name, on_page=page, box=(round(box.x0), round(box.y0), round(box.x1), round(box.y1))))
         style = StaticStampStyle(background=PdfImage(image), background_opacity=1, border_width=0)
     else:
         fields.append_signature_field(writer, fields.SigFieldSpec(field_name))
