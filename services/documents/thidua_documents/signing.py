@@ -91,26 +91,49 @@ class Box:
     y1: float
 
 
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+
+
+def _alone(html: str, wanted: list[str], offset: int) -> tuple[int, Box, float] | None:
+    found = None
+    for page_no, page in enumerate(re.findall(r"<page (.*?)</page>", html, re.S), start=offset):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
+        words = [(float(x0), float(y0), float(x1), float(y1), text) for x0, y0, x1, y1, text in _WORD.findall(page)]
+        for start in range(len(words) - len(wanted) + 1):
+            run = words[start:start + len(wanted)]
+            if [w[4] for w in run] != wanted or any(abs(w[1] - run[0][1]) > 1 for w in run):
+                continue
+            before = words[start - 1] if start else None
+            after = words[start + len(wanted)] if start + len(wanted) < len(words) else None
+            alone = (before is None or abs(before[1] - run[0][1]) > 1 or run[0][0] - before[2] > 20) and \
+                    (after is None or abs(after[1] - run[0][1]) > 1 or after[0] - run[-1][2] > 20)
+            if alone:
+                x0, y0 = min(w[0] for w in run), min(w[1] for w in run)
+                x1, y1 = max(w[2] for w in run), max(w[3] for w in run)
+                found = (page_no, Box(x0, height - y1, x1, height - y0), height)
+    return found
+
+
 def find_signer_line(pdf: bytes, name: str) -> tuple[int, Box, float]:
-    """The page (0-based), box and page height of the line that holds only the signer's name:
-    the name under the signature (a mention of the chair in the text has other words on its
-    line). Read with poppler's pdftotext, which prints word boxes."""
+    """The page (0-based), box and page height of the signer's name standing alone on its
+    line: the name under the signature (a mention of the chair in the text has other words
+    beside it). The last such line wins (minutes name the chair in the text first). Read
+    with poppler's pdftotext, which prints word boxes (its plain -bbox: the layout analysis
+    of -bbox-layout costs seconds on a long list)."""
+    pages = int(PdfFileReader(io.BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
+    found = None
     with tempfile.TemporaryDirectory(prefix="thidua-sign-") as work:
         source = Path(work) / "document.pdf"
         source.write_bytes(pdf)
-        html = subprocess.run(["pdftotext", "-bbox-layout", str(source), "-"], capture_output=True, text=True,
-                              check=True, timeout=60).stdout
-    wanted = name.split()
-    found = None
-    for page_no, page in enumerate(re.findall(r"<page (.*?)</page>", html, re.S)):
-        height = float(re.search(r'height="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
-        for line in re.findall(r"<line [^>]*>(.*?)</line>", page, re.S):
-            words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
-                               line)
-            if [w[4] for w in words] == wanted:
-                x0, y0 = min(float(w[0]) for w in words), min(float(w[1]) for w in words)
-                x1, y1 = max(float(w[2]) for w in words), max(float(w[3]) for w in words)
-                found = (page_no, Box(x0, height - y1, x1, height - y0), height)  # the last one wins
+        # A signature closes the document's own text: on its first pages (a decree, before the
+        # attached list) or on its last (minutes, a report). Reading only those keeps a
+        # 20-page list from costing seconds.
+        for first, last in ((1, min(3, pages)), (max(4, pages - 1), pages)):
+            if first > last or found is not None:
+                continue
+            html = subprocess.run(["pdftotext", "-bbox", "-f", str(first), "-l", str(last), str(source), "-"],
+                                  capture_output=True, text=True, check=True, timeout=60).stdout
+            found = _alone(html, name.split(), first - 1)
     if found is None:
         raise ValueError(f"the signer's name {name!r} is not on a line of its own in the document")
     return found
