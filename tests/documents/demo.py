@@ -11,15 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from thidua_documents.api.app import create_app
-from thidua_documents.settings import Settings
 from thidua_ledger import scenario
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
-from tests.conftest import TOKEN_KEY
-from tests.documents.conftest import Docs
-from tests.documents.world import CLERK
+from tests.documents.conftest import Docs, open_docs, sqlite_settings
+from tests.tokens import SIGNING_KEY_FILE
 
 CHAIR = "Chủ tọa (dữ liệu thử)"
 SECRETARY = "Thư ký (dữ liệu thử)"
@@ -71,14 +68,11 @@ DEMO: list[DemoDocument] = [
 
 def open_demo(folder: Path) -> Iterator[Docs]:
     """A ledger holding the demo scenario and a documents service that has read it all."""
-    ledger_settings = LedgerSettings(store="sqlite", sqlite_path=folder / "ledger.sqlite", token_key=TOKEN_KEY)
+    ledger_settings = LedgerSettings(store="sqlite", sqlite_path=folder / "ledger.sqlite",
+                                     signing_key_file=SIGNING_KEY_FILE)
     with TestClient(create_ledger_app(ledger_settings)) as ledger:
         scenario.load(ledger.app.state.ledger)  # type: ignore[attr-defined]
-        settings = Settings(store="sqlite", sqlite_path=folder / "documents.sqlite", token_key=TOKEN_KEY)
-        with TestClient(create_app(settings, follow=False), headers=CLERK) as client:
-            docs = Docs(client, ledger)
-            docs.sync()
-            yield docs
+        yield from open_docs(sqlite_settings(folder), ledger)
 
 
 def draft_all(docs: Docs, folder: Path) -> dict[str, Path]:
