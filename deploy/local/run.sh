@@ -24,8 +24,8 @@ LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} $bin/ledger load-dem
 
 # Signed PDFs: a test certificate authority and a test key (with test images of a seal and a
 # signature) for every issuing body of the demo, under var/document-keys. A real deployment
-# sets DOCUMENTS_SIGNING_DIR and DOCUMENTS_TRUST_ROOT to its own authority's keys and root.
-if [ -z "${DOCUMENTS_SIGNING_DIR:-}" ]; then
+# sets DOCUMENTS_BODY_KEYS_DIR and DOCUMENTS_TRUST_ROOT to its own authority's keys and root.
+if [ -z "${DOCUMENTS_BODY_KEYS_DIR:-}" ]; then
     $bin/python - <<'PY'
 from pathlib import Path
 from thidua_documents.testca import make_body_key
@@ -38,7 +38,7 @@ for key, (name, *_) in scenario.CLUSTERS.items():
 for key, (name, *_) in scenario.UNITS.items():
     make_body_key(folder, f"unit:{scenario.unit_id(key)}", name)
 PY
-    export DOCUMENTS_SIGNING_DIR=var/document-keys DOCUMENTS_TRUST_ROOT=var/document-keys/ca.pem
+    export DOCUMENTS_BODY_KEYS_DIR=var/document-keys DOCUMENTS_TRUST_ROOT=var/document-keys/ca.pem
 fi
 
 # The documents service follows the ledger's feed with a subscriber's token, read from a file

@@ -23,7 +23,7 @@ from tests.services import unavailable
 def docs_settings(tmp_path: Path) -> Settings:
     if soffice() is None or shutil.which("pdftotext") is None:
         unavailable("LibreOffice", "soffice or pdftotext is not installed (make preview-tools)")
-    return sqlite_settings(tmp_path).model_copy(update={"signing_dir": tmp_path / "keys"})
+    return sqlite_settings(tmp_path).model_copy(update={"body_keys_dir": tmp_path / "keys"})
 
 
 def _signed_decree(docs: Docs, world: World, keys: Path) -> tuple[dict, bytes]:

@@ -57,9 +57,10 @@ class Settings(BaseSettings):
     revocations_url: str | None = Field(None, description="Default: <ledger_url>/.well-known/revocations")
     revocations_max_age: float = Field(2.0, gt=0, le=10, validation_alias="THIDUA_REVOCATIONS_MAX_AGE")
 
-    # Signed PDFs: the issuing bodies' keys (one folder each, see signing.py) and the root a
-    # verifier trusts. Without a signing directory the service signs nothing (503).
-    signing_dir: Path | None = None
+    # Signed PDFs (Nghị định 30/2020, Điều 5): the issuing bodies' document keys, one folder
+    # each (signing.py), and the root a verifier trusts. They sign documents, never tokens:
+    # this service still cannot mint a bearer token. Without them it signs nothing (503).
+    body_keys_dir: Path | None = None
     trust_root: Path | None = None
 
     def public_keys(self) -> PublicKeys:

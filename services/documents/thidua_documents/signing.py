@@ -7,7 +7,7 @@ and the body's seal in red, at its real size, over the left third of the signatu
 images form the appearance of one visible signature field (pyHanko), so the images and the
 signature cannot be separated.
 
-Keys live under a directory given by the environment (DOCUMENTS_SIGNING_DIR), one folder
+Keys live under a directory given by the environment (DOCUMENTS_BODY_KEYS_DIR), one folder
 per issuing body named after its register key; `testca.py` makes a test authority for
 `make run`. Verification (`verify`) needs only the trusted root: nothing that verifies
 can also sign.

@@ -2,7 +2,7 @@
 
 Nothing made here is valid for a real document: every name says "THỬ NGHIỆM" (test), the
 seal reads TEST. A real deployment puts its own authority's keys, certificates and the
-images of its seals and signatures in DOCUMENTS_SIGNING_DIR, one folder per issuing body
+images of its seals and signatures in DOCUMENTS_BODY_KEYS_DIR, one folder per issuing body
 (signing.body_folder), and its root certificate in DOCUMENTS_TRUST_ROOT.
 """
 

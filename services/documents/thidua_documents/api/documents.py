@@ -80,11 +80,11 @@ def sign_document(document_id: str, register: RegisterDep, settings: SettingsDep
     the signer's image and the body's seal placed as Phụ lục I §II.7 of Nghị định 30/2020
     draws them, and record its SHA-256. Made once; asking again returns the same file."""
     _entry(register, document_id)
-    if settings.signing_dir is None:
+    if settings.body_keys_dir is None:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no signing keys configured "
-                            "(DOCUMENTS_SIGNING_DIR)")
+                            "(DOCUMENTS_BODY_KEYS_DIR)")
     try:
-        signed = register.sign(document_id, KeyStore(settings.signing_dir))
+        signed = register.sign(document_id, KeyStore(settings.body_keys_dir))
     except (NoSigningKey, PreviewUnavailable) as error:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
     if signed is None:
