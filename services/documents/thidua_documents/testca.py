@@ -23,6 +23,8 @@ DPI = 300
 
 
 def _name(common: str) -> x509.Name:
+    if len(common) > 64:  # X.520's upper bound for a common name; a test name may be shortened
+        common = common[:50].rsplit(" ", 1)[0] + "… (THỬ NGHIỆM)"
     return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "thidua – THỬ NGHIỆM"),
                       x509.NameAttribute(NameOID.COMMON_NAME, common)])
