@@ -23,8 +23,9 @@ DPI = 300
 
 
 def _name(common: str) -> x509.Name:
-    if len(common) > 64:  # X.520's upper bound for a common name; a test name may be shortened
-        common = common[:50].rsplit(" ", 1)[0] + "… (THỬ NGHIỆM)"
+    suffix = "… (THỬ NGHIỆM)"
+    while len(common.encode()) > 64:  # X.520's bound (64, counted in UTF-8 bytes here): a test name is cut
+        common = common.removesuffix(suffix).rsplit(" ", 1)[0] + suffix
     return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "thidua – THỬ NGHIỆM"),
                       x509.NameAttribute(NameOID.COMMON_NAME, common)])
