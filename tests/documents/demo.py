@@ -20,7 +20,7 @@ from tests.tokens import SIGNING_KEY_FILE
 
 CHAIR = "Chủ tọa (dữ liệu thử)"
 SECRETARY = "Thư ký (dữ liệu thử)"
-MINUTES = {"chair": CHAIR, "secretary": SECRETARY, "issuer_symbol": "CTĐ"}
+MINUTES = {"chair": CHAIR, "secretary": SECRETARY}
 
 
 @dataclass(frozen=True)
@@ -43,14 +43,13 @@ CUM_4 = "CỤM THI ĐUA SỐ 4"
 CUM_VP_DU = "CỤM THI ĐUA VĂN PHÒNG CÁC ĐẢNG ỦY KHỐI VÀ CÁC ĐẢNG ỦY TRỰC THUỘC THÀNH ỦY HÀ NỘI"
 CUM_2 = "CỤM THI ĐUA SỐ 2 – KHỐI CÁC ĐƠN VỊ TRỰC THUỘC BỘ TRƯỞNG BỘ CÔNG AN"
 CUM_5 = "CỤM THI ĐUA SỐ 5"
-REPORT = {"signer": "Người ký (dữ liệu thử)", "signer_title": "TM. CỤM THI ĐUA / CỤM TRƯỞNG",
-          "issuer_symbol": "CTĐ"}
+REPORT = {"signer": "Người ký (dữ liệu thử)", "signer_title": "TM. CỤM THI ĐUA / CỤM TRƯỞNG"}
 
 DEMO: list[DemoDocument] = [
     DemoDocument("cum4-2016-review-minutes", f"{_cluster('cum-4')}/2016/review-minutes", MINUTES, CATP, CUM_4),
     DemoDocument("cum4-2016-flag-minutes", f"{_cluster('cum-4')}/2016/flag-handover-minutes",
                  {"giver_representative": "Đại diện bên giao (dữ liệu thử)",
-                  "receiver_representative": "Đại diện bên nhận (dữ liệu thử)", "issuer_symbol": "CTĐ"},
+                  "receiver_representative": "Đại diện bên nhận (dữ liệu thử)"},
                  CATP, CUM_4),
     DemoDocument("cum4-2016-report", f"{_cluster('cum-4')}/2016/report", REPORT, CATP, CUM_4),
     DemoDocument("cumvpdu-2017-pledge-minutes", f"{_cluster('cum-vp-du')}/2017/pledge-minutes", MINUTES, TUHN,

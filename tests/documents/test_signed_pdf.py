@@ -13,8 +13,8 @@ from thidua_documents.settings import Settings
 from thidua_documents.signing import find_signer_line, load_root, verify
 from thidua_documents.testca import make_body_key, make_ca
 
+from tests.documents import requests
 from tests.documents.conftest import Docs, sqlite_settings
-from tests.documents.test_register import issue_decree
 from tests.documents.world import SIGNER_2016, World
 from tests.services import unavailable
 
@@ -27,7 +27,7 @@ def docs_settings(tmp_path: Path) -> Settings:
 
 
 def _signed_decree(docs: Docs, world: World, keys: Path) -> tuple[dict, bytes]:
-    issued = issue_decree(docs, world.decree_2016, signer_title="KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC")
+    issued = docs.client.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
     assert issued.status_code == 201, issued.text
     entry = issued.json()
     make_body_key(keys, entry["issuer_key"], "Công an thành phố Hà Nội")
@@ -77,7 +77,7 @@ def test_the_signed_pdf_is_pdfa_and_its_images_sit_between_the_title_and_the_sig
 
 
 def test_without_the_body_s_key_no_signed_pdf_is_made(docs: Docs, world: World) -> None:
-    issued = issue_decree(docs, world.decree_2016, signer_title="KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC")
+    issued = docs.client.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
     document = issued.json()["document_id"]
     response = docs.client.post(f"/documents/{document}/signed.pdf")
     assert response.status_code == 503
