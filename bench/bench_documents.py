@@ -189,11 +189,16 @@ def signed(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)
         store = Store(Settings(store="sqlite", sqlite_path=folder / "documents.sqlite"))
-        store.migrate([*projections.SCHEMA, *register.SCHEMA, *signing.SCHEMA])
+        store.migrate([*projections.SCHEMA, *books.SCHEMA, *register.SCHEMA, *legal.SCHEMA, *signing.SCHEMA])
         decrees = worlds(store, args.collectives, args.individuals, 2 * n + 2)
         documents = Register(store)
-        with store.transaction() as tx:
+        with store.transaction(write=True) as tx:
             authority = tx.one("SELECT authority_id FROM proj_authorities WHERE symbol = 'CATP'")[0]  # type: ignore[index]
+            books.register_body(tx, f"authority:{authority}", "CATP", books.Series.PER_TYPE, CLERK.actor)
+            law = legal.register_instrument(tx, title="Luật Thi đua, khen thưởng", number="15/2003/QH11",
+                                            issued_on=date(2003, 11, 26), about=None,
+                                            in_force_from=date(2004, 7, 1), in_force_to=None, actor=CLERK.actor)
+        issuing = REQUEST.model_copy(update={"legal_basis_ids": [law.instrument_id]})
         keys = KeyStore(folder / "keys")
         make_body_key(folder / "keys", f"authority:{authority}", "Công an thành phố Hà Nội")
         key = keys.key_for(f"authority:{authority}")
@@ -206,7 +211,7 @@ def signed(args: argparse.Namespace) -> None:
         stages: dict[str, list[float]] = {"render": [], "convert": [], "sign": []}
 
         def service() -> bytes:
-            entry = documents.issue("decree", {"decree_id": str(next(pending))}, REQUEST)
+            entry = documents.issue("decree", {"decree_id": str(next(pending))}, issuing, CLERK.actor)
             return documents.sign(entry.document_id, keys).content  # type: ignore[union-attr]
 
         def raw() -> bytes:
