@@ -31,7 +31,7 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 from docxtpl import DocxTemplate
-from thidua_documents import projections, register
+from thidua_documents import projections
 from thidua_documents.documents import KINDS
 from thidua_documents.documents.decree import DecreeRequest
 from thidua_documents.formatting import document_number
@@ -110,7 +110,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as directory:
         store = Store(Settings(store="sqlite", sqlite_path=Path(directory) / "documents.sqlite"))
-        store.migrate([*projections.SCHEMA, *register.SCHEMA])
+        store.migrate()
         decree = world(store, args.collectives, args.individuals)
         documents = Register(store)
         subject = {"decree_id": str(decree)}

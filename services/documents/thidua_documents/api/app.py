@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from thidua_documents import projections, register
 from thidua_documents.api import cluster_years, decrees, documents, errors, health, projection, proposals
 from thidua_documents.register import Register
 from thidua_documents.settings import Settings, get_settings
@@ -36,7 +35,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(settings)
-        store.migrate([*projections.SCHEMA, *register.SCHEMA])
+        store.migrate()
         app.state.store = store
         app.state.register = Register(store)
         own_feed = default_source(settings) if follow and source is None else None
