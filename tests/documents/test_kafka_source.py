@@ -14,8 +14,18 @@ from thidua_documents.settings import Settings
 from thidua_documents.store import Store
 
 from tests.documents.conftest import Docs, postgres_settings, sqlite_settings
-from tests.documents.kafka_support import (catch_up_to, create_topic, linked, new_store, position, produce,
-                                           published, relay, rows, source)
+from tests.documents.kafka_support import (
+    catch_up_to,
+    create_topic,
+    linked,
+    new_store,
+    position,
+    produce,
+    published,
+    relay,
+    rows,
+    source,
+)
 from tests.documents.world import World
 from tests.services import PostgresServer
 
