@@ -17,8 +17,17 @@ from thidua_documents.sources import Follower
 from thidua_documents.store import Store
 
 from tests.documents.conftest import Docs
-from tests.documents.kafka_support import (create_topic, linked, new_store, position, produce, published,
-                                           relay, rows, source)
+from tests.documents.kafka_support import (
+    create_topic,
+    linked,
+    new_store,
+    position,
+    produce,
+    published,
+    relay,
+    rows,
+    source,
+)
 from tests.integration.own_broker import OwnBroker
 from tests.integration.relay_support import FAST, failing_connections
 
