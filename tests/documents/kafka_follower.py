@@ -42,7 +42,7 @@ def main() -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         commit(offsets)
 
-    source._commit = commit_unless_dying  # type: ignore[method-assign]
+    source._commit = commit_unless_dying
     while projected_position(store) < args.until:
         source.catch_up(store)
     source.close()
