@@ -53,7 +53,7 @@ def kafka_committed(kafka: str, topic: str, group: str) -> dict[int, int]:
 def stored_offsets(store: Store, topic: str) -> dict[int, int]:
     with store.transaction() as tx:
         return dict(tx.all("SELECT kafka_partition, next_offset FROM proj_kafka_offsets WHERE topic = ?",
-                           (topic,)))  # type: ignore[arg-type]
+                           (topic,)))
 
 
 def test_a_consumer_killed_between_storing_a_batch_and_committing_it_loses_and_repeats_nothing(
@@ -68,7 +68,7 @@ def test_a_consumer_killed_between_storing_a_batch_and_committing_it_loses_and_r
     store = new_store(tmp_path / "kafka")
     applied, committed = stored_offsets(store, topic), kafka_committed(kafka, topic, group)
     with store.transaction() as tx:
-        assert 0 < tx.one("SELECT COUNT(*) FROM proj_arrivals")[0] < len(published(ledger))  # type: ignore[index]
+        assert 0 < tx.one("SELECT COUNT(*) FROM proj_arrivals")[0] < len(published(ledger))
     assert position(store) < last
     assert any(applied[p] > committed.get(p, 0) for p in applied), "the kill landed after Kafka's commit"
 
