@@ -16,6 +16,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
 from thidua_ledger.audit.chain import GENESIS, ChainRow, chain_rows
+from thidua_ledger.migrations import upgrade
 
 HEAD_BYTES = 400
 CHAIN_COLUMNS = "position, originator_id, originator_version, content, hash, recorded_at"
@@ -26,18 +27,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def chain_table(self) -> str:
         return f"{self.events_table_name}_chain"
 
-    def construct_create_table_statements(self) -> list[str]:
-        return [
-            *super().construct_create_table_statements(),
-            f"CREATE TABLE IF NOT EXISTS {self.events_table_name}_chain ("
-            "position INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
-            "originator_version INTEGER NOT NULL, content TEXT NOT NULL, hash TEXT NOT NULL, "
-            "recorded_at TEXT)",
-            f"CREATE INDEX IF NOT EXISTS {self.events_table_name}_chain_entity "
-            f"ON {self.events_table_name}_chain (originator_id, position)",
-            f"CREATE INDEX IF NOT EXISTS {self.events_table_name}_chain_time "
-            f"ON {self.events_table_name}_chain (recorded_at)",
-        ]
+    def create_table(self) -> None:
+        super().create_table()  # eventsourcing's own tables
+        upgrade(self)  # the ledger's, by versioned migration
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
@@ -90,19 +82,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def chain_table(self) -> str:
         return f"{self.events_table_name}_chain"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        chain = Identifier(self.datastore.schema, self.chain_table)
-        self.sql_create_statements.append(SQL(
-            "CREATE TABLE IF NOT EXISTS {} (position bigint PRIMARY KEY, originator_id text NOT NULL, "
-            "originator_version bigint NOT NULL, content text NOT NULL, hash text NOT NULL, "
-            "recorded_at text)").format(chain))
-        self.sql_create_statements.append(SQL(
-            "CREATE INDEX IF NOT EXISTS {} ON {} (originator_id, position)").format(
-                Identifier(f"{self.chain_table}_entity"), chain))
-        self.sql_create_statements.append(SQL(
-            "CREATE INDEX IF NOT EXISTS {} ON {} (recorded_at)").format(
-                Identifier(f"{self.chain_table}_time"), chain))
+    def create_table(self) -> None:
+        super().create_table()  # eventsourcing's own tables
+        upgrade(self)  # the ledger's, by versioned migration
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
