@@ -6,12 +6,13 @@ from collections.abc import Iterator
 import pytest
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.verify import walk
-from thidua_ledger.migrations import MIGRATIONS, current_version, latest_version, upgrade
+from thidua_ledger.migrations import MIGRATIONS, MigrationRefused, current_version, latest_version, upgrade
 from thidua_ledger.queries import cluster_in_year
 from thidua_ledger.settings import Settings
 
 from tests.factories import ClusterSetup, cluster_with_members
 from tests.integration.previous_release import first_release_env
+from tests.intruder import tamper
 
 
 @pytest.fixture
@@ -70,3 +71,32 @@ def _version_table(settings: Settings) -> str:
     if settings.store == "sqlite":
         return "stored_events_schema_version"
     return f'"{settings.postgres_schema}".ledger_events_schema_version'
+
+
+def test_the_upgraded_chain_covers_the_columns_reads_use(
+        ledger_settings: Settings, previous: tuple[ClusterSetup, dict[str, object]]) -> None:
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    try:
+        moments = [r[0] for r in ledger.recorder.query("SELECT recorded_at FROM {chain} ORDER BY position")]
+        assert moments == sorted(moments) and all(m.endswith("+00:00") for m in moments)
+        tamper(ledger_settings, "UPDATE {chain} SET originator_version = 9 WHERE position = 5")
+        report = walk(ledger.recorder)
+        assert report.finding is not None and report.finding.position == 5
+    finally:
+        ledger.close()
+
+
+def test_a_tampered_chain_of_the_previous_release_is_not_migrated(
+        ledger_settings: Settings, previous: tuple[ClusterSetup, dict[str, object]]) -> None:
+    # Rewriting the chain in the new format would launder the tampering: refuse, change nothing.
+    tamper(ledger_settings, "UPDATE {events} SET state = ? WHERE {pos} = 5", (b'{"forged":true}',))
+    with pytest.raises(MigrationRefused, match="position 5"):
+        Ledger(env=ledger_settings.eventstore_env())
+    old = Ledger(env=first_release_env(ledger_settings))
+    try:
+        assert current_version(old.recorder) == 1
+        with pytest.raises(MigrationRefused, match="position 5"):
+            upgrade(old.recorder)  # asked again, the same answer
+        assert current_version(old.recorder) == 1
+    finally:
+        old.close()

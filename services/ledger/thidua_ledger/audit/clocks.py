@@ -6,12 +6,13 @@ A moment of recording converts to the position of the last event recorded by the
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from thidua_ledger.audit.chain import moment as stored_moment
 from thidua_ledger.domain.entity import FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import effective_through
@@ -34,9 +35,8 @@ NOW = Clock()
 
 def position_at(recorder: Any, moment: datetime) -> int:
     """The last log position recorded at or before a moment (0 before the first event)."""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    iso = moment.astimezone(UTC).isoformat()
-    rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (iso,))
+    # Recording moments never go backwards along the log, so this is a prefix of it.
+    rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (stored_moment(moment),))
     return int(rows[0][0] or 0)
 
 

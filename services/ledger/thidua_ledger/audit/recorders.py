@@ -35,9 +35,11 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
         if ids:
-            c.execute(f"SELECT hash FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
+            # Under SQLite's single writer lock: the chain grows in commit order.
+            c.execute(f"SELECT hash, recorded_at FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
             row = c.fetchone()
-            links = chain_rows(row[0] if row else GENESIS, list(zip(ids, stored_events, strict=True)))
+            links = chain_rows(row[0] if row else GENESIS, row[1] if row else None,
+                               list(zip(ids, stored_events, strict=True)))
             c.executemany(f"INSERT INTO {self.chain_table} ({CHAIN_COLUMNS}) VALUES (?,?,?,?,?,?)",
                           [_values(r) for r in links])
         return ids
@@ -92,9 +94,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if ids:
             chain = Identifier(self.datastore.schema, self.chain_table)
-            curs.execute(SQL("SELECT hash FROM {} ORDER BY position DESC LIMIT 1").format(chain))
+            curs.execute(SQL("SELECT hash, recorded_at FROM {} ORDER BY position DESC LIMIT 1").format(chain))
             row = curs.fetchone()
-            links = chain_rows(row["hash"] if row else GENESIS, list(zip(ids, stored_events, strict=True)))
+            links = chain_rows(row["hash"] if row else GENESIS, row["recorded_at"] if row else None,
+                               list(zip(ids, stored_events, strict=True)))
             curs.executemany(
                 SQL("INSERT INTO {} (" + CHAIN_COLUMNS + ") VALUES (%s,%s,%s,%s,%s,%s)").format(chain),
                 [_values(r) for r in links])

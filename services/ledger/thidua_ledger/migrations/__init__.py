@@ -14,12 +14,12 @@ it from a database made by the schema before it (tests/integration/test_migratio
 from types import ModuleType
 from typing import Any
 
-from thidua_ledger.migrations import m0001_chain
-from thidua_ledger.migrations.database import Database, open_database
+from thidua_ledger.migrations import m0001_chain, m0002_chain_covers_reads
+from thidua_ledger.migrations.database import Database, MigrationRefused, open_database
 
-MIGRATIONS: list[ModuleType] = [m0001_chain]
+MIGRATIONS: list[ModuleType] = [m0001_chain, m0002_chain_covers_reads]
 
-__all__ = ["MIGRATIONS", "Database", "current_version", "latest_version", "upgrade"]
+__all__ = ["MIGRATIONS", "Database", "MigrationRefused", "current_version", "latest_version", "upgrade"]
 
 
 def latest_version() -> int:

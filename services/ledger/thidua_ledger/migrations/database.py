@@ -16,6 +16,10 @@ VERSION_TABLE = "schema_version"
 LOCK_KEY = 7_214_117_411  # any constant: the advisory lock that serialises migrations on PostgreSQL
 
 
+class MigrationRefused(RuntimeError):
+    """A migration found the database in a state it must not carry forward."""
+
+
 class Database:
     def __init__(self, recorder: Any, cursor: Any, dialect: Literal["sqlite", "postgres"]) -> None:
         self.recorder = recorder
