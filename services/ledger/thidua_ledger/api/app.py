@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from thidua_ledger.api import awards, clusters, commands, errors, health, log
 from thidua_ledger.application import Ledger, open_ledger
-from thidua_ledger.projections import AwardRegister
+from thidua_ledger.award_register import StoredAwardRegister
 from thidua_ledger.settings import Settings, get_settings
 
 
@@ -19,7 +19,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.ledger = ledger or open_ledger(settings)
-        app.state.award_register = AwardRegister(app.state.ledger)
+        app.state.award_register = StoredAwardRegister(app.state.ledger)
         try:
             yield
         finally:
