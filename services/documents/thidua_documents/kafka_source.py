@@ -10,9 +10,9 @@ position and read `position <= P`), and the tracked position (what documents are
 
 Each batch is applied in one transaction of the store, together with the next offset of
 every partition it read; only then are the offsets committed to Kafka. The store is the
-authority: on start, and after a failed apply, the consumer seeks back to the offsets in
-the store, so a batch whose write failed is read and applied again, never skipped, and a
-crash between the store's commit and Kafka's repeats nothing.
+authority: on start, and before reading on after a failed apply, the consumer seeks back to
+the offsets in the store, so a batch whose write failed is read and applied again, never
+skipped, and a crash between the store's commit and Kafka's repeats nothing.
 
 Replicas: the consumer takes every partition itself (`assign`, no group rebalancing), so
 each replica builds a complete projection in its own store. Replicas that share a store
@@ -75,7 +75,7 @@ class KafkaSource:
                 position = apply_arrivals(tx, arrivals)
                 _save_offsets(tx, offsets)
         except BaseException:
-            self._seek_to_stored(store, self.assigned)  # the failed batch is read again
+            self.assigned = set()  # the next catch-up seeks back to the store's offsets: the batch is read again
             raise
         self._commit(offsets)
         return position
@@ -93,8 +93,8 @@ class KafkaSource:
         if wanted <= self.assigned:
             return
         self.consumer.assign(sorted(wanted))
-        self.assigned = wanted
         self._seek_to_stored(store, wanted)
+        self.assigned = wanted  # only once every position is the store's (reading them may fail)
 
     def _seek_to_stored(self, store: Store, partitions: set[TopicPartition]) -> None:
         with store.transaction() as tx:
