@@ -151,3 +151,28 @@ def test_replicas_sharing_one_store_apply_each_event_once(
             consumer.close()
     assert failures == []
     assert rows(Store(settings)) == rows(docs.store)
+
+
+def test_a_relay_restarted_between_batches_links_its_first_event_to_the_last_one_published(
+        kafka: str, topic: str, docs: Docs, ledger: TestClient, tmp_path: Path) -> None:
+    from thidua_ledger.relay import Relay, RelayConfig
+
+    from tests.integration.relay_support import FAST, drain
+
+    config = RelayConfig(bootstrap_servers=kafka, events_topic=topic, awards_topic=f"{topic}.awards",
+                         batch_size=7, producer_config=FAST)
+    for _ in range(3):  # three relays, each stopped after two batches: as if restarted each time
+        stopped = Relay(ledger.app.state.ledger, config)  # type: ignore[attr-defined]
+        stopped.publish_batch()
+        stopped.publish_batch()
+        stopped.close()
+    relay(ledger, kafka, topic)  # and one more to the end
+    links = {(int(dict(m.headers)["ce_position"]), int(dict(m.headers)["ce_previousposition"]))
+             for m in drain(kafka, topic, len(published(ledger)))}
+    assert links == {(event.position, previous) for event, previous in linked(published(ledger))}
+    store, consumer = new_store(tmp_path / "kafka"), source(kafka, topic, f"documents-{uuid4().hex[:8]}")
+    try:
+        catch_up_to(store, consumer, published(ledger)[-1].position)
+    finally:
+        consumer.close()
+    assert rows(store) == rows(docs.store)
