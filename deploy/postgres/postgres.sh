@@ -34,7 +34,8 @@ sock=$cluster/run
 
 as_owner() {
     # The server refuses to run as root; use Debian's postgres account then.
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From /: the caller's folder (a private clone) may be one the postgres account cannot enter.
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_bin() {
@@ -67,7 +68,7 @@ up() {
         # Created by the postgres account itself (install_server made it), so every directory on
         # the way is one it can enter; never chown a path inside the clone.
         [ "$cluster" = "$home" ] && chown postgres:postgres "$home"
-        runuser -u postgres -- mkdir -p "$sock" || {
+        as_owner mkdir -p "$sock" || {
             echo "postgres: the postgres account cannot create $sock; set PG_CLUSTER_DIR to a folder it can reach" >&2
             exit 1
         }

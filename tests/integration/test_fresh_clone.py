@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 def postgres_sh(clone: Path, command: str, port: int) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("PG_HOME_DIR", "PG_CLUSTER_DIR")}
     done = subprocess.run([str(clone / "deploy/postgres/postgres.sh"), command],
-                          env={**env, "POSTGRES_PORT": str(port)}, capture_output=True, text=True, timeout=180)
+                          env={**env, "POSTGRES_PORT": str(port)}, cwd=clone,  # as `make` runs it
+                          capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr + done.stdout
     return done.stdout.strip()
 
