@@ -26,7 +26,6 @@ from thidua_documents.store import Store, Tx
 TRACKING = "ledger"
 
 
-
 def _id(value: Any) -> str | None:
     return None if value is None else str(value)
 
