@@ -2,6 +2,7 @@
 database made by the previous release is upgraded in place, on SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from thidua_ledger.application import Ledger
@@ -20,7 +21,7 @@ def previous(ledger_settings: Settings) -> Iterator[tuple[ClusterSetup, dict[str
     """A history recorded by the previous release; yields it and what it read."""
     old = Ledger(env=first_release_env(ledger_settings))
     setup = cluster_with_members(old, members=3)
-    read = cluster_in_year(old, setup.cluster_id, 2019).model_dump()
+    read = {"year": cluster_in_year(old, setup.cluster_id, 2019).model_dump(), "head": old.position()}
     old.close()
     yield setup, read
 
@@ -58,8 +59,8 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(
         assert current_version(ledger.recorder) == latest_version()
         report = walk(ledger.recorder)
         assert report.ok, report.finding
-        assert (report.checked, report.head_position) == (9, 9)
-        assert cluster_in_year(ledger, setup.cluster_id, 2019).model_dump() == read_before
+        assert (report.checked, report.head_position) == (read_before["head"], read_before["head"])
+        assert cluster_in_year(ledger, setup.cluster_id, 2019).model_dump() == read_before["year"]
         # And the upgraded ledger keeps recording, chained on from the migrated head.
         cluster_with_members(ledger, members=1)
         assert walk(ledger.recorder).ok
@@ -100,3 +101,26 @@ def test_a_tampered_chain_of_the_previous_release_is_not_migrated(
         assert current_version(old.recorder) == 1
     finally:
         old.close()
+
+
+def test_two_processes_opening_an_old_database_at_once_migrate_it_once(
+        ledger_settings: Settings, previous: tuple[ClusterSetup, dict[str, object]]) -> None:
+    # The API and the relay start together on the same store.
+    def open_and_close() -> int:
+        ledger = Ledger(env=ledger_settings.eventstore_env())
+        try:
+            return current_version(ledger.recorder)
+        finally:
+            ledger.close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        versions = list(pool.map(lambda _: open_and_close(), range(3)))
+    assert versions == [latest_version()] * 3
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    try:
+        rows = ledger.recorder.query("SELECT version FROM {events}_schema_version ORDER BY version"
+                                     .replace("{events}_schema_version", _version_table(ledger_settings)))
+        assert [r[0] for r in rows] == [m.VERSION for m in MIGRATIONS]
+        assert walk(ledger.recorder).ok
+    finally:
+        ledger.close()

@@ -1,6 +1,6 @@
 """The award register (sổ khen thưởng) the API serves: a persisted projection with both clocks.
 
-Its tables (migration m0003) hold one row per conferral and recipient, one per revocation
+Its tables (migration m0004) hold one row per conferral and recipient, one per revocation
 and recipient, one per stated count, each with the log position that made it known and
 the effective date from which it holds. A read at any pair of clocks is the same indexed
 query with `position <= known_at AND effective_date <= as_of`: it costs what it returns,

@@ -5,6 +5,7 @@
 A moment of recording converts to the position of the last event recorded by then.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -63,10 +64,12 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     # re-checked: this is a view of the record, not a new command. The fold starts from the
     # newest snapshot whose facts all fall on or before `day`, if there is one.
     entity: Any = None
-    start = _snapshot_through(ledger, entity_id, version, day)
-    if start is not None:
-        [snapshot] = ledger.snapshots.get(entity_id, gt=start - 1, lte=start)
-        entity = snapshot.mutate(None)
+    start = None
+    for candidate in _snapshots_through(ledger, entity_id, version, day):
+        entity = ledger.snapshot_at(entity_id, candidate)  # None if it is refused: try an older one
+        if entity is not None:
+            start = candidate
+            break
     for event in ledger.events.get(entity_id, gt=start, lte=version):
         if not isinstance(event, FactEvent):
             continue
@@ -83,14 +86,18 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     return entity
 
 
-def _snapshot_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> int | None:
-    """The version of the newest snapshot (up to `version`) holding only facts dated on or
-    before `day`: the as-of-date view up to it is the snapshot itself."""
+def _snapshots_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> Iterator[int]:
+    """The versions of the snapshots (up to `version`, newest first) holding only facts
+    dated on or before `day`: the as-of-date view up to one is the snapshot itself."""
     if ledger.snapshots is None:
-        return None
+        return
     table = ledger.snapshots.recorder.events_table_name
     for snapshot_version, head in ledger.recorder.snapshot_heads(table, entity_id, version):
         through = effective_through(head)
         if through is not None and through <= day:
-            return snapshot_version
-    return None
+            yield snapshot_version
+
+
+def _snapshot_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> int | None:
+    """The newest of `_snapshots_through`, if any."""
+    return next(_snapshots_through(ledger, entity_id, version, day), None)

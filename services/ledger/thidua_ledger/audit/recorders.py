@@ -17,6 +17,7 @@ from psycopg.sql import SQL, Identifier, Literal
 
 from thidua_ledger.audit.chain import GENESIS, ChainRow, chain_rows
 from thidua_ledger.migrations import upgrade
+from thidua_ledger.migrations.database import creating_tables
 
 HEAD_BYTES = 400
 CHAIN_COLUMNS = "position, originator_id, originator_version, content, hash, recorded_at"
@@ -46,10 +47,29 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read-only SQL on this ledger's tables ({events} and {chain} are filled in)."""
-        statement = sql.format(events=self.events_table_name, chain=self.chain_table)
+        statement = sql.format(events=self.events_table_name, chain=self.chain_table,
+                               snapshots="stored_snapshots")
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, tuple(params))
             return [tuple(row) for row in c.fetchall()]
+
+    def chain_link(self, entity_id: UUID, version: int) -> tuple[int, str] | None:
+        """(position, link) of an entity's event at a version."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT position, hash FROM {self.chain_table} WHERE originator_id = ? "
+                      "AND originator_version = ?", (str(entity_id), version))
+            row = c.fetchone()
+            return (int(row[0]), row[1]) if row else None
+
+    def replace_snapshot(self, table: str, stored: StoredEvent) -> None:
+        """Put a rebuilt snapshot in place of an old-format one (snapshots are a cache of
+        the log, not history: replacing one loses nothing)."""
+        entity = stored.originator_id.hex if isinstance(stored.originator_id, UUID) else stored.originator_id
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"DELETE FROM {table} WHERE originator_id = ? AND originator_version = ?",
+                      (entity, stored.originator_version))
+            c.execute(f"INSERT INTO {table} VALUES (?,?,?,?)",
+                      (entity, stored.originator_version, stored.topic, stored.state))
 
     def snapshot_heads(self, table: str, entity_id: UUID, lte: int | None) -> list[tuple[int, bytes]]:
         """(version, first bytes) of an entity's stored snapshots, newest first: enough to
@@ -85,8 +105,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         return f"{self.events_table_name}_chain"
 
     def create_table(self) -> None:
-        super().create_table()  # eventsourcing's own tables
-        upgrade(self)  # the ledger's, by versioned migration
+        with creating_tables(self):
+            super().create_table()  # eventsourcing's own tables
+            upgrade(self)  # the ledger's, by versioned migration
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
@@ -107,10 +128,34 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         """Read-only SQL on this ledger's tables ({events} and {chain} are filled in)."""
         statement = sql.replace("?", "%s").format(
             events=f'"{self.datastore.schema}"."{self.events_table_name}"',
-            chain=f'"{self.datastore.schema}"."{self.chain_table}"')
+            chain=f'"{self.datastore.schema}"."{self.chain_table}"',
+            snapshots=f'"{self.datastore.schema}"."{self.snapshots_table}"')
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement.encode(), tuple(params))
             return [tuple(row.values()) for row in curs.fetchall()]
+
+    @property
+    def snapshots_table(self) -> str:
+        return self.events_table_name.removesuffix("_events") + "_snapshots"
+
+    def chain_link(self, entity_id: UUID, version: int) -> tuple[int, str] | None:
+        """(position, link) of an entity's event at a version."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT position, hash FROM {} WHERE originator_id = %s AND originator_version = %s")
+                         .format(Identifier(self.datastore.schema, self.chain_table)), (str(entity_id), version))
+            row = curs.fetchone()
+            return (int(row["position"]), row["hash"]) if row else None
+
+    def replace_snapshot(self, table: str, stored: StoredEvent) -> None:
+        """Put a rebuilt snapshot in place of an old-format one (snapshots are a cache of
+        the log, not history: replacing one loses nothing)."""
+        name = Identifier(self.datastore.schema, table)
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("DELETE FROM {} WHERE originator_id = %s AND originator_version = %s").format(name),
+                         (stored.originator_id, stored.originator_version))
+            curs.execute(SQL("INSERT INTO {} (originator_id, originator_version, topic, state) "
+                             "VALUES (%s, %s, %s, %s)").format(name),
+                         (stored.originator_id, stored.originator_version, stored.topic, stored.state))
 
     def snapshot_heads(self, table: str, entity_id: UUID, lte: int | None) -> list[tuple[int, bytes]]:
         """(version, first bytes) of an entity's stored snapshots, newest first: enough to

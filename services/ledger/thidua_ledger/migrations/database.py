@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 VERSION_TABLE = "schema_version"
-LOCK_KEY = 7_214_117_411  # any constant: the advisory lock that serialises migrations on PostgreSQL
+LOCK_KEY = 72_141_174  # any constant (int4): with the schema, the advisory lock that serialises migrations
 
 
 class MigrationRefused(RuntimeError):
@@ -111,10 +111,27 @@ def open_database(recorder: Any, lock: bool = False) -> Iterator[Database]:
     with recorder.datastore.transaction(commit=True) as cursor:
         db = Database(recorder, cursor, dialect)
         if lock and dialect == "postgres":
-            db.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
+            # Per schema: ledgers in other schemas of the same database migrate independently.
+            db.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (LOCK_KEY, recorder.datastore.schema))
         elif lock:
-            # Take SQLite's write lock now, so a second process waits here instead of
-            # failing at commit after both read the same version.
-            db.execute("CREATE TABLE IF NOT EXISTS {table:" + VERSION_TABLE + "} (version BIGINT PRIMARY KEY, "
-                       "description TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            # Take SQLite's write lock before reading anything, so a second process waits here
+            # (up to the lock timeout) instead of both reading the same version and one then
+            # failing to upgrade its read lock. eventsourcing began a deferred transaction.
+            cursor.execute("ROLLBACK")
+            cursor.execute("BEGIN IMMEDIATE")
         yield db
+
+
+@contextmanager
+def creating_tables(recorder: Any) -> Iterator[None]:
+    """Hold PostgreSQL's lock for creating this schema's tables for the block: eventsourcing
+    creates its own with CREATE ... IF NOT EXISTS, which two processes starting at once on
+    PostgreSQL can race into "tuple concurrently updated". (A different key from the
+    migrations' own lock, which the block's transactions take on other connections.)"""
+    with recorder.datastore.get_connection() as conn:
+        key = (LOCK_KEY + 1, recorder.datastore.schema)
+        conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)

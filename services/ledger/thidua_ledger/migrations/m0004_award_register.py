@@ -11,7 +11,7 @@ projection has read the log; `award_register.StoredAwardRegister` fills them in.
 
 from typing import Any
 
-VERSION = 3
+VERSION = 4
 DESCRIPTION = "the award register, persisted with both clocks"
 
 
