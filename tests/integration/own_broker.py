@@ -42,7 +42,7 @@ class OwnBroker:
             raise RuntimeError(f"kafka.sh {command} failed: {done.stderr[-2000:]}")
 
 
-@pytest.fixture(scope="session")  # one for the suite: each test that stops it starts it again
+@pytest.fixture(scope="module")  # a fresh one per module: a restarted broker reloads its groups slowly
 def own_broker() -> Iterator[OwnBroker]:
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         unavailable("Kafka (a broker of our own)", "no java to run it")
