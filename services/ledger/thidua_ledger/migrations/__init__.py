@@ -14,11 +14,17 @@ it from a database made by the schema before it (tests/integration/test_migratio
 from types import ModuleType
 from typing import Any
 
-from thidua_ledger.migrations import m0001_chain, m0002_chain_covers_reads, m0003_chain_version_index, m0004_accounts
+from thidua_ledger.migrations import (
+    m0001_chain,
+    m0002_chain_covers_reads,
+    m0003_chain_version_index,
+    m0004_award_register,
+    m0005_accounts,
+)
 from thidua_ledger.migrations.database import Database, MigrationRefused, open_database
 
 MIGRATIONS: list[ModuleType] = [m0001_chain, m0002_chain_covers_reads, m0003_chain_version_index,
-                                 m0004_accounts]
+                                m0004_award_register, m0005_accounts]
 
 __all__ = ["MIGRATIONS", "Database", "MigrationRefused", "current_version", "latest_version", "upgrade"]
 
