@@ -14,6 +14,7 @@ from thidua_events.text import Name, Note
 
 from thidua_ledger.access import check_clerk_may_record
 from thidua_ledger.api.deps import LedgerDep, VerifierDep, Writer
+from thidua_ledger.api.new_ids import fill_new_id, new_id_field
 
 router = APIRouter(prefix="/facts")
 NOTE_FIELDS = {"reason", "source_ref", "expected_version"}
@@ -22,7 +23,10 @@ NOTE_FIELDS = {"reason", "source_ref", "expected_version"}
 class ReceiptPublic(BaseModel):
     entity_id: UUID
     version: int = Field(description="The entity's version after this fact")
-    position: int = Field(description="The fact's position in the log")
+    position: int = Field(description="The fact's own position in the log")
+    ids: dict[str, UUID] = Field(default_factory=dict, description=(
+        "The ids of what this fact creates (e.g. `unit_id`, `score_id`), made by the server "
+        "where the request left them out"))
 
 
 def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
@@ -33,6 +37,9 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
         "expected_version": (int | None, Field(None, description="Refuse with 409 unless the entity is "
                                                                  "still at this version")),
     }
+    if (id_field := new_id_field(fact_type)) is not None:
+        fields[id_field] = (UUID | None, Field(None, description="Left out, the server makes it "
+                                                                  "(the receipt's `ids`)"))
     # abstract: a request model is not a fact type of its own.
     return create_model(f"{fact_type.__name__}Create", __base__=fact_type, __doc__=fact_type.__doc__,
                         __cls_kwargs__={"abstract": True}, **fields)
@@ -44,14 +51,17 @@ def _route(fact_type: type[Fact]) -> None:
     def record(body: body_model, user: Writer, ledger: LedgerDep,  # type: ignore[valid-type]
                verifier: VerifierDep) -> ReceiptPublic:
         note: Any = body  # its model is made at import time, so the type checker cannot see it
-        fact = fact_type.model_validate(note.model_dump(exclude=NOTE_FIELDS))
+        data = note.model_dump(exclude=NOTE_FIELDS)
+        ids = fill_new_id(fact_type, data)
+        fact = fact_type.model_validate(data)
         provenance = Provenance(actor=user.actor, role=user.role, reason=note.reason, source_ref=note.source_ref)
         if user.role is not Role.ADMIN:
             check_clerk_may_record(ledger, user.subject, fact)
         receipt = ledger.record(fact, provenance, note.expected_version)
         if fact.aggregate == "access" and verifier.revocations:
             verifier.revocations.expire()  # this process sees its own revocation at once
-        return ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position)
+        return ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position,
+                             ids=ids)
 
     router.add_api_route(
         f"/{fact_type.type_name()}", record, methods=["POST"], status_code=status.HTTP_201_CREATED,
