@@ -1,5 +1,5 @@
 """Accounts people sign in with: a name, a role and an argon2id password hash, in the ledger's
-`accounts` table (migration 5), never in the log. Failed sign-ins are counted in the database,
+`accounts` table (migration 6), never in the log. Failed sign-ins are counted in the database,
 per account and per client address, so every ledger process shares one rate limit.
 
 Whether an account may act is still the access register's: a disabled account (a fact) is

@@ -8,7 +8,7 @@ answer (grants, revocations, disabled accounts) stays facts in the access regist
 
 from typing import Any
 
-VERSION = 5
+VERSION = 6
 DESCRIPTION = "accounts (name, role, argon2id hash) and failed sign-ins for rate limiting"
 
 
