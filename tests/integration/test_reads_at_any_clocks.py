@@ -119,7 +119,7 @@ def test_no_read_answers_5xx_at_any_pair_of_clocks(served: TestClient, history: 
                         **extra)
         elif what == "flag":
             fact = handover(setup, units[i], units[j]).model_copy(update={"effective_date": day})
-        elif what == "confer" or what == "revoke" and not decrees:  # a revocation needs a decree
+        elif what == "confer" or (what == "revoke" and not decrees):  # a revocation needs a decree
             fact = conferral(setup, collective(units[i])).model_copy(
                 update={"decree_date": day, "effective_date": day})
             decrees.append(fact)
