@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError, Transcoder
 from thidua_events.facts import Fact, Provenance
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
+from thidua_events.facts import corrections as corr
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
 
@@ -24,6 +25,7 @@ from thidua_ledger.domain.awards import (
     claim_id,
 )
 from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.corrections import RefoldFromStart, fold_in_force, has_corrections
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import LedgerError, NotFound, check
 from thidua_ledger.domain.organisation import Authority, Person, Unit
@@ -61,7 +63,11 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def fold(entity: Any, events: Iterable[Any]) -> Any:
     """eventsourcing's project_aggregate, less its assert that each event matches a runtime
-    Protocol: an isinstance against a Protocol, which cost more than decoding the event."""
+    Protocol: an isinstance against a Protocol, which cost more than decoding the event.
+    An entity with corrections folds its facts in force instead (see domain.corrections)."""
+    events = list(events)
+    if has_corrections(events):
+        return fold_in_force(entity, events)
     for event in events:
         entity = event.mutate(entity)
     return entity
@@ -126,9 +132,18 @@ class Ledger(Application):
             found: Aggregate = self.repository.get(entity_id, version=version, projector_func=fold)
         except AggregateNotFoundError:
             raise NotFound(kind.__name__, entity_id) from None
+        except RefoldFromStart:  # a correction names a fact older than the snapshot
+            found = fold_in_force(None, self.events.get(entity_id, lte=version))
         if not isinstance(found, kind):
             raise NotFound(kind.__name__, entity_id)
         return found
+
+    def take_snapshot(self, aggregate_id: UUID, version: int | None = None,
+                      projector_func: Any = None) -> None:
+        """eventsourcing's, reading the entity as `get` does (its facts in force)."""
+        aggregate = self.get(Aggregate, aggregate_id, version)
+        snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+        self.snapshots.put([snapshot_class.take(aggregate)])  # type: ignore[union-attr]
 
     def exists(self, entity_id: UUID) -> bool:
         # One stored row answers it; `entity_id in repository` would rebuild the whole entity.
@@ -310,6 +325,13 @@ def _revoke(app: Ledger, fact: af.AwardRevoked, p: Provenance) -> list[Aggregate
         claim.release(fact.decree_id, fact.revokes_decree_id, recipient)
         changed.append(claim)
     return changed
+
+
+@handles(corr.FactCorrected, corr.FactRetracted)
+def _correct(app: Ledger, fact: corr.Correction, p: Provenance) -> list[Aggregate]:
+    from thidua_ledger.rehearsal import correct  # it replays the handlers of this module
+
+    return correct(app, fact, p)
 
 
 def open_ledger(settings: Settings) -> Ledger:

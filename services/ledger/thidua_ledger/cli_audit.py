@@ -164,9 +164,13 @@ def history(entity: UUID = typer.Argument(..., help="Any entity's id (unit, clus
     events = entity_history(ledger, entity, _position(ledger, known_at))
     _emit([e.model_dump(mode="json") for e in events], as_json)
     if not as_json:
-        table = Table("pos", "type", "effective", "recorded", "actor (role)", "reason / source")
+        table = Table("pos", "event id", "type", "effective", "recorded", "actor (role)", "reason / source",
+                      "chain")
         for e in events:
             p = e.provenance
-            table.add_row(str(e.position), e.type, str(e.effective_date), e.recorded_at.isoformat(" ", "seconds"),
-                          f"{p.actor} ({p.role})", " / ".join(x for x in (p.reason, p.source_ref) if x))
+            chain = " ".join(x for x in (f"names {e.data['original']}" if "original" in e.data else "",
+                                         f"replaced by {e.corrected_by}" if e.corrected_by else "") if x)
+            table.add_row(str(e.position), e.id, e.type, str(e.effective_date),
+                          e.recorded_at.isoformat(" ", "seconds"), f"{p.actor} ({p.role})",
+                          " / ".join(x for x in (p.reason, p.source_ref) if x), chain)
         Console().print(table)

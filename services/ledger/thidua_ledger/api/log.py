@@ -3,10 +3,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from thidua_events.envelope import LedgerEvent, LogPage
+from thidua_events.envelope import LogPage
 
 from thidua_ledger.api.deps import CurrentUser, LedgerDep
-from thidua_ledger.audit.provenance import history
+from thidua_ledger.audit.provenance import HistoryEntry, history
 from thidua_ledger.domain.organisation import Unit
 from thidua_ledger.feed import read_page
 
@@ -22,8 +22,10 @@ def get_log(ledger: LedgerDep, _: CurrentUser, after: int = Query(0, ge=0),
 
 @router.get("/entities/{entity_id}/events")
 def get_entity_events(entity_id: UUID, ledger: LedgerDep, _: CurrentUser,
-                      known_at: int | None = Query(None, ge=0)) -> list[LedgerEvent]:
-    """The ordered history of one entity, with provenance and both clocks."""
+                      known_at: int | None = Query(None, ge=0)) -> list[HistoryEntry]:
+    """The ordered history of one entity, with provenance and both clocks. A corrected or
+    retracted fact names its correction (`corrected_by`); the correction names the original
+    (`data.original`)."""
     return history(ledger, entity_id, known_at)
 
 
