@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from thidua_events.facts import Fact
 from thidua_events.facts.corrections import Correction
 
 from thidua_ledger.domain.corrections import slots_of
@@ -78,19 +79,19 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
         [snapshot] = ledger.snapshots.get(entity_id, gt=start - 1, lte=start)
         entity = snapshot.mutate(None)
     for event in events:
-        fact = event.fact
+        fact: Fact | None = event.fact
         if isinstance(fact, Correction):
             continue
         if event.originator_version in slots:
             fact = slots[event.originator_version]
-            if fact is None:
-                continue  # retracted
+        if fact is None:
+            continue  # retracted
         if fact.effective_date > day:
             if entity is None:
                 raise NotFound(kind.__name__, entity_id)  # it did not exist yet on that day
             continue
         if entity is None:
-            entity = replace(event, fact=fact).mutate(None)
+            entity = replace(event, fact=fact).mutate(None)  # type: ignore[call-arg]
         else:
             entity.apply(fact)
     if not isinstance(entity, kind):

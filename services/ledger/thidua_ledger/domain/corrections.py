@@ -60,7 +60,7 @@ def fold_in_force(entity: Any, events: Iterable[Any]) -> Any:
                 if fact is None:  # retracted: the entity moves on a version, its state does not
                     entity.version, entity.modified_on = version, event.timestamp
                     continue
-                event = replace(event, fact=fact)
+                event = replace(event, fact=fact)  # type: ignore[call-arg]
         elif slots and entity is None and min(slots) <= event.originator_version:
             raise RefoldFromStart  # a snapshot that holds an original a later event corrects
         entity = event.mutate(entity)
@@ -131,6 +131,6 @@ def check_replacement(correction: FactCorrected, original: Fact, entity_id: Any,
     return replacement
 
 
-def check_retraction(correction: FactRetracted, history: Sequence[FactEvent]) -> None:
+def check_retraction(correction: Correction, history: Sequence[FactEvent]) -> None:
     check(_root(history, correction.original_version) != 1, "first-fact-is-corrected-not-retracted",
           f"{correction.original} brought the entity into the ledger; correct it instead")

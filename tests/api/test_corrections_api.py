@@ -1,0 +1,89 @@
+"""Corrections over HTTP: one route per kind (POST /facts/FactCorrected, /facts/FactRetracted),
+clerks only, a reason always, a refusal naming the rule and the fact it would break."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from thidua_events.facts import Role
+
+from tests.api.conftest import AUDITOR, bearer
+from tests.api.test_recording import post, setup_cluster
+
+
+def _elect(client: TestClient, ids: dict[str, Any], leader: str, on: str = "2019-11-14") -> Any:
+    return post(client, "LeadershipElected", {
+        "effective_date": on, "cluster_id": ids["cluster"], "year": 2019, "for_year": 2020,
+        "leader_unit_id": leader, "deputy_unit_id": ids["units"][1]})
+
+
+def _reviewed(client: TestClient) -> dict[str, Any]:
+    ids = setup_cluster(client)
+    review = post(client, "YearEndReviewHeld", {"effective_date": "2019-11-14", "cluster_id": ids["cluster"],
+                                                "year": 2019, "place": "Hà Nội"})
+    ids["review"] = f"{review.json()['entity_id']}:{review.json()['version']}"
+    return ids
+
+
+def _correction(ids: dict[str, Any], original: str, leader: str, on: str = "2019-11-14") -> dict[str, Any]:
+    return {"effective_date": on, "original": original, "replacement_type": "LeadershipElected",
+            "replacement": {"effective_date": on, "cluster_id": ids["cluster"], "year": 2019,
+                            "for_year": 2020, "leader_unit_id": leader, "deputy_unit_id": ids["units"][1]},
+            "reason": "Biên bản ghi nhầm đơn vị Cụm trưởng"}
+
+
+def test_a_clerk_corrects_an_election_over_http(client: TestClient) -> None:
+    ids = _reviewed(client)
+    wrong = _elect(client, ids, ids["units"][0]).json()
+    original = f"{wrong['entity_id']}:{wrong['version']}"
+    fixed = post(client, "FactCorrected", _correction(ids, original, ids["units"][2]))
+    assert fixed.status_code == 201, fixed.json()
+    year = client.get(f"/clusters/{ids['cluster']}/years/2020", headers=AUDITOR).json()
+    assert year["leader"]["unit_id"] == ids["units"][2]
+    known_before = client.get(f"/clusters/{ids['cluster']}/years/2020?known_at={fixed.json()['position'] - 1}",
+                              headers=AUDITOR).json()
+    assert known_before["leader"]["unit_id"] == ids["units"][0]
+    events = client.get(f"/entities/{wrong['entity_id']}/events", headers=AUDITOR).json()
+    by_id = {e["id"]: e for e in events}
+    assert by_id[original]["corrected_by"] == f"{fixed.json()['entity_id']}:{fixed.json()['version']}"
+
+
+def test_a_correction_without_its_reason_is_invalid(client: TestClient) -> None:
+    ids = _reviewed(client)
+    wrong = _elect(client, ids, ids["units"][0]).json()
+    body = _correction(ids, f"{wrong['entity_id']}:{wrong['version']}", ids["units"][2])
+    del body["reason"]
+    response = post(client, "FactCorrected", body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "reason"
+
+
+def test_a_replacement_that_is_not_its_fact_type_is_invalid(client: TestClient) -> None:
+    ids = _reviewed(client)
+    wrong = _elect(client, ids, ids["units"][0]).json()
+    body = _correction(ids, f"{wrong['entity_id']}:{wrong['version']}", ids["units"][2])
+    del body["replacement"]["leader_unit_id"]
+    response = post(client, "FactCorrected", body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "replacement"
+
+
+def test_a_refused_correction_names_the_rule_and_the_dependent_fact(client: TestClient) -> None:
+    ids = _reviewed(client)
+    vote = _elect(client, ids, ids["units"][0]).json()
+    response = post(client, "FactCorrected", {
+        "effective_date": "2019-11-20", "original": ids["review"], "replacement_type": "YearEndReviewHeld",
+        "replacement": {"effective_date": "2019-11-20", "cluster_id": ids["cluster"], "year": 2019},
+        "reason": "Ngày hội nghị ghi nhầm"})
+    assert response.status_code == 409
+    assert response.json()["rule"] == "election-at-or-after-year-end-review"
+    assert response.json()["dependent"] == f"{vote['entity_id']}:{vote['version']}"
+
+
+def test_only_clerks_correct(client: TestClient) -> None:
+    ids = _reviewed(client)
+    wrong = _elect(client, ids, ids["units"][0]).json()
+    for role in (Role.AUDITOR, Role.SUBSCRIBER):
+        response = post(client, "FactRetracted", {"effective_date": "2019-12-01",
+                                                  "original": f"{wrong['entity_id']}:{wrong['version']}",
+                                                  "reason": "Ghi nhầm"}, headers=bearer(role))
+        assert response.status_code == 403
