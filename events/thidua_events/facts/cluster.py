@@ -36,6 +36,16 @@ class UnitLeft(Fact):
     unit_id: Id
 
 
+class MembersCounted(Fact):
+    """How many units a source says the cluster has in a year ("Cụm thi đua số 4 gồm 8 đơn vị"),
+    named or not: a stated count, not a list. Reads show it beside the members named."""
+
+    aggregate: ClassVar[str] = "cluster"
+    cluster_id: Id
+    year: Year = Field(title="Năm")
+    count: int = Field(ge=1, le=1000, title="Số đơn vị", description="The number as the source states it")
+
+
 class WorkingGroupEstablished(Fact):
     """The leader's working group (tổ giúp việc), set up by decision."""
 

@@ -74,6 +74,14 @@ class DriveLaunched(YearFact):
     title: Name
 
 
+class DrivesCounted(YearFact):
+    """How many emulation drives a source says the year had ("4 đợt thi đua"), whether or not
+    they are recorded one by one: a stated count, not a list."""
+
+    count: Annotated[int, Field(ge=1, le=20, title="Số đợt thi đua",
+                                description="The number as the source states it")]
+
+
 class DriveClosed(YearFact):
     drive_no: Annotated[int, Field(ge=1, le=20)]
 

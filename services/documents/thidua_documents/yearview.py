@@ -37,6 +37,8 @@ class YearRecord:
     election: yf.LeadershipElected | None = None
     commendations: list[yf.CommendationsCounted] = field(default_factory=list)
     handovers: list[cf.RotatingFlagHandedOver] = field(default_factory=list)
+    members_stated: int | None = None  # "8 đơn vị": stated, named or not
+    drives_stated: int | None = None  # "4 đợt thi đua"
 
     def current_scores(self) -> list[Score]:
         return [score for sid, score in self.scores.items() if sid not in self.superseded]
@@ -80,6 +82,10 @@ def fold(facts: list[Fact]) -> YearRecord:
                 record.commendations.append(fact)
             case cf.RotatingFlagHandedOver():
                 record.handovers.append(fact)
+            case cf.MembersCounted():
+                record.members_stated = fact.count
+            case yf.DrivesCounted():
+                record.drives_stated = fact.count
     return record
 
 

@@ -254,6 +254,13 @@ def _adopt_regulation(app: Ledger, fact: cf.RegulationAdopted, p: Provenance) ->
     return [cluster]
 
 
+@handles(cf.MembersCounted)
+def _count_members(app: Ledger, fact: cf.MembersCounted, p: Provenance) -> list[Aggregate]:
+    cluster = app.get(Cluster, fact.cluster_id)
+    cluster.count_members(fact, p)
+    return [cluster]
+
+
 @handles(cf.WorkingGroupEstablished)
 def _working_group(app: Ledger, fact: cf.WorkingGroupEstablished, p: Provenance) -> list[Aggregate]:
     cluster = app.get(Cluster, fact.cluster_id)

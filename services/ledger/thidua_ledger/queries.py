@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from thidua_events.facts.year import BallotHeld, UnitsHonoured
 from thidua_events.standings import STANDINGS_METHOD, rank_units
 from thidua_events.text import vietnamese_sort_key
@@ -28,7 +28,11 @@ class ClusterYearPublic(BaseModel):
     name: str
     authority_id: UUID
     year: int
-    members: list[UnitRef]
+    members: list[UnitRef] = Field(description="The members the ledger names; not a complete list "
+                                               "where a source states more (members_stated)")
+    members_named: int = Field(description="How many members are named above")
+    members_stated: int | None = Field(description="How many members a source says the cluster has "
+                                                   "(e.g. 8 stated, 3 named); null where none says")
     leader: UnitRef | None
     deputy: UnitRef | None
     flag_holder: UnitRef | None
@@ -58,6 +62,8 @@ class YearPublic(BaseModel):
     signed_by: list[UnitRef]
     criteria: list[dict[str, object]]
     drives: list[dict[str, object]]
+    drives_stated: int | None = Field(description="How many drives a source says the year had, recorded "
+                                                  "one by one above or not")
     mid_year_review_on: date | None
     year_end_review_on: date | None
     ballots: list[BallotHeld]
@@ -100,6 +106,7 @@ def cluster_in_year(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = 
     return ClusterYearPublic(
         cluster_id=cluster.id, name=cluster.name, authority_id=cluster.authority_id, year=year,
         members=sorted((m for m in members if m), key=lambda m: vietnamese_sort_key(m.name)),
+        members_named=len(members), members_stated=cluster.stated_members.get(year),
         leader=unit_ref(ledger, leader, on, clock),
         deputy=unit_ref(ledger, deputy, on, clock),
         flag_holder=unit_ref(ledger, cluster.flag_holder_after(year - 1), on, clock),
@@ -119,6 +126,7 @@ def year_record(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW)
                   for c in record.criteria.values()],
         drives=[{"drive_no": n, "title": t, "launched_on": a, "closed_on": b}
                 for n, (t, a, b) in sorted(record.drives.items())],
+        drives_stated=record.drives_stated,
         mid_year_review_on=record.mid_year_review_on, year_end_review_on=record.year_end_review_on,
         ballots=list(record.ballots.values()), honours=record.honours,
         leader_elected=unit_ref(ledger, election.leader_unit_id if election else None, on, clock),
