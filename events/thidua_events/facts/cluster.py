@@ -5,6 +5,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from thidua_events.facts.base import Fact, Id, Year
+from thidua_events.facts.conference import Conference
 from thidua_events.text import Name, Note
 
 
@@ -56,7 +57,7 @@ class WorkingGroupEstablished(Fact):
     members: tuple[Name, ...] = ()
 
 
-class RotatingFlagHandedOver(Fact):
+class RotatingFlagHandedOver(Conference, Fact):
     """The cluster's rotating flag (cờ luân lưu) passes from its holder to the new leader."""
 
     aggregate: ClassVar[str] = "cluster"

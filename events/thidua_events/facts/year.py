@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thidua_events.facts.base import Fact, Id, Year
+from thidua_events.facts.conference import Conference
 from thidua_events.text import Name, Note
 
 Points = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
@@ -34,8 +35,8 @@ class PledgeDrafted(YearFact):
     content: Note | None = None
 
 
-class PledgeAdopted(YearFact):
-    pass
+class PledgeAdopted(Conference, YearFact):
+    """The members adopt the pledge, at the conference where they sign it (hội nghị ký kết)."""
 
 
 class PledgeSigned(YearFact):
@@ -86,10 +87,8 @@ class DriveClosed(YearFact):
     drive_no: Annotated[int, Field(ge=1, le=20)]
 
 
-class ReviewHeld(YearFact, abstract=True):
-    place: Name | None = None
-    chair: Name | None = Field(None, description="Who presided (chủ trì)")
-    summary: Note | None = None
+class ReviewHeld(Conference, YearFact, abstract=True):
+    """A review conference: place, chair, officials present and summary (see Conference)."""
 
 
 class MidYearReviewHeld(ReviewHeld):

@@ -25,6 +25,7 @@ class YearRecord:
     movement: str | None = None
     pledge: yf.PledgeDrafted | None = None
     pledge_adopted_on: date | None = None
+    pledge_conference: yf.PledgeAdopted | None = None  # place, chair, officials present, summary
     signatures: dict[UUID, yf.PledgeSigned] = field(default_factory=dict)
     criteria: tuple[yf.Criterion, ...] = ()
     drives: dict[int, tuple[yf.DriveLaunched, date | None]] = field(default_factory=dict)
@@ -54,6 +55,7 @@ def fold(facts: list[Fact]) -> YearRecord:
                 record.pledge = fact
             case yf.PledgeAdopted():
                 record.pledge_adopted_on = fact.effective_date
+                record.pledge_conference = fact
             case yf.PledgeSigned():
                 record.signatures[fact.unit_id] = fact
             case yf.CriteriaAdopted():
