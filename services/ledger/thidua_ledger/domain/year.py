@@ -80,6 +80,7 @@ class EmulationYear(Entity):
         others = {k: v for k, v in self.stated_dates.items() if k != attribute}
         self.stated_dates = others if isinstance(stated, date) else {**others, attribute: stated}
         return fact.effective_date
+
     @classmethod
     def id_of(cls, fact: YearFact) -> UUID:  # type: ignore[override]
         return year_id(fact.cluster_id, fact.year)
