@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from thidua_events.facts import Role
 
 from tests.api.conftest import AUDITOR, bearer
+from tests.api.conftest import CLERK as CLERK_HEADERS
 from tests.api.test_recording import post, setup_cluster
 
 
@@ -87,3 +88,30 @@ def test_only_clerks_correct(client: TestClient) -> None:
                                                   "original": f"{wrong['entity_id']}:{wrong['version']}",
                                                   "reason": "Ghi nhầm"}, headers=bearer(role))
         assert response.status_code == 403
+
+
+def test_a_stated_count_reaches_the_feed_with_its_source(client: TestClient) -> None:
+    """The documents service reads the feed: the count is there, with the source it came from."""
+    ids = setup_cluster(client)
+    response = client.post("/facts/MembersCounted", headers=CLERK_HEADERS, json={
+        "effective_date": "2016-11-11", "cluster_id": ids["cluster"], "year": 2019, "count": 8,
+        "source_ref": "Bài báo ngày 11-11-2016"})
+    assert response.status_code == 201, response.json()
+    events = client.get("/log?limit=1000", headers=AUDITOR).json()["events"]
+    [counted] = [e for e in events if e["type"] == "MembersCounted"]
+    assert counted["data"]["count"] == 8 and counted["provenance"]["source_ref"] == "Bài báo ngày 11-11-2016"
+    read = client.get(f"/clusters/{ids['cluster']}/years/2019", headers=AUDITOR).json()
+    assert (read["members_stated"], read["members_named"]) == (8, 3)
+
+
+def test_a_year_date_that_is_not_the_first_of_january_is_invalid(client: TestClient) -> None:
+    ids = setup_cluster(client)
+    response = post(client, "PledgeDrafted", {"effective_date": "2019-03-01", "date_precision": "year",
+                                              "cluster_id": ids["cluster"], "year": 2019, "title": "Giao ước"})
+    assert response.status_code == 422
+    assert "effective_date" in response.text
+    fine = post(client, "PledgeDrafted", {"effective_date": "2019-01-01", "date_precision": "year",
+                                          "cluster_id": ids["cluster"], "year": 2019, "title": "Giao ước"})
+    assert fine.status_code == 201
+    record = client.get(f"/clusters/{ids['cluster']}/years/2019/record", headers=AUDITOR).json()
+    assert record["pledge_drafted_on"] == "2019"
