@@ -127,3 +127,26 @@ def test_an_officials_role_is_one_of_the_articles_terms() -> None:
 def record_id(setup: ClusterSetup):  # type: ignore[no-untyped-def]
     from thidua_ledger.domain.year import year_id
     return year_id(setup.cluster_id, 2019)
+
+
+def test_a_corrected_commendation_count_is_read_corrected_in_the_register(
+        ledger: Ledger, cluster: ClusterSetup) -> None:
+    from thidua_events.facts.corrections import FactRetracted
+    from thidua_events.facts.year import CommendationsCounted
+    from thidua_ledger.projections import AwardRegister
+
+    def counted(collectives: int) -> CommendationsCounted:
+        return CommendationsCounted(effective_date=date(2019, 11, 14), cluster_id=cluster.cluster_id, year=2019,
+                                    collectives=collectives, individuals=357)
+
+    register = AwardRegister(ledger)
+    first = ledger.record(counted(12), CLERK)
+    assert [c.collectives for c in register.query(year=2019).stated_counts] == [12]
+    fixed = ledger.record(FactCorrected.of(f"{first.entity_id}:{first.version}", counted(120)), WHY)
+    assert [c.collectives for c in register.query(year=2019).stated_counts] == [120]
+    assert [c.collectives for c in AwardRegister(ledger).query(year=2019).stated_counts] == [120]
+    known_before = register.query(year=2019, clock=Clock(known_at=fixed.position - 1))
+    assert [c.collectives for c in known_before.stated_counts] == [12]
+    ledger.record(FactRetracted(effective_date=date(2019, 12, 1), original=f"{fixed.entity_id}:{fixed.version}"),
+                  WHY)
+    assert register.query(year=2019).stated_counts == []

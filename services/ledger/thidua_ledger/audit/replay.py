@@ -16,7 +16,7 @@ from thidua_ledger.domain.entity import Entity, FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.feed import Select, fact_events, paused_gc
-from thidua_ledger.projections import AwardRegister
+from thidua_ledger.projections import AwardRegister, event_id
 
 KINDS: dict[str, type[Entity]] = {"cluster": Cluster, "emulation_year": EmulationYear}
 """The entities whose state the ledger serves as a projection: a cluster, and its years."""
@@ -54,7 +54,7 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
             if progress and rebuilt.events_read % batch == 0:
                 progress(position, head)
             if only is None:
-                register.apply(event.fact, event.provenance, position)
+                register.apply(event.fact, event.provenance, position, event_id(event))
             elif event.originator_id not in only:
                 continue
             if event.fact.aggregate in KINDS or event.originator_id in entities:

@@ -82,7 +82,7 @@ class EmulationYear(Entity):
         return fact.effective_date
 
     @classmethod
-    def id_of(cls, fact: YearFact) -> UUID:  # type: ignore[override]
+    def id_of(cls, fact: YearFact) -> UUID:  # type: ignore[override,unused-ignore]
         return year_id(fact.cluster_id, fact.year)
 
     @applies
