@@ -7,6 +7,7 @@ the rule and that fact.
 """
 
 from datetime import date
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -309,3 +310,33 @@ def _new_unit(ledger: Ledger, setup: ClusterSetup) -> UUID:
 def _score_id(ledger: Ledger, receipt: Receipt) -> UUID:
     [event] = [e for e in history(ledger, receipt.entity_id) if e.entity_version == receipt.version]
     return UUID(event.data["score_id"])
+
+
+def test_the_history_command_shows_the_chain_of_a_correction(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from thidua_ledger.settings import Settings
+
+    from tests.conftest import TOKEN_KEY
+    from tests.factories import cluster_with_members
+
+    path = tmp_path / "ledger.sqlite"
+    ledger = Ledger(env=Settings(sqlite_path=path, token_key=TOKEN_KEY).eventstore_env())
+    setup = cluster_with_members(ledger, members=3)
+    hold_year_end_review(ledger, setup)
+    wrong = ledger.record(election(setup, setup.units[0], setup.units[1]), CLERK)
+    fix = ledger.record(corrected(wrong, election(setup, setup.units[2], setup.units[1])), WHY)
+    ledger.close()
+    env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path), "THIDUA_TOKEN_KEY": TOKEN_KEY}
+    command = [sys.executable, "-m", "thidua_ledger.cli", "history", str(wrong.entity_id)]
+    shown = subprocess.run([*command, "--json"], env=env, capture_output=True, text=True, check=False)
+    assert shown.returncode == 0, shown.stderr
+    events = {e["id"]: e for e in json.loads(shown.stdout)}
+    assert events[event_id(wrong)]["corrected_by"] == event_id(fix)
+    assert events[event_id(fix)]["data"]["original"] == event_id(wrong)
+    table = subprocess.run(command, env={**env, "COLUMNS": "400"}, capture_output=True, text=True, check=False,
+                           timeout=60)
+    assert "replaced by" in table.stdout and WHY.reason[:20] in table.stdout  # type: ignore[index]
