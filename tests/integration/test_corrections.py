@@ -340,3 +340,17 @@ def test_the_history_command_shows_the_chain_of_a_correction(tmp_path: Path) -> 
     table = subprocess.run(command, env={**env, "COLUMNS": "400"}, capture_output=True, text=True, check=False,
                            timeout=60)
     assert "replaced by" in table.stdout and WHY.reason[:20] in table.stdout  # type: ignore[index]
+
+
+def test_a_cluster_correction_rehearses_its_decrees_without_counting_an_award_twice(
+        ledger: Ledger, cluster: ClusterSetup) -> None:
+    a, b, _ = cluster.units
+    ledger.record(conferral(cluster, collective(a)), CLERK)
+    ledger.record(conferral(cluster, collective(b), decree_no="06/QĐ-BCA"), CLERK)
+    unit_id = _new_unit(ledger, cluster)
+    joined = ledger.record(UnitJoined(effective_date=date(2016, 3, 1), cluster_id=cluster.cluster_id,
+                                      unit_id=unit_id), CLERK)
+    ledger.record(corrected(joined, UnitJoined(effective_date=date(2017, 3, 1), cluster_id=cluster.cluster_id,
+                                               unit_id=unit_id)), WHY)
+    assert not ledger.get(Cluster, cluster.cluster_id).is_member_in(unit_id, 2016)
+    refused(ledger, conferral(cluster, collective(a), decree_no="07/QĐ-BCA"), "one-achievement-one-award", CLERK)

@@ -22,7 +22,6 @@ from thidua_events.facts.awards import Decree as DecreeFact
 from thidua_events.facts.corrections import Correction, FactCorrected
 
 from thidua_ledger.application import HANDLERS, Ledger
-from thidua_ledger.domain.awards import claim_id
 from thidua_ledger.domain.corrections import (
     check_correctable,
     check_reason,
@@ -87,7 +86,8 @@ def rehearse(app: Ledger, entity_id: UUID, history: list[FactEvent], correction:
     timeline.sort(key=lambda entry: entry[0])
     replaced = _root(history, correction.original_version)
     own = f"{entity_id}:{replaced}"
-    stage = Rehearsal(app, set(streams) | _claims(streams))
+    decrees = any(isinstance(e.fact, DecreeFact) for events in streams.values() for e in events)
+    stage = Rehearsal(app, set(streams), rebuild_internal=decrees)
     for position, event_id, fact, provenance in timeline:
         try:
             stage.run(fact, provenance)
@@ -107,11 +107,17 @@ def rehearse(app: Ledger, entity_id: UUID, history: list[FactEvent], correction:
 
 class Rehearsal(Ledger):
     """A ledger whose entities in `fresh` start empty and live in memory; the others are
-    read from the real ledger. Handlers run on it exactly as on the real one."""
+    read from the real ledger. Handlers run on it exactly as on the real one.
 
-    def __init__(self, real: Ledger, fresh: set[UUID]) -> None:
+    With `rebuild_internal`, the internal aggregates the handlers keep beside the facts (an
+    award claim, any index a rule keeps) start empty too: the decrees rehearsed, every decree
+    of their years, rebuild them."""
+
+    def __init__(self, real: Ledger, fresh: set[UUID], rebuild_internal: bool = False) -> None:
         self._real = real
-        self._fresh = fresh
+        self._fresh = set(fresh)
+        self._checked: set[UUID] = set()
+        self._rebuild_internal = rebuild_internal
         self._memory: dict[UUID, Aggregate] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -123,8 +129,16 @@ class Rehearsal(Ledger):
     def __del__(self) -> None:
         pass
 
+    def _is_fresh(self, entity_id: UUID) -> bool:
+        if self._rebuild_internal and entity_id not in self._checked:
+            self._checked.add(entity_id)
+            first = list(self._real.events.get(entity_id, limit=1))
+            if first and not isinstance(first[0], FactEvent):
+                self._fresh.add(entity_id)
+        return entity_id in self._fresh
+
     def get(self, kind: Any, entity_id: UUID, version: int | None = None) -> Any:
-        if entity_id not in self._fresh:
+        if not self._is_fresh(entity_id):
             return self._real.get(kind, entity_id, version)
         found = self._memory.get(entity_id)
         if found is None or not isinstance(found, kind):
@@ -132,7 +146,7 @@ class Rehearsal(Ledger):
         return found
 
     def exists(self, entity_id: UUID) -> bool:
-        return entity_id in self._memory if entity_id in self._fresh else self._real.exists(entity_id)
+        return entity_id in self._memory if self._is_fresh(entity_id) else self._real.exists(entity_id)
 
     def run(self, fact: Fact, provenance: Provenance) -> None:
         for changed in HANDLERS[type(fact)](self, fact, provenance):
@@ -161,12 +175,6 @@ def _affected(app: Ledger, entity_id: UUID, history: list[FactEvent]) -> dict[UU
     streams = {i: [e for e in app.events.get(i) if isinstance(e, FactEvent)] for i in fresh}
     streams[entity_id] = history
     return streams
-
-
-def _claims(streams: dict[UUID, list[FactEvent]]) -> set[UUID]:
-    return {claim_id(e.fact.award_kind, e.fact.year, r.subject_id)
-            for events in streams.values() for e in events
-            if isinstance(e.fact, DecreeFact) for r in e.fact.recipients}
 
 
 def named_ids(value: Any) -> set[UUID]:
