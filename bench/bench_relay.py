@@ -48,7 +48,7 @@ from support import postgres_params
 from thidua_events.cloudevents import to_kafka
 from thidua_events.envelope import LedgerEvent
 from thidua_events.facts import Provenance, Role
-from thidua_events.facts.awards import AwardConferred, Recipient, RecipientKind
+from thidua_events.facts.awards import AwardConferred, AwardKindRegistered, AwardLevel, Recipient, RecipientKind
 from thidua_events.facts.cluster import ClusterFormed, UnitJoined
 from thidua_events.facts.organisation import AuthorityRegistered, UnitRegistered
 from thidua_events.facts.year import YearOpened
@@ -115,6 +115,8 @@ def populate(ledger: Ledger, events: int) -> uuid.UUID:
     authority = uuid.uuid4()
     ledger.record(AuthorityRegistered(effective_date=DAY, authority_id=authority, name="Công an thành phố Hà Nội",
                                       symbol="CATP"), CLERK)
+    ledger.record(AwardKindRegistered(effective_date=DAY, authority_id=authority, name="Cờ thi đua của Bộ Công an",
+                                      level=AwardLevel.MINISTRY_FLAG), CLERK)
     n = 0
     while ledger.position() < events:
         n += 1
@@ -123,7 +125,7 @@ def populate(ledger: Ledger, events: int) -> uuid.UUID:
                                     authority_id=authority), CLERK)
         units = [uuid.uuid4() for _ in range(10)]
         for i, unit in enumerate(units):
-            ledger.record(UnitRegistered(effective_date=DAY, unit_id=unit, name=f"Phòng số {i + 1}",
+            ledger.record(UnitRegistered(effective_date=DAY, unit_id=unit, name=f"Phòng số {i + 1} cụm {n}",
                                          authority_id=authority), CLERK)
             ledger.record(UnitJoined(effective_date=DAY, cluster_id=cluster, unit_id=unit), CLERK)
         ledger.record(YearOpened(effective_date=DAY, cluster_id=cluster, year=2019,

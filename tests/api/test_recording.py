@@ -19,6 +19,10 @@ def setup_cluster(client: TestClient, members: int = 3) -> dict[str, Any]:
     assert post(client, "AuthorityRegistered", {
         "effective_date": "2015-01-01", "authority_id": ids["authority"],
         "name": "Công an thành phố Hà Nội", "symbol": "CATP"}).status_code == 201
+    for kind, level in (("Bằng khen", "certificate_of_merit"), ("Cờ thi đua của Bộ Công an", "ministry_flag")):
+        assert post(client, "AwardKindRegistered", {  # the authority's award catalogue
+            "effective_date": "2015-01-01", "authority_id": ids["authority"], "name": kind,
+            "level": level}).status_code == 201
     assert post(client, "ClusterFormed", {
         "effective_date": "2015-01-01", "cluster_id": ids["cluster"], "name": "Cụm thi đua số 4",
         "authority_id": ids["authority"]}).status_code == 201

@@ -71,6 +71,13 @@ def build_world(client: TestClient) -> World:
              symbol="BCA")
     w.record("AuthorityRegistered", effective_date="2015-01-01", authority_id=w.authority,
              name="Công an thành phố Hà Nội", symbol="CATP", place="Hà Nội", parent_id=w.ministry)
+    for authority, kind, level in ((w.ministry, "Cờ thi đua của Bộ Công an", "ministry_flag"),
+                                   (w.authority, "Bằng khen của Giám đốc Công an thành phố Hà Nội",
+                                    "certificate_of_merit"),
+                                   (w.authority, AWARD_2016, "commendation"),
+                                   (w.authority, "Giấy khen", "commendation")):
+        w.record("AwardKindRegistered", effective_date="2015-01-01", authority_id=authority, name=kind,
+                 level=level)
     w.record("ClusterFormed", effective_date="2015-01-01", cluster_id=w.cluster, name="Cụm thi đua số 4",
              authority_id=w.authority)
     for key, name in UNITS.items():

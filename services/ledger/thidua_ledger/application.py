@@ -19,16 +19,24 @@ from thidua_events.facts import year as yf
 
 from thidua_ledger.domain.awards import (
     AwardClaim,
+    AwardKind,
     AwardProposal,
     Decree,
+    DecreeNumber,
+    award_kind_id,
+    check_award_kind_in_catalogue,
+    check_award_kind_registered_once,
+    check_award_year_not_after_decree,
+    check_decree_number_free,
     check_revocation,
     claim_id,
+    decree_number_id,
 )
-from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.cluster import Affiliations, Cluster, affiliations_id
 from thidua_ledger.domain.corrections import RefoldFromStart, fold_in_force, has_corrections
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import LedgerError, NotFound, check
-from thidua_ledger.domain.organisation import Authority, Person, Unit
+from thidua_ledger.domain.organisation import Authority, Person, Unit, UnitName, unit_name_id
 from thidua_ledger.domain.year import EmulationYear, units_named, year_id
 from thidua_ledger.settings import Settings
 from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
@@ -124,6 +132,9 @@ class Ledger(Application):
         try:
             recordings = self.save(*changed)
         except IntegrityError:
+            # Another writer won the race. Check the command again against what it wrote: a rule
+            # it now breaks (the same award given twice, a year opened twice) is named as such.
+            HANDLERS[type(fact)](self, fact, provenance)
             raise ConcurrentWrite(subject.id, self._version_of(subject.id)) from None
         return Receipt(subject.id, subject.version, max(r.notification.id for r in recordings))
 
@@ -168,11 +179,22 @@ class Ledger(Application):
 
     def _check_recipients(self, fact: af.AwardProposed | af.Decree) -> None:
         self.get(Authority, fact.authority_id)
+        kind_id = award_kind_id(fact.authority_id, fact.award_kind)
+        check_award_kind_in_catalogue(fact, self.get(AwardKind, kind_id) if self.exists(kind_id) else None)
         for recipient in fact.recipients:
             if recipient.unit_id:
                 self.get(Unit, recipient.unit_id)
             else:
                 self.get(Person, recipient.subject_id)
+
+    def _check_decree(self, fact: af.Decree) -> list[Aggregate]:
+        """The rules every decree keeps, and the number it takes."""
+        self._check_recipients(fact)
+        check_award_year_not_after_decree(fact)
+        number_id = decree_number_id(fact)
+        taken = self.get(DecreeNumber, number_id) if self.exists(number_id) else None
+        check_decree_number_free(fact, taken.decree_id if taken else None)
+        return [DecreeNumber(fact.authority_id, fact.decree_date.year, fact.decree_no, fact.decree_id)]
 
 
 # The command handlers: one per kind of fact, in the shape load → verb → changed aggregates.
@@ -188,7 +210,13 @@ def _register_authority(app: Ledger, fact: of.AuthorityRegistered, p: Provenance
 @handles(of.UnitRegistered)
 def _register_unit(app: Ledger, fact: of.UnitRegistered, p: Provenance) -> list[Aggregate]:
     app.get(Authority, fact.authority_id)
-    return app._new(Unit, fact, p)
+    changed = app._new(Unit, fact, p)
+    name_id = unit_name_id(fact.authority_id, fact.name)
+    if not app.exists(name_id):
+        return [*changed, UnitName(fact.authority_id, fact.name, fact.unit_id)]
+    name = app.get(UnitName, name_id)
+    name.take(fact, p)
+    return [*changed, name]
 
 
 @handles(of.UnitRenamed)
@@ -236,8 +264,14 @@ def _form_cluster(app: Ledger, fact: cf.ClusterFormed, p: Provenance) -> list[Ag
 def _join(app: Ledger, fact: cf.UnitJoined, p: Provenance) -> list[Aggregate]:
     cluster = app.get(Cluster, fact.cluster_id)
     app._active_unit(fact.unit_id, fact.effective_date)
-    cluster.admit(fact, p)
-    return [cluster]
+    index_id = affiliations_id(fact.unit_id)
+    if not app.exists(index_id):
+        cluster.admit(fact, p)
+        return [cluster, Affiliations(fact.unit_id, fact.cluster_id)]
+    index = app.get(Affiliations, index_id)
+    cluster.admit(fact, p, [app.get(Cluster, other) for other in index.cluster_ids if other != fact.cluster_id])
+    index.note_join(fact.cluster_id)
+    return [cluster, index]
 
 
 @handles(cf.UnitLeft)
@@ -301,6 +335,13 @@ def _year_fact(app: Ledger, fact: yf.YearFact, p: Provenance) -> list[Aggregate]
     return [year]
 
 
+@handles(af.AwardKindRegistered)
+def _register_award_kind(app: Ledger, fact: af.AwardKindRegistered, p: Provenance) -> list[Aggregate]:
+    app.get(Authority, fact.authority_id)
+    check_award_kind_registered_once(fact, app.exists(AwardKind.id_of(fact)))
+    return [AwardKind(fact=fact, provenance=p)]
+
+
 @handles(af.AwardProposed)
 def _propose(app: Ledger, fact: af.AwardProposed, p: Provenance) -> list[Aggregate]:
     app._check_recipients(fact)
@@ -309,8 +350,13 @@ def _propose(app: Ledger, fact: af.AwardProposed, p: Provenance) -> list[Aggrega
 
 @handles(af.AwardConferred)
 def _confer(app: Ledger, fact: af.AwardConferred, p: Provenance) -> list[Aggregate]:
-    app._check_recipients(fact)
     changed = app._new(Decree, fact, p)
+    changed += app._check_decree(fact)
+    if fact.cluster_id is not None:
+        cluster = app.get(Cluster, fact.cluster_id)
+        cluster.check_award_recipients_are_members(fact, {
+            r.subject_id: app.get(Person, r.subject_id).units_in(fact.year)
+            for r in fact.recipients if r.person_id})
     for recipient in fact.recipients:
         key = claim_id(fact.award_kind, fact.year, recipient.subject_id)
         if app.exists(key):
@@ -324,9 +370,9 @@ def _confer(app: Ledger, fact: af.AwardConferred, p: Provenance) -> list[Aggrega
 
 @handles(af.AwardRevoked)
 def _revoke(app: Ledger, fact: af.AwardRevoked, p: Provenance) -> list[Aggregate]:
-    app._check_recipients(fact)
-    check_revocation(fact, app.get(Decree, fact.revokes_decree_id))
     changed = app._new(Decree, fact, p)
+    changed += app._check_decree(fact)
+    check_revocation(fact, app.get(Decree, fact.revokes_decree_id))
     for recipient in fact.recipients:
         claim = app.get(AwardClaim, claim_id(fact.award_kind, fact.year, recipient.subject_id))
         claim.release(fact.decree_id, fact.revokes_decree_id, recipient)

@@ -45,6 +45,14 @@ class ClusterYearPublic(BaseModel):
     flag_handed_to: UnitRef | None
 
 
+class FlagHolderPublic(BaseModel):
+    cluster_id: UUID
+    on: date
+    holder: UnitRef | None = Field(description="None: no handover is recorded, or the cluster did not exist")
+    since: date | None = Field(description="The handover that gave it the flag; None when the holder is "
+                                           "the giver of the first recorded handover, who held it before")
+
+
 class Standing(BaseModel):
     rank: int
     unit: UnitRef
@@ -164,3 +172,14 @@ def standings(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW) -
     ranked.sort(key=lambda s: (s.rank, vietnamese_sort_key(refs[s.unit_id].name)))
     result = [Standing(rank=s.rank, unit=refs[s.unit_id], total=s.total, tied=s.tied) for s in ranked]
     return StandingsPublic(cluster_id=cluster_id, year=year, method=STANDINGS_METHOD, standings=result)
+
+
+def flag_holder(ledger: Ledger, cluster_id: UUID, on: date, clock: Clock = NOW) -> FlagHolderPublic:
+    """Who held the rotating flag (cờ luân lưu) on a day, as the ledger knew it at `clock.known_at`.
+    Every handover known is read, also those dated after `on`: the first one names who held
+    the flag before it."""
+    cluster = load(ledger, Cluster, cluster_id, Clock(known_at=clock.known_at))
+    held = cluster.flag_holder_on(on)
+    return FlagHolderPublic(cluster_id=cluster_id, on=on,
+                            holder=unit_ref(ledger, held[0] if held else None, on, clock),
+                            since=held[1] if held else None)

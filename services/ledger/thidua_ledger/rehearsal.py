@@ -35,6 +35,15 @@ from thidua_ledger.domain.errors import NotFound, RuleViolation, check
 NAMED_BY_NOTHING = {"emulation_year", "award_proposal"}
 """Kinds of entity whose id no other fact names (a year is named by cluster and year)."""
 
+SHARED = {"unit", "person"}
+"""Kinds of entity that many others name: the histories of the units and people a corrected
+fact names are rehearsed too (a unit's other clusters, its scores, its awards)."""
+
+
+def _kind(app: Ledger, entity_id: UUID) -> str | None:
+    first = list(app.events.get(entity_id, limit=1))
+    return first[0].fact.aggregate if first and isinstance(first[0], FactEvent) else None
+
 
 class CorrectionRefused(RuleViolation):
     """A rule the history breaks once corrected; `dependent` is the event id of the fact
@@ -66,7 +75,12 @@ def correct(app: Ledger, correction: Correction, provenance: Provenance) -> list
 
 
 def rehearse(app: Ledger, entity_id: UUID, history: list[FactEvent], correction: Correction) -> None:
-    streams = _affected(app, entity_id, history)
+    original = next(e.fact for e in history if e.originator_version == _root(history, correction.original_version))
+    named = named_ids(original)
+    if isinstance(correction, FactCorrected):
+        named |= named_ids(correction.fact_in_force())
+    shared = {i for i in named if _kind(app, i) in SHARED}
+    streams = _affected(app, {entity_id} | shared, entity_id, history)
     timeline: list[tuple[int, str, Fact, Provenance]] = []
     for stream_id, events in streams.items():
         where = _positions(app, stream_id)
@@ -86,8 +100,7 @@ def rehearse(app: Ledger, entity_id: UUID, history: list[FactEvent], correction:
     timeline.sort(key=lambda entry: entry[0])
     replaced = _root(history, correction.original_version)
     own = f"{entity_id}:{replaced}"
-    decrees = any(isinstance(e.fact, DecreeFact) for events in streams.values() for e in events)
-    stage = Rehearsal(app, set(streams), rebuild_internal=decrees)
+    stage = Rehearsal(app, set(streams))
     for position, event_id, fact, provenance in timeline:
         try:
             stage.run(fact, provenance)
@@ -109,11 +122,14 @@ class Rehearsal(Ledger):
     """A ledger whose entities in `fresh` start empty and live in memory; the others are
     read from the real ledger. Handlers run on it exactly as on the real one.
 
-    With `rebuild_internal`, the internal aggregates the handlers keep beside the facts (an
-    award claim, any index a rule keeps) start empty too: the decrees rehearsed, every decree
-    of their years, rebuild them."""
+    The internal aggregates the handlers keep beside the facts (an award claim, the index a
+    rule keeps: a unit's clusters, the units of a name) start empty too, and the facts
+    rehearsed rebuild them: an index holds no entry of a fact the correction removed. (Of
+    facts outside the rehearsal they then hold nothing either: a rule they serve is checked
+    against the entities rehearsed, which is why those include every entity naming a unit
+    or person the corrected fact names, and every decree of a rehearsed decree's year.)"""
 
-    def __init__(self, real: Ledger, fresh: set[UUID], rebuild_internal: bool = False) -> None:
+    def __init__(self, real: Ledger, fresh: set[UUID], rebuild_internal: bool = True) -> None:
         self._real = real
         self._fresh = set(fresh)
         self._checked: set[UUID] = set()
@@ -130,7 +146,7 @@ class Rehearsal(Ledger):
         pass
 
     def _is_fresh(self, entity_id: UUID) -> bool:
-        if self._rebuild_internal and entity_id not in self._checked:
+        if self._rebuild_internal and entity_id not in self._checked and entity_id not in self._fresh:
             self._checked.add(entity_id)
             first = list(self._real.events.get(entity_id, limit=1))
             if first and not isinstance(first[0], FactEvent):
@@ -153,12 +169,14 @@ class Rehearsal(Ledger):
             self._memory[changed.id] = changed
 
 
-def _affected(app: Ledger, entity_id: UUID, history: list[FactEvent]) -> dict[UUID, list[FactEvent]]:
-    """The stored fact events of the entity and of every entity whose facts name it. A
-    decree among them brings every decree of its year: they share the award claims."""
+def _affected(app: Ledger, targets: set[UUID], entity_id: UUID,
+              history: list[FactEvent]) -> dict[UUID, list[FactEvent]]:
+    """The stored fact events of the entity and of every entity whose facts name one of the
+    targets. A decree among them brings every decree of its year: they share award claims
+    and decree numbers."""
     fresh = {entity_id}
     decrees_by_year: dict[int, set[UUID]] = {}
-    if history[0].fact.aggregate not in NAMED_BY_NOTHING:
+    if history[0].fact.aggregate not in NAMED_BY_NOTHING or len(targets) > 1:
         from thidua_ledger.feed import fact_events  # the feed imports the application
 
         for _, event in fact_events(app):
@@ -167,7 +185,7 @@ def _affected(app: Ledger, entity_id: UUID, history: list[FactEvent]) -> dict[UU
                 fact = fact.fact_in_force()
             if isinstance(fact, DecreeFact):
                 decrees_by_year.setdefault(fact.year, set()).add(event.originator_id)
-            if event.originator_id not in fresh and entity_id in named_ids(fact):
+            if event.originator_id not in fresh and targets & named_ids(fact):
                 fresh.add(event.originator_id)
     years = {y for y, ids in decrees_by_year.items() if ids & fresh}
     for year in years:
