@@ -354,3 +354,37 @@ def test_a_cluster_correction_rehearses_its_decrees_without_counting_an_award_tw
                                                unit_id=unit_id)), WHY)
     assert not ledger.get(Cluster, cluster.cluster_id).is_member_in(unit_id, 2016)
     refused(ledger, conferral(cluster, collective(a), decree_no="07/QĐ-BCA"), "one-achievement-one-award", CLERK)
+
+
+# The rules of other slices hold after a correction too: the rehearsal runs every guard.
+
+
+def _join_of(ledger: Ledger, setup: ClusterSetup, unit_id: UUID) -> Receipt:
+    [joined] = [e for e in history(ledger, setup.cluster_id)
+                if e.type == "UnitJoined" and e.data["unit_id"] == str(unit_id)]
+    return Receipt(joined.entity_id, joined.entity_version, joined.position)
+
+
+def test_a_leave_corrected_into_the_units_next_cluster_is_refused(ledger: Ledger, cluster: ClusterSetup) -> None:
+    from thidua_events.facts.cluster import ClusterFormed
+
+    other = UUID(int=cluster.cluster_id.int ^ 1)
+    ledger.record(ClusterFormed(effective_date=date(2015, 1, 1), cluster_id=other, name="Cụm thi đua số 5",
+                                authority_id=cluster.authority_id), CLERK)
+    unit_id = cluster.units[2]
+    left = ledger.record(UnitLeft(effective_date=date(2018, 6, 1), cluster_id=cluster.cluster_id,
+                                  unit_id=unit_id), CLERK)
+    moved = ledger.record(UnitJoined(effective_date=date(2018, 7, 1), cluster_id=other, unit_id=unit_id), CLERK)
+    error = refused(ledger, corrected(left, UnitLeft(effective_date=date(2018, 8, 1),
+                                                     cluster_id=cluster.cluster_id, unit_id=unit_id)),
+                    "one-cluster-per-authority-at-a-time")
+    assert isinstance(error, CorrectionRefused) and error.dependent == event_id(moved)
+    ledger.record(corrected(left, UnitLeft(effective_date=date(2018, 7, 1), cluster_id=cluster.cluster_id,
+                                           unit_id=unit_id)), WHY)  # the near miss: the day it moved
+
+
+def test_retracting_the_join_of_a_cluster_awards_recipient_is_refused(ledger: Ledger, cluster: ClusterSetup) -> None:
+    a = cluster.units[0]
+    decree = ledger.record(conferral(cluster, collective(a)), CLERK)
+    error = refused(ledger, retracted(_join_of(ledger, cluster, a)), "cluster-award-to-members")
+    assert isinstance(error, CorrectionRefused) and error.dependent == event_id(decree)
