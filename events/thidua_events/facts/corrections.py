@@ -41,7 +41,10 @@ class Correction(Fact, abstract=True):
 class FactCorrected(Correction):
     """A recorded fact replaced by what really happened (đính chính). The replacement is a
     fact of the same type on the same entity; every rule is checked again on the history
-    that results, and a fact that would then break one refuses the correction."""
+    that results, and a fact that would then break one refuses the correction: 409 with the
+    rule and, in `dependent`, that fact's event id (correct it first). A reason is required;
+    a closed year accepts corrections. Decrees are revoked by decree instead. The correction's
+    own effective_date is the day it is decided; the replacement carries the fact's date."""
 
     replacement_type: str = Field(title="Loại sự kiện thay thế",
                                   description="The fact type of the original, e.g. LeadershipElected")
@@ -89,5 +92,6 @@ class FactCorrected(Correction):
 
 
 class FactRetracted(Correction):
-    """A fact recorded in error, withdrawn (hủy bỏ): reads leave it out from now on. An
-    entity's first fact cannot be retracted, only corrected."""
+    """A fact recorded in error, withdrawn (hủy bỏ): reads leave it out from now on, reads known
+    before it still show it. An entity's first fact cannot be retracted, only corrected; a
+    retraction that would leave a later fact without its cause is refused like a correction."""
