@@ -115,3 +115,16 @@ def test_a_year_date_that_is_not_the_first_of_january_is_invalid(client: TestCli
     assert fine.status_code == 201
     record = client.get(f"/clusters/{ids['cluster']}/years/2019/record", headers=AUDITOR).json()
     assert record["pledge_drafted_on"] == "2019"
+
+
+def test_a_unit_known_only_by_its_year_reads_back_with_that_year(client: TestClient) -> None:
+    ids = setup_cluster(client, members=1)
+    unit = "0b0e3c1a-6f0e-4d5c-9a1b-2c3d4e5f6a7b"
+    registered = post(client, "UnitRegistered", {"effective_date": "2016-01-01", "date_precision": "year",
+                                                 "unit_id": unit, "name": "Phòng Tham mưu",
+                                                 "authority_id": ids["authority"]})
+    assert registered.status_code == 201
+    read = client.get(f"/units/{unit}", headers=AUDITOR).json()
+    assert read["names"] == [["2016", "Phòng Tham mưu"]]
+    [event] = client.get(f"/entities/{unit}/events", headers=AUDITOR).json()
+    assert event["stated_date"] == "2016"

@@ -170,7 +170,7 @@ def history(entity: UUID = typer.Argument(..., help="Any entity's id (unit, clus
             p = e.provenance
             chain = " ".join(x for x in (f"names {e.data['original']}" if "original" in e.data else "",
                                          f"replaced by {e.corrected_by}" if e.corrected_by else "") if x)
-            table.add_row(str(e.position), e.id, e.type, str(e.effective_date),
+            table.add_row(str(e.position), e.id, e.type, str(e.stated_date),
                           e.recorded_at.isoformat(" ", "seconds"), f"{p.actor} ({p.role})",
                           " / ".join(x for x in (p.reason, p.source_ref) if x), chain)
         Console().print(table)

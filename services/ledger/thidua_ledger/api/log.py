@@ -2,7 +2,7 @@ from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from thidua_events.envelope import LogPage
 
 from thidua_ledger.api.deps import CurrentUser, LedgerDep
@@ -32,7 +32,8 @@ def get_entity_events(entity_id: UUID, ledger: LedgerDep, _: CurrentUser,
 class UnitPublic(BaseModel):
     unit_id: UUID
     name: str
-    names: list[tuple[date, str]]
+    names: list[tuple[date | str, str]] = Field(description="Each name since its date, a day or, where "
+                                                           "the source gives less, 2018-03 or 2018")
     authority_id: UUID
     ended_on: date | None
 
@@ -41,5 +42,8 @@ class UnitPublic(BaseModel):
 def get_unit(unit_id: UUID, ledger: LedgerDep, _: CurrentUser, on: date | None = None) -> UnitPublic:
     """A unit with its name on a date (default today) and its name history."""
     unit = ledger.get(Unit, unit_id)
-    return UnitPublic(unit_id=unit.id, name=unit.name_on(on or ledger.today()), names=unit.names,
+    names: list[tuple[date | str, str]] = list(unit.names)
+    if len(unit.names_stated) == len(unit.names):  # else read from a snapshot older than precisions
+        names = [(stated, name) for stated, (_, name) in zip(unit.names_stated, unit.names, strict=True)]
+    return UnitPublic(unit_id=unit.id, name=unit.name_on(on or ledger.today()), names=names,
                       authority_id=unit.authority_id, ended_on=unit.ended_on)

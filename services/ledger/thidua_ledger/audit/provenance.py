@@ -2,6 +2,7 @@
 correction, and what changed in a year between two recording moments."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,8 @@ class HistoryEntry(LedgerEvent):
 
     corrected_by: str | None = Field(None, description="Event id of the correction or retraction "
                                                        "that replaced this fact, if any (as known then)")
+    stated_date: date | str = Field(description="The effective date as precisely as its source states "
+                                                "it: a day, or 2018-03, or 2018")
 
 
 def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None) -> list[HistoryEntry]:
@@ -45,7 +48,7 @@ def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None) -> lis
         HistoryEntry(**LedgerEvent.of(e.fact, e.provenance, position=where.get(e.originator_version, 0),
                                       entity_id=e.originator_id, entity_version=e.originator_version,
                                       recorded_at=e.timestamp).model_dump(),
-                     corrected_by=replaced_by.get(e.originator_version))
+                     corrected_by=replaced_by.get(e.originator_version), stated_date=e.fact.stated_date())
         for e in known
     ]
 
