@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
@@ -127,3 +127,19 @@ def test_the_follower_keeps_the_documents_up_with_the_ledger_over_http(any_store
         doc = open_docx(docs.get(f"/documents/{response.json()['document_id']}/file").content)
         assert doc.tables[0].rows[1].cells[0].text == "Số: 01/QĐ-CATP"
         assert "Phòng Đào tạo" in [c.text for t in doc.tables for r in t.rows for c in r.cells]
+
+
+def test_stated_counts_reach_the_documents_year(docs: Docs, world: World) -> None:
+    """"8 đơn vị" and "4 đợt thi đua" are in the documents' own fold of a year, beside the units
+    it names, so a document can print the count and never take the named ones as complete."""
+    from thidua_documents.snapshot import Snapshot
+    from thidua_documents.yearview import fold
+
+    world.year_fact("MembersCounted", "2019-11-14", 2019, count=8)
+    world.year_fact("DrivesCounted", "2019-11-14", 2019, count=4)
+    position = docs.client.get("/projection").json()["position"]
+    page = docs.source.read(position)
+    apply_page(docs.store, page.events, page.next_after)
+    with docs.store.transaction() as tx:
+        record = fold(Snapshot(tx, page.next_after).year_facts(UUID(world.cluster), 2019))
+    assert (record.members_stated, record.drives_stated) == (8, 4)
