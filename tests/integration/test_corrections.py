@@ -388,3 +388,22 @@ def test_retracting_the_join_of_a_cluster_awards_recipient_is_refused(ledger: Le
     decree = ledger.record(conferral(cluster, collective(a)), CLERK)
     error = refused(ledger, retracted(_join_of(ledger, cluster, a)), "cluster-award-to-members")
     assert isinstance(error, CorrectionRefused) and error.dependent == event_id(decree)
+
+
+def test_a_correction_older_than_the_snapshot_is_read_from_the_whole_history(
+        ledger: Ledger, cluster: ClusterSetup) -> None:
+    from tests.factories import new_unit
+
+    first = _join_of(ledger, cluster, cluster.units[0])
+    for n in range(100):  # the cluster passes its snapshot interval (100 events)
+        ledger.record(UnitJoined(effective_date=date(2016, 1, 1), cluster_id=cluster.cluster_id,
+                                 unit_id=new_unit(ledger, cluster, name=f"Đơn vị {n}")), CLERK)
+    assert ledger.snapshots is not None and list(ledger.snapshots.get(cluster.cluster_id))  # reads start there
+    fix = ledger.record(corrected(first, UnitJoined(effective_date=date(2017, 1, 1), cluster_id=cluster.cluster_id,
+                                                    unit_id=cluster.units[0])), WHY)
+    assert not ledger.get(Cluster, cluster.cluster_id).is_member_in(cluster.units[0], 2016)
+    assert ledger.get(Cluster, cluster.cluster_id, version=fix.version - 1).is_member_in(cluster.units[0], 2016)
+    as_of = cluster_in_year(ledger, cluster.cluster_id, 2016, Clock(as_of=date(2016, 12, 31)))
+    assert cluster.units[0] not in {m.unit_id for m in as_of.members}
+    _, report = replay_all(ledger)
+    assert report.matches, report.mismatches
