@@ -61,7 +61,6 @@ from thidua_ledger.relay import Relay, RelayConfig, connect_producer
 from thidua_ledger.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN_KEY = "bench-token-key-not-a-secret-0123456789"
 CLERK = Provenance(actor="Thư ký", role=Role.CLERK)
 DAY = date(2019, 1, 2)
 console = Console()
@@ -78,12 +77,12 @@ class Store:
 
 @contextlib.contextmanager
 def fresh_store(kind: str, bootstrap: str) -> Iterator[Store]:
-    env = {**os.environ, "THIDUA_TOKEN_KEY": TOKEN_KEY, "LEDGER_STORE": kind, "KAFKA_BOOTSTRAP_SERVERS": bootstrap}
+    env = {**os.environ, "LEDGER_STORE": kind, "KAFKA_BOOTSTRAP_SERVERS": bootstrap}
     if kind == "sqlite":
         directory = Path(tempfile.mkdtemp(prefix="bench-relay-"))
         path = directory / "ledger.sqlite"
         try:
-            yield Store("SQLite", Settings(store="sqlite", sqlite_path=path, token_key=TOKEN_KEY),
+            yield Store("SQLite", Settings(store="sqlite", sqlite_path=path),
                         {**env, "LEDGER_SQLITE_PATH": str(path)})
         finally:
             shutil.rmtree(directory, ignore_errors=True)
@@ -101,7 +100,7 @@ def fresh_store(kind: str, bootstrap: str) -> Iterator[Store]:
         yield Store("PostgreSQL", Settings(
             store="postgres", postgres_host=pg["POSTGRES_HOST"], postgres_port=int(pg["POSTGRES_PORT"]),
             postgres_user=pg["POSTGRES_USER"], postgres_password=pg["POSTGRES_PASSWORD"],
-            postgres_dbname=pg["POSTGRES_DBNAME"], postgres_schema=schema, token_key=TOKEN_KEY),
+            postgres_dbname=pg["POSTGRES_DBNAME"], postgres_schema=schema),
             {**env, **pg, "LEDGER_POSTGRES_SCHEMA": schema})
     finally:
         with psycopg.connect(**connect) as conn:

@@ -29,15 +29,15 @@ from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.provenance import changes, correction_chain, history
 from thidua_ledger.audit.replay import rebuild, replay_all, replay_year, report_on
 from thidua_ledger.domain.errors import NotFound
-from thidua_ledger.domain.snapshots import decode, encode
+from thidua_ledger.domain.snapshots import UNSEALED, decode, encode
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.feed import fact_events, paused_gc
 from thidua_ledger.queries import standings
 from thidua_ledger.settings import Settings
 
-from tests.conftest import TOKEN_KEY
 from tests.factories import CLERK, cluster_with_members, collective, conferral, revocation, wide_scale
 from tests.intruder import tamper
+from tests.tokens import SIGNING_KEY_FILE
 
 AUDIT = Provenance(actor="Phạm Văn Kiểm", role=Role.CLERK, reason="Phúc tra điểm", source_ref="BB-09")
 
@@ -104,12 +104,14 @@ def long_year(ledger: Ledger, scores: int) -> tuple[UUID, list[UUID], list[int]]
 
 def doctor_snapshot(ledger: Ledger, settings: Settings, entity_id: UUID, score_id: UUID) -> int:
     """Rewrite a score inside the entity's stored snapshot, as a bug in a past release
-    might have; the log itself stays intact. Returns the snapshot's version."""
+    might have (so sealed by the ledger itself); the log itself stays intact. Returns the
+    snapshot's version."""
     [snapshot] = ledger.snapshots.get(entity_id, desc=True, limit=1)  # type: ignore[union-attr]
     state = decode(snapshot.state["encoded"])
     unit, criterion, _, kind, by = state["scores"][score_id]
     state["scores"][score_id] = (unit, criterion, Decimal(59), kind, by)
-    forged = ledger.mapper.to_stored_event(replace(snapshot, state={"encoded": encode(state)}))
+    forged = ledger.snapshots.mapper.to_stored_event(  # type: ignore[union-attr]
+        replace(snapshot, state={**snapshot.state, "seal": UNSEALED, "encoded": encode(state)}))
     tamper(settings, "UPDATE {snapshots} SET state = ? WHERE originator_id = ? AND originator_version = ?",
            (forged.state, entity_id.hex if settings.store == "sqlite" else entity_id, snapshot.originator_version))
     return int(snapshot.originator_version)
@@ -191,11 +193,11 @@ def test_what_changed_between_two_moments(ledger_settings: Settings) -> None:
 
 def test_the_verify_command_reports_tampering_as_json(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
-    ledger = Ledger(env=Settings(sqlite_path=path, token_key=TOKEN_KEY).eventstore_env())
+    ledger = Ledger(env=Settings(sqlite_path=path, signing_key_file=SIGNING_KEY_FILE).eventstore_env())
     cluster_with_members(ledger, members=2)
     ledger.close()
     env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path),
-           "THIDUA_TOKEN_KEY": TOKEN_KEY}
+           "THIDUA_SIGNING_KEY_FILE": str(SIGNING_KEY_FILE)}
     command = [sys.executable, "-m", "thidua_ledger.cli", "verify", "--json"]
     intact = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert intact.returncode == 0, intact.stderr
@@ -210,11 +212,12 @@ def test_the_verify_command_reports_tampering_as_json(tmp_path: Path) -> None:
 
 def test_the_replay_command_checks_everything_and_explains_bad_arguments(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
-    ledger = Ledger(env=Settings(sqlite_path=path, token_key=TOKEN_KEY).eventstore_env())
+    ledger = Ledger(env=Settings(sqlite_path=path, signing_key_file=SIGNING_KEY_FILE).eventstore_env())
     setup, _, before = scored_year(ledger)
     facts, facts_before = facts_up_to(ledger), facts_up_to(ledger, before)
     ledger.close()
-    env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path), "THIDUA_TOKEN_KEY": TOKEN_KEY}
+    env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path),
+           "THIDUA_SIGNING_KEY_FILE": str(SIGNING_KEY_FILE)}
 
     def replay(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "thidua_ledger.cli", "replay", *args],

@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from thidua_events.facts import Fact, Role
 from thidua_events.facts.year import BallotHeld, PledgeSigned, ScoreKind, Vote, YearOpened
-from thidua_events.tokens import issue_token
 from thidua_ledger.api.app import create_app
 from thidua_ledger.application import ConcurrentWrite, Ledger
 from thidua_ledger.domain.awards import claim_id
@@ -20,7 +19,6 @@ from thidua_ledger.domain.organisation import Unit
 from thidua_ledger.domain.year import EmulationYear, flatten, year_id
 from thidua_ledger.settings import Settings
 
-from tests.conftest import TOKEN_KEY
 from tests.factories import (
     CLERK,
     MINISTRY_FLAG,
@@ -38,6 +36,7 @@ from tests.factories import (
     score,
     signing,
 )
+from tests.tokens import bearer
 
 
 @pytest.fixture
@@ -167,7 +166,7 @@ def test_a_concurrent_duplicate_award_through_the_api_answers_409_naming_the_rul
         meanwhile(monkeypatch, served, "exists", lambda entity_id: entity_id == the_claim,
                   lambda: served.record(winner, CLERK))
         answer = client.post("/facts/AwardConferred", json=loser.model_dump(mode="json"),
-                             headers={"Authorization": f"Bearer {issue_token(TOKEN_KEY, 'Thư ký', Role.CLERK)}"})
+                             headers=bearer(Role.ADMIN, "Quản trị"))  # an admin: no grant to set up
     assert answer.status_code == 409, answer.text
     assert answer.json()["rule"] == "one-achievement-one-award"
 

@@ -88,11 +88,9 @@ def test_a_forged_digest_is_refused(ledger: Ledger) -> None:
 
 
 def _rechain(ledger: Ledger, settings: Settings) -> None:
-    from thidua_ledger.audit.chain import GENESIS, content_hash, link
+    from thidua_ledger.audit.chain import GENESIS, chain_rows
 
-    previous = GENESIS
-    for n in ledger.recorder.select_notifications(start=1, limit=100):
-        content = content_hash(n.originator_id, n.originator_version, n.topic, n.state)
-        previous = link(previous, n.id, content)
-        tamper(settings, "UPDATE {chain} SET content = ?, hash = ? WHERE position = ?",
-               (content, previous, n.id))
+    notifications = ledger.recorder.select_notifications(start=1, limit=100)
+    for row in chain_rows(GENESIS, None, [(n.id, n) for n in notifications]):
+        tamper(settings, "UPDATE {chain} SET content = ?, hash = ?, recorded_at = ? WHERE position = ?",
+               (row.content, row.hash, row.recorded_at, row.position))

@@ -1,22 +1,24 @@
 """The ledger application: every command loads, calls one domain verb, and saves."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
 from thidua_events.facts import Fact, Provenance
+from thidua_events.facts import access as xf
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
 from thidua_events.facts import corrections as corr
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
 
+from thidua_ledger.domain.access import ACCESS_ID, AccessRegister
 from thidua_ledger.domain.awards import (
     AwardClaim,
     AwardKind,
@@ -33,12 +35,12 @@ from thidua_ledger.domain.awards import (
     decree_number_id,
 )
 from thidua_ledger.domain.cluster import Affiliations, Cluster, affiliations_id
-from thidua_ledger.domain.corrections import RefoldFromStart, fold_in_force, has_corrections
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import LedgerError, NotFound, check
 from thidua_ledger.domain.organisation import Authority, Person, Unit, UnitName, unit_name_id
 from thidua_ledger.domain.year import EmulationYear, units_named, year_id
 from thidua_ledger.settings import Settings
+from thidua_ledger.snapshot_store import CheckedSnapshots, fold
 from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
 
 A = TypeVar("A", bound=Aggregate)
@@ -69,18 +71,6 @@ def vietnam_today() -> date:
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def fold(entity: Any, events: Iterable[Any]) -> Any:
-    """eventsourcing's project_aggregate, less its assert that each event matches a runtime
-    Protocol: an isinstance against a Protocol, which cost more than decoding the event.
-    An entity with corrections folds its facts in force instead (see domain.corrections)."""
-    events = list(events)
-    if has_corrections(events):
-        return fold_in_force(entity, events)
-    for event in events:
-        entity = event.mutate(entity)
-    return entity
-
-
 Handler = Callable[["Ledger", Any, Provenance], list[Aggregate]]
 HANDLERS: dict[type[Fact], Handler] = {}
 
@@ -94,7 +84,7 @@ def handles(*fact_types: type[Fact]) -> Callable[[Handler], Handler]:
     return register
 
 
-class Ledger(Application):
+class Ledger(CheckedSnapshots, Application):
     """The write side: `record` checks a fact against the rules and appends it."""
 
     name = "ledger"
@@ -139,32 +129,18 @@ class Ledger(Application):
         return Receipt(subject.id, subject.version, max(r.notification.id for r in recordings))
 
     def get(self, kind: type[A], entity_id: UUID, version: int | None = None) -> A:
-        try:
-            found: Aggregate = self.repository.get(entity_id, version=version, projector_func=fold)
-        except AggregateNotFoundError:
-            raise NotFound(kind.__name__, entity_id) from None
-        except RefoldFromStart:  # a correction names a fact older than the snapshot
-            found = fold_in_force(None, self.events.get(entity_id, lte=version))
+        found = self._load(entity_id, version)
         if not isinstance(found, kind):
             raise NotFound(kind.__name__, entity_id)
         return found
-
-    def take_snapshot(self, aggregate_id: UUID, version: int | None = None,
-                      projector_func: Any = None) -> None:
-        """eventsourcing's, reading the entity as `get` does (its facts in force)."""
-        aggregate = self.get(Aggregate, aggregate_id, version)
-        snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
-        self.snapshots.put([snapshot_class.take(aggregate)])  # type: ignore[union-attr]
 
     def exists(self, entity_id: UUID) -> bool:
         # One stored row answers it; `entity_id in repository` would rebuild the whole entity.
         return bool(self.recorder.select_events(entity_id, limit=1))
 
     def _version_of(self, entity_id: UUID) -> int | None:
-        try:
-            return self.repository.get(entity_id, projector_func=fold).version
-        except AggregateNotFoundError:
-            return None
+        found = self._load(entity_id)
+        return found.version if found is not None else None
 
     def _new(self, kind: type[Entity], fact: Fact, provenance: Provenance) -> list[Aggregate]:
         entity_id = kind.id_of(fact)
@@ -378,6 +354,27 @@ def _revoke(app: Ledger, fact: af.AwardRevoked, p: Provenance) -> list[Aggregate
         claim.release(fact.decree_id, fact.revokes_decree_id, recipient)
         changed.append(claim)
     return changed
+
+
+@handles(xf.ScopeGranted, xf.ScopeRevoked, xf.TokenRevoked, xf.AccountDisabled)
+def _access(app: Ledger, fact: Fact, p: Provenance) -> list[Aggregate]:
+    if isinstance(fact, xf.Scope):  # a grant names an authority or a cluster that exists
+        if fact.authority_id:
+            app.get(Authority, fact.authority_id)
+        if fact.cluster_id:
+            app.get(Cluster, fact.cluster_id)
+    if not app.exists(ACCESS_ID):
+        return [AccessRegister.begin(fact, p)]
+    register = app.get(AccessRegister, ACCESS_ID)
+    if isinstance(fact, xf.ScopeGranted):
+        register.grant(fact, p)
+    elif isinstance(fact, xf.ScopeRevoked):
+        register.revoke_scope(fact, p)
+    elif isinstance(fact, xf.TokenRevoked):
+        register.revoke_token(fact, p)
+    elif isinstance(fact, xf.AccountDisabled):
+        register.disable(fact, p)
+    return [register]
 
 
 @handles(corr.FactCorrected, corr.FactRetracted)

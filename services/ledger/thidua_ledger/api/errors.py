@@ -3,8 +3,10 @@
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from thidua_events.tokens import RevocationsUnavailable
 
 from thidua_ledger.application import ConcurrentWrite
+from thidua_ledger.domain.access import OutOfScope
 from thidua_ledger.domain.errors import NotFound, RuleViolation
 from thidua_ledger.rehearsal import CorrectionRefused
 
@@ -24,6 +26,15 @@ def install(app: FastAPI) -> None:
              "entity_id": str(error.entity_id), "current_version": error.current_version},
             status_code=status.HTTP_409_CONFLICT,
         )
+
+    @app.exception_handler(OutOfScope)
+    def _out_of_scope(_: Request, error: OutOfScope) -> JSONResponse:
+        return JSONResponse({"rule": "write-within-granted-scope", "scope": error.scope, "detail": str(error)},
+                            status_code=status.HTTP_403_FORBIDDEN)
+
+    @app.exception_handler(RevocationsUnavailable)
+    def _unavailable(_: Request, error: RevocationsUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
     @app.exception_handler(NotFound)
     def _not_found(_: Request, error: NotFound) -> JSONResponse:

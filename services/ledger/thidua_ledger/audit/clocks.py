@@ -5,8 +5,9 @@
 A moment of recording converts to the position of the last event recorded by then.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from thidua_events.facts import Fact
 from thidua_events.facts.corrections import Correction
 
+from thidua_ledger.audit.chain import moment as stored_moment
 from thidua_ledger.domain.corrections import slots_of
 from thidua_ledger.domain.entity import FactEvent
 from thidua_ledger.domain.errors import NotFound
@@ -37,9 +39,8 @@ NOW = Clock()
 
 def position_at(recorder: Any, moment: datetime) -> int:
     """The last log position recorded at or before a moment (0 before the first event)."""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    iso = moment.astimezone(UTC).isoformat()
-    rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (iso,))
+    # Recording moments never go backwards along the log, so this is a prefix of it.
+    rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (stored_moment(moment),))
     return int(rows[0][0] or 0)
 
 
@@ -68,16 +69,18 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     # one is never in it. The fold starts from the newest snapshot whose facts all fall on
     # or before `day`, if there is one and no later correction names a fact it holds.
     entity: Any = None
-    start = _snapshot_through(ledger, entity_id, version, day)
+    start = None
+    for candidate in _snapshots_through(ledger, entity_id, version, day):
+        entity = ledger.snapshot_at(entity_id, candidate)  # None if it is refused: try an older one
+        if entity is not None:
+            start = candidate
+            break
     events = [e for e in ledger.events.get(entity_id, gt=start, lte=version) if isinstance(e, FactEvent)]
     slots = slots_of(events)
     if start is not None and slots and min(slots) <= start:
-        start = None
+        entity, start = None, None
         events = [e for e in ledger.events.get(entity_id, lte=version) if isinstance(e, FactEvent)]
         slots = slots_of(events)
-    if start is not None:
-        [snapshot] = ledger.snapshots.get(entity_id, gt=start - 1, lte=start)
-        entity = snapshot.mutate(None)
     for event in events:
         fact: Fact | None = event.fact
         if isinstance(fact, Correction):
@@ -99,14 +102,18 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     return entity
 
 
-def _snapshot_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> int | None:
-    """The version of the newest snapshot (up to `version`) holding only facts dated on or
-    before `day`: the as-of-date view up to it is the snapshot itself."""
+def _snapshots_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> Iterator[int]:
+    """The versions of the snapshots (up to `version`, newest first) holding only facts
+    dated on or before `day`: the as-of-date view up to one is the snapshot itself."""
     if ledger.snapshots is None:
-        return None
+        return
     table = ledger.snapshots.recorder.events_table_name
     for snapshot_version, head in ledger.recorder.snapshot_heads(table, entity_id, version):
         through = effective_through(head)
         if through is not None and through <= day:
-            return snapshot_version
-    return None
+            yield snapshot_version
+
+
+def _snapshot_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> int | None:
+    """The newest of `_snapshots_through`, if any."""
+    return next(_snapshots_through(ledger, entity_id, version, day), None)

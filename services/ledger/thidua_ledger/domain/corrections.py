@@ -109,6 +109,8 @@ def check_correctable(correction: Correction, history: Sequence[FactEvent]) -> F
     original = named.fact_in_force() if isinstance(named, FactCorrected) else named
     check(not isinstance(original, Decree), "decrees-are-revoked-not-corrected",
           "a decree is corrected by another decree (AwardRevoked), not by the clerk")
+    check(original.aggregate != "access", "access-is-revoked-not-corrected",
+          "a grant is withdrawn by ScopeRevoked, a token by TokenRevoked, never rewritten")
     return original
 
 
