@@ -2,6 +2,7 @@
 clerks only, a reason always, a refusal naming the rule and the fact it would break."""
 
 from typing import Any
+from uuid import uuid4
 
 from fastapi.testclient import TestClient
 from thidua_events.facts import Role
@@ -128,3 +129,23 @@ def test_a_unit_known_only_by_its_year_reads_back_with_that_year(client: TestCli
     assert read["names"] == [["2016", "Phòng Tham mưu"]]
     [event] = client.get(f"/entities/{unit}/events", headers=AUDITOR).json()
     assert event["stated_date"] == "2016"
+
+
+def test_a_clerk_corrects_only_where_they_may_record(client: TestClient) -> None:
+    """A correction falls in the scope of the fact it names: a clerk granted another cluster
+    only is refused (403), as for recording that fact."""
+    from tests.api.conftest import ADMIN
+
+    ids = _reviewed(client)
+    wrong = _elect(client, ids, ids["units"][0]).json()
+    elsewhere = str(uuid4())
+    formed = post(client, "ClusterFormed", {"effective_date": "2015-01-01", "cluster_id": elsewhere,
+                                            "name": "Cụm thi đua số 5", "authority_id": ids["authority"]})
+    assert formed.status_code == 201
+    assert post(client, "ScopeGranted", {"effective_date": "2015-01-01", "account": "Lê Văn Thư ký cụm khác",
+                                         "cluster_id": elsewhere}, ADMIN).status_code == 201
+    other_clerk = bearer(Role.CLERK, "Lê Văn Thư ký cụm khác")
+    body = _correction(ids, f"{wrong['entity_id']}:{wrong['version']}", ids["units"][2])
+    refused = post(client, "FactCorrected", body, other_clerk)
+    assert refused.status_code == 403 and refused.json()["rule"] == "write-within-granted-scope"
+    assert post(client, "FactCorrected", body).status_code == 201  # the near miss: the cluster's own clerk

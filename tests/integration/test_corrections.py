@@ -320,17 +320,18 @@ def test_the_history_command_shows_the_chain_of_a_correction(tmp_path: Path) -> 
 
     from thidua_ledger.settings import Settings
 
-    from tests.conftest import TOKEN_KEY
     from tests.factories import cluster_with_members
+    from tests.tokens import SIGNING_KEY_FILE
 
     path = tmp_path / "ledger.sqlite"
-    ledger = Ledger(env=Settings(sqlite_path=path, token_key=TOKEN_KEY).eventstore_env())
+    ledger = Ledger(env=Settings(sqlite_path=path, signing_key_file=SIGNING_KEY_FILE).eventstore_env())
     setup = cluster_with_members(ledger, members=3)
     hold_year_end_review(ledger, setup)
     wrong = ledger.record(election(setup, setup.units[0], setup.units[1]), CLERK)
     fix = ledger.record(corrected(wrong, election(setup, setup.units[2], setup.units[1])), WHY)
     ledger.close()
-    env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path), "THIDUA_TOKEN_KEY": TOKEN_KEY}
+    env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path),
+           "THIDUA_SIGNING_KEY_FILE": str(SIGNING_KEY_FILE)}
     command = [sys.executable, "-m", "thidua_ledger.cli", "history", str(wrong.entity_id)]
     shown = subprocess.run([*command, "--json"], env=env, capture_output=True, text=True, check=False)
     assert shown.returncode == 0, shown.stderr
