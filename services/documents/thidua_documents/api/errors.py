@@ -4,7 +4,10 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from thidua_events.tokens import RevocationsUnavailable
 
+from thidua_documents.books import RuleBroken
 from thidua_documents.documents import MissingData
+from thidua_documents.ledger_client import LedgerRefused, LedgerUnavailable
+from thidua_documents.legal import UnknownInstrument
 from thidua_documents.register import AlreadyIssued, PositionNotReached
 
 
@@ -27,3 +30,24 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PositionNotReached)
     async def ahead(_: Request, error: PositionNotReached) -> JSONResponse:
         return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": str(error)})
+
+    @app.exception_handler(RuleBroken)
+    async def broken(_: Request, error: RuleBroken) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"rule": error.rule,
+                                                                           "detail": error.detail})
+
+    @app.exception_handler(UnknownInstrument)
+    async def unknown(_: Request, error: UnknownInstrument) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            content={"detail": [{"loc": ["body", "legal_basis_ids", index],
+                                                 "msg": "not in the catalogue of legal instruments",
+                                                 "type": "unknown_instrument"} for index in error.indices]})
+
+    @app.exception_handler(LedgerRefused)
+    async def refused(_: Request, error: LedgerRefused) -> JSONResponse:
+        """The ledger's own answer, as it came: nothing was numbered."""
+        return JSONResponse(status_code=error.status_code, content=error.body)
+
+    @app.exception_handler(LedgerUnavailable)
+    async def ledger_unavailable(_: Request, error: LedgerUnavailable) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)})

@@ -17,11 +17,12 @@ from thidua_documents.formatting import (
     bold_text_width_twips,
     centred_rule_indent,
     date_line,
+    name_lines,
     punctuate,
     upper,
 )
 from thidua_documents.snapshot import AuthorityView, ClusterView, Snapshot
-from thidua_documents.templates.parts import LEFT_COLUMN, TEXT_WIDTH
+from thidua_documents.templates.parts import PARTY_COLUMNS, STATE_COLUMNS, TEXT_WIDTH
 
 T = TypeVar("T")
 
@@ -34,16 +35,37 @@ class MissingData(Exception):
         self.missing = list(missing)
 
 
+def _absent(value: object) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
 class Needs:
-    """Collects every missing item, so one answer names all of them."""
+    """Collects every missing item, so one answer names all of them.
+
+    `need` is for what the document is about (the review, the decree): without it nothing,
+    not even a draft, can be rendered. `part` is for a part the document legally needs
+    (the secretary, the legal bases): a draft shows the placeholder where it goes, and
+    issuing refuses while any part is missing (Prepared.missing)."""
 
     def __init__(self) -> None:
         self.missing: list[str] = []
+        self.parts: list[str] = []
 
     def need(self, value: T | None, what: str) -> T:
-        if value is None or value == "" or value == []:
+        if _absent(value):
             self.missing.append(what)
         return value  # type: ignore[return-value]  # only used after check() when missing
+
+    def part(self, value: T | None, what: str) -> T | str:
+        """The value, or the placeholder a draft prints in its place (and its name recorded)."""
+        if _absent(value):
+            self.parts.append(what)
+            return PLACEHOLDER
+        return value  # type: ignore[return-value]
+
+    def lines(self, values: Sequence[str], what: str) -> list[str]:
+        """A list part: its lines, or one placeholder line."""
+        return list(values) if values else [self.part(None, what)]
 
     def check(self) -> None:
         if self.missing:
@@ -58,19 +80,17 @@ class DocumentRequest(BaseModel):
 
     place: Name | None = None
     """The place in the date line, when the issuing authority has none recorded."""
-    issuer_symbol: Name | None = None
-    """The symbol of the issuing body in "Số: 05/BB-…", when the ledger records none."""
 
 
 @dataclass(frozen=True)
 class Issuer:
     """The issuing body (cơ quan ban hành) under its parent, as named on the document's date."""
 
-    key: str  # the register's key: numbers run per issuing body
+    key: str  # the register's key: numbers run per issuing body (books.py)
     name: str
-    symbol: str | None
     parent: str | None
     place: str | None
+    form: str = "state"  # of the authority it belongs to: DocumentForm, "state" or "party"
 
 
 @dataclass
@@ -84,48 +104,67 @@ class Prepared:
     dated: date
     title: str
     context: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    """The parts a draft shows as placeholders; issuing refuses while any is missing."""
+    signer: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    """Nơi nhận, as printed."""
+    recorded_number: str | None = None
+    """The number the ledger already records for this document (a recorded decree): printed
+    and registered as such, never renumbered."""
 
     def context_with(self, number_text: str | None) -> dict[str, Any]:
         return {**self.context, "hdr": header(self.issuer, self.dated, number_text)}
 
 
 def header(issuer: Issuer, dated: date, number_text: str | None) -> dict[str, Any]:
-    name = upper(issuer.name)
-    # The rule under the issuing body is 1/3 to 1/2 of its text: aim at 2/5.
-    text_width = min(bold_text_width_twips(name, 13), LEFT_COLUMN)
+    """The header's lines, in the issuing body's form: the State's (13 pt names, "Số: …")
+    or the Party's (14 pt names, "Số …", Hướng dẫn 36-HD/VPTW)."""
+    party = issuer.form == "party"
+    size = 14 if party else 13
+    left, right = PARTY_COLUMNS if party else STATE_COLUMNS
+    issuer_lines = name_lines(issuer.name, left, size, bold=True)
+    # The rule under the issuing body is 1/3 to 1/2 of its text: aim at 2/5 of its widest line.
+    text_width = min(max(bold_text_width_twips(line, size) for line in issuer_lines), left)
     return {
-        "parent": upper(issuer.parent) if issuer.parent else "",
-        "issuer": name,
-        "issuer_rule": centred_rule_indent(LEFT_COLUMN, round(text_width * 0.4)),
+        "party": party,
+        "left_width": left,
+        "right_width": right,
+        "parent_lines": name_lines(issuer.parent, left, size, bold=False) if issuer.parent else [],
+        "issuer_lines": issuer_lines,
+        "issuer": upper(issuer.name),
+        "issuer_rule": centred_rule_indent(left, round(text_width * 0.4)),
         "number": number_text or "",
+        "number_line": f"Số {number_text or ''}" if party else f"Số: {number_text or ''}",
         "date_line": date_line(issuer.place or PLACEHOLDER, dated),
     }
 
 
 def summary_rule(summary: str) -> int:
-    """A short rule under the summary: a third of its first line, at least 2 cm."""
+    """A short rule under the summary: 2/5 of its first line (1/3 to 1/2, Phụ lục I §II.5)."""
     width = min(bold_text_width_twips(summary, 14), TEXT_WIDTH)
-    return centred_rule_indent(TEXT_WIDTH, max(1134, width // 3))
+    return centred_rule_indent(TEXT_WIDTH, round(width * 0.4))
 
 
 def authority_issuer(snap: Snapshot, authority: AuthorityView, place: str | None) -> Issuer:
     parent = snap.authority(authority.parent_id) if authority.parent_id else None
-    return Issuer(key=f"authority:{authority.authority_id}", name=authority.name, symbol=authority.symbol,
-                  parent=parent.name if parent else None, place=place or authority.place)
+    return Issuer(key=f"authority:{authority.authority_id}", name=authority.name,
+                  parent=parent.name if parent else None, place=place or authority.place,
+                  form=authority.document_form)
 
 
 def cluster_issuer(cluster: ClusterView, authority: AuthorityView | None, request: DocumentRequest) -> Issuer:
     """A cluster's own documents (minutes, report, pledge) go out under the cluster's name,
-    below its authority; the ledger records no symbol for a cluster, so the clerk gives it."""
-    return Issuer(key=f"cluster:{cluster.cluster_id}", name=cluster.name, symbol=request.issuer_symbol,
+    below its authority; the ledger records no symbol for a cluster: it is registered once
+    with the issuing body (books.py)."""
+    return Issuer(key=f"cluster:{cluster.cluster_id}", name=cluster.name,
                   parent=authority.name if authority else None,
-                  place=request.place or (authority.place if authority else None))
+                  place=request.place or (authority.place if authority else None),
+                  form=authority.document_form if authority else "state")
 
 
-def need_issuer(needs: Needs, issuer: Issuer, numbered: bool = True) -> None:
-    needs.need(issuer.place, "place (the issuing authority has no recorded place; send `place`)")
-    if numbered:
-        needs.need(issuer.symbol, "issuer_symbol (the symbol of the issuing body in the number)")
+def need_issuer(needs: Needs, issuer: Issuer) -> None:
+    needs.part(issuer.place, "place (the issuing authority has no recorded place; send `place`)")
 
 
 def signature(title: str | None, name: str | None) -> dict[str, Any]:
@@ -139,8 +178,13 @@ def copies(items: Sequence[str]) -> list[str]:
     return ["- " + item.lstrip("- ") for item in punctuate(items)]
 
 
-def or_placeholder(items: Sequence[str]) -> list[str]:
-    return list(items) or [PLACEHOLDER]
+def quoted_movement(movement: str | None) -> str:
+    """' “Vì an ninh Tổ quốc”', or nothing when the ledger names no movement (never "None")."""
+    return f" “{movement}”" if movement else ""
+
+
+def movement_phrase(movement: str | None) -> str:
+    return f"phong trào thi đua{quoted_movement(movement)}"
 
 
 @lru_cache(maxsize=4096)
