@@ -9,7 +9,6 @@ from uuid import UUID
 from thidua_events.facts import Fact
 from thidua_events.facts import cluster as cf
 from thidua_events.facts import year as yf
-from thidua_events.facts.base import DatePrecision
 from thidua_events.standings import Standing, rank_units
 
 
@@ -55,8 +54,7 @@ def fold(facts: list[Fact]) -> YearRecord:
             case yf.PledgeDrafted():
                 record.pledge = fact
             case yf.PledgeAdopted():
-                # Only a day: a pledge of "early 2018" is not dated 01-01-2018 in print.
-                record.pledge_adopted_on = fact.effective_date if fact.date_precision is DatePrecision.DAY else None
+                record.pledge_adopted_on = fact.effective_date
                 record.pledge_conference = fact
             case yf.PledgeSigned():
                 record.signatures[fact.unit_id] = fact
