@@ -126,7 +126,9 @@ class Ledger(CheckedSnapshots, Application):
             # it now breaks (the same award given twice, a year opened twice) is named as such.
             HANDLERS[type(fact)](self, fact, provenance)
             raise ConcurrentWrite(subject.id, self._version_of(subject.id)) from None
-        return Receipt(subject.id, subject.version, max(r.notification.id for r in recordings))
+        # The fact's own position: the subject's last event, not the internal ones saved with it.
+        own = max(r.notification.id for r in recordings if r.domain_event.originator_id == subject.id)
+        return Receipt(subject.id, subject.version, own)
 
     def get(self, kind: type[A], entity_id: UUID, version: int | None = None) -> A:
         found = self._load(entity_id, version)
