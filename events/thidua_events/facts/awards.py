@@ -15,8 +15,16 @@ class RecipientKind(StrEnum):
     INDIVIDUAL = "individual"  # cá nhân
 
 
+# The rule of `_one_subject` in JSON Schema terms, so that a standard validator refuses it too.
+_ONE_SUBJECT = {"allOf": [{"anyOf": [
+    {"properties": {"kind": {"const": kind}, subject: {"type": "string"}, other: {"type": "null"}},
+     "required": [subject]}
+    for kind, subject, other in (("collective", "unit_id", "person_id"), ("individual", "person_id", "unit_id"))
+]}]}
+
+
 class Recipient(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_ONE_SUBJECT)
 
     kind: RecipientKind
     unit_id: Id | None = None
@@ -54,6 +62,9 @@ class AwardProposed(Fact):
 
 class Decree(Fact, abstract=True):
     """What conferral and revocation share: the decree itself (quyết định)."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "$comment": "Also refused, beyond what JSON Schema can state: a recipient named twice."})
 
     aggregate: ClassVar[str] = "decree"
     decree_id: Id

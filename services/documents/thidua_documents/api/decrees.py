@@ -4,6 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
+from thidua_events.bounds import MAX_POSITION
 
 from thidua_documents.api.deps import Reader, RegisterDep, Writer
 from thidua_documents.api.files import DocumentPublic, docx_response
@@ -27,7 +28,7 @@ def issue_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, _:
 @router.post("/{decree_id}/draft", responses=REFUSALS,
              response_class=Response)
 def draft_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, _: Reader,
-                 position: int | None = Query(None, ge=0, description="Default: the newest")) -> Response:
+                 position: int | None = Query(None, ge=0, le=MAX_POSITION, description="Default: the newest")) -> Response:
     """The decree as the ledger knew it at `position`, without a number; nothing is registered."""
     content, as_of = register.draft("decree", {"decree_id": str(decree_id)}, body, position)
     return docx_response(content, f"decree-draft-{as_of}.docx", {"X-Position": str(as_of)})

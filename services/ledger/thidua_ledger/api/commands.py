@@ -9,6 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field, create_model
+from thidua_events.bounds import MAX_POSITION
 from thidua_events.facts import FACTS, Fact, Provenance
 from thidua_events.text import Name, Note
 
@@ -29,7 +30,7 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
         "reason": (Note | None, Field(None, description="Why this is recorded (required for corrections "
                                                            "in a closed year)")),
         "source_ref": (Name | None, Field(None, description="Minutes or decree number")),
-        "expected_version": (int | None, Field(None, description="Refuse with 409 unless the entity is "
+        "expected_version": (int | None, Field(None, ge=0, le=MAX_POSITION, description="Refuse with 409 unless the entity is "
                                                                  "still at this version")),
     }
     # abstract: a request model is not a fact type of its own.

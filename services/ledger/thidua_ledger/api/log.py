@@ -2,6 +2,7 @@ from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from thidua_events.bounds import MAX_POSITION
 from pydantic import BaseModel
 from thidua_events.envelope import LedgerEvent, LogPage
 
@@ -14,7 +15,7 @@ router = APIRouter(tags=["log"])
 
 
 @router.get("/log")
-def get_log(ledger: LedgerDep, _: CurrentUser, after: int = Query(0, ge=0),
+def get_log(ledger: LedgerDep, _: CurrentUser, after: int = Query(0, ge=0, le=MAX_POSITION),
             limit: int = Query(100, ge=1, le=1000)) -> LogPage:
     """Events after a position, in recording order, paged (for catch-up and the documents service)."""
     return read_page(ledger, after, limit)
@@ -22,7 +23,7 @@ def get_log(ledger: LedgerDep, _: CurrentUser, after: int = Query(0, ge=0),
 
 @router.get("/entities/{entity_id}/events")
 def get_entity_events(entity_id: UUID, ledger: LedgerDep, _: CurrentUser,
-                      known_at: int | None = Query(None, ge=0)) -> list[LedgerEvent]:
+                      known_at: int | None = Query(None, ge=0, le=MAX_POSITION)) -> list[LedgerEvent]:
     """The ordered history of one entity, with provenance and both clocks."""
     return history(ledger, entity_id, known_at)
 

@@ -35,7 +35,10 @@ NOW = Clock()
 def position_at(recorder: Any, moment: datetime) -> int:
     """The last log position recorded at or before a moment (0 before the first event)."""
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    iso = moment.astimezone(UTC).isoformat()
+    try:
+        iso = moment.astimezone(UTC).isoformat()
+    except OverflowError:  # a moment in year 1 or 9999 whose UTC falls outside: before or after every event
+        iso = (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC).isoformat()
     rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (iso,))
     return int(rows[0][0] or 0)
 

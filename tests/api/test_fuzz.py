@@ -1,0 +1,162 @@
+"""No input ever gets a 5xx, and every answer matches the published API schema.
+
+Schemathesis walks every operation of both services' OpenAPI documents (whatever routes
+exist when the test runs), with every check it has, a few positive and negative examples
+per operation, each sent over real HTTP with a real token of one of the four roles. Half
+the positive examples aim at entities that exist (the documents tests' world), so reads
+and drafts get past "not found" into the code that renders them.
+"""
+
+import itertools
+from collections import Counter
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+import uvicorn
+from fastapi import FastAPI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS
+from schemathesis.core.errors import InvalidSchema
+from schemathesis.core.failures import FailureGroup
+from thidua_documents.api.app import create_app as create_documents_app
+from thidua_documents.settings import Settings as DocumentsSettings
+from thidua_documents.sources import FeedSource
+from thidua_events.facts import Role
+from thidua_ledger.api.app import create_app as create_ledger_app
+from thidua_ledger.settings import Settings as LedgerSettings
+
+from tests.conftest import TOKEN_KEY
+from tests.documents.world import SUBSCRIBER_TOKEN, World, bearer, build_world
+
+EXAMPLES = 4  # per operation and mode: ~60 operations x 2 modes x 4 keeps the run near a minute
+ROLES = [bearer(role) for role in (Role.CLERK, Role.AUDITOR, Role.SUBSCRIBER, Role.ADMIN)]
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """The app behind a real uvicorn server on a free port, for as long as the block runs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def known_values(world: World, document_ids: list[str]) -> dict[str, list[Any]]:
+    """Path parameter values that name real entities, by parameter name."""
+    units = list(world.units.values())
+    return {
+        "cluster_id": [world.cluster], "year": [2016, 2019], "unit_id": units,
+        "entity_id": [world.cluster, *units], "decree_id": [world.decree_2016, world.decree_2019],
+        "proposal_id": [world.proposal_2019], "document_id": document_ids,
+    }
+
+
+def fuzz(base_url: str, known: dict[str, list[Any]], tally: Tally) -> None:
+    """Every operation of the service at `base_url`, with all of schemathesis' checks."""
+    schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
+    roles = itertools.cycle(ROLES)
+    for result in schema.get_all_operations():
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            fuzz_operation(result.ok(), mode, base_url, known, roles, tally)
+
+
+def fuzz_operation(operation: Any, mode: GenerationMode, base_url: str, known: dict[str, list[Any]],
+                   roles: Iterator[dict[str, str]], tally: Tally) -> None:
+    checks = list(CHECKS.get_all())
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode), aim=st.booleans())
+    def run(case: Any, aim: bool) -> None:
+        if aim and mode is GenerationMode.POSITIVE:
+            for name in case.path_parameters or {}:
+                if known.get(name):
+                    case.path_parameters[name] = known[name][0]
+        headers = next(roles)
+        response = case.call(base_url=base_url, headers=headers)
+        tally.requests += 1
+        try:
+            case.validate_response(response, checks=checks, headers=headers,
+                                   transport_kwargs={"base_url": base_url, "headers": headers})
+        except InvalidSchema as error:
+            tally.failures.append(f"{case.method} {case.path} -> {response.status_code}: invalid schema {error}")
+        except (AssertionError, FailureGroup) as failure:
+            found = [line[2:] for line in str(failure).splitlines() if line.startswith("- ")]
+            tally.failures.append(f"{case.method} {case.path} -> {response.status_code}: {'; '.join(found)}"
+                                  f"\n    {response.text[:300]}\n    {case.as_curl_command(headers)}")
+
+    try:
+        run()
+    except Unsatisfiable:  # nothing to negate: an operation without parameters or body
+        assert mode is GenerationMode.NEGATIVE
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[tuple[str, str, dict[str, list[Any]]]]:
+    ledger_app = create_ledger_app(LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite",
+                                                  token_key=TOKEN_KEY))
+    with served(ledger_app) as ledger_url, httpx.Client(base_url=ledger_url, timeout=30) as client:
+        world = build_world(client)  # type: ignore[arg-type]  # the same calls as a TestClient's
+        feed = FeedSource(ledger_url, SUBSCRIBER_TOKEN)
+        docs_app = create_documents_app(
+            DocumentsSettings(store="sqlite", sqlite_path=tmp_path / "documents.sqlite", token_key=TOKEN_KEY,
+                              poll_interval=0.2), source=feed)
+        with closing(feed), served(docs_app) as docs_url:
+            head = client.get("/health").json()["position"]
+            clerk = bearer(Role.CLERK)
+            deadline = time.monotonic() + 30
+            while httpx.get(f"{docs_url}/projection", headers=clerk).json()["position"] < head:
+                assert time.monotonic() < deadline, "the documents service did not catch up"
+                time.sleep(0.1)
+            issued = httpx.post(f"{docs_url}/documents/decrees/{world.decree_2016}",
+                                json={"legal_bases": ["Căn cứ Luật Thi đua, khen thưởng"]}, headers=clerk,
+                                timeout=60)
+            assert issued.status_code == 201, issued.text
+            yield ledger_url, docs_url, known_values(world, [issued.json()["document_id"]])
+
+
+def test_no_input_gets_a_server_error_or_an_answer_outside_the_schema(
+        services: tuple[str, str, dict[str, list[Any]]]) -> None:
+    ledger_url, docs_url, known = services
+    tally = Tally()
+    started = time.monotonic()
+    for base_url in (ledger_url, docs_url):
+        fuzz(base_url, known, tally)
+    elapsed = time.monotonic() - started
+    print(f"\nfuzz: {tally.requests} requests in {elapsed:.0f} s, {len(tally.failures)} failures")
+    assert tally.requests > 200
+    for failure in tally.failures:
+        print(failure)
+    kinds = Counter(failure.splitlines()[0] for failure in tally.failures)
+    assert not tally.failures, "\n".join(f"{n} x {kind}" for kind, n in kinds.most_common()) + \
+        "\n\nfor example:\n" + "\n".join(tally.failures[:10])
