@@ -5,8 +5,8 @@ subscriber can route and drop duplicates without parsing the payload, and the
 payload is exactly what the fact's JSON Schema (`schemas/<Type>.v<N>.json`) describes.
 
 Besides the required attributes (specversion, id, source, type) and the optional
-time, subject and dataschema (the `$id` of the payload's JSON Schema), the ledger sets these extension attributes (names: lowercase
-letters and digits only, as CloudEvents requires):
+time, subject and dataschema (the `$id` of the payload's JSON Schema), the ledger sets
+these extension attributes (names: lowercase letters and digits only, as CloudEvents requires):
 
     position       the event's position in the ledger's log
     effectivedate  the day the fact happened (the first clock; `time` is the second)

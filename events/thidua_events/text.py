@@ -4,7 +4,8 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated
 
 from pydantic import AfterValidator, GetJsonSchemaHandler, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
@@ -64,46 +65,59 @@ def _char_class(codes: list[int]) -> str:
     return "".join(parts)
 
 
-def _codes(test: Any) -> list[int]:
-    return [code for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF and test(chr(code))]
-
-
-_BAD = _char_class(_codes(lambda ch: unicodedata.category(ch) in CONTROL_CATEGORIES))
-_SPACE = _char_class(_codes(str.isspace))  # what str.strip() removes
-_SPACE_NOT_BAD = _char_class(_codes(lambda ch: ch.isspace() and unicodedata.category(ch) not in CONTROL_CATEGORIES))
-_SPACE_IN_LINE = _char_class(_codes(lambda ch: ch.isspace() and ch != "\n"))
-# One line after strip(): starts and ends with a visible character, and between them only
-# characters that are not control characters. Written so that no two parts can match the
-# same run of spaces, which keeps a regex engine linear on long inputs.
-_LINE = f"[^{_BAD}{_SPACE}](?:[^{_BAD}{_SPACE}]|[{_SPACE_NOT_BAD}]+[^{_BAD}{_SPACE}])*"
-NAME_PATTERN = f"^[{_SPACE}]*{_LINE}[{_SPACE}]*$"
-NOTE_PATTERN = (f"^(?:[{_SPACE_IN_LINE}]*{_LINE})?[{_SPACE_IN_LINE}]*"
-                f"(?:\\n(?:[{_SPACE_IN_LINE}]*{_LINE})?[{_SPACE_IN_LINE}]*)*$")
-SYMBOL_PATTERN = f"^[{_SPACE}]*[A-ZĐ0-9][A-ZĐ0-9\\-]*[{_SPACE}]*$"
+@cache
+def text_patterns() -> dict[str, str]:
+    """The patterns of Name, Note and Symbol, computed once, when a schema first asks (a pass
+    over every code point: too slow to pay on every import)."""
+    bad: list[int] = []
+    space: list[int] = []
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        if unicodedata.category(char) in CONTROL_CATEGORIES:
+            bad.append(code)
+        if char.isspace():  # what str.strip() removes
+            space.append(code)
+    bad_set = set(bad)
+    any_bad, any_space = _char_class(bad), _char_class(space)
+    space_not_bad = _char_class([code for code in space if code not in bad_set])
+    space_in_line = _char_class([code for code in space if code != ord("\n")])
+    # One line after strip(): starts and ends with a visible character, and between them only
+    # characters that are not control characters. Written so that no two parts can match the
+    # same run of spaces, which keeps a regex engine linear on long inputs.
+    visible = f"[^{any_bad}{any_space}]"
+    line = f"{visible}(?:{visible}|[{space_not_bad}]+{visible})*"
+    return {
+        "name": f"^[{any_space}]*{line}[{any_space}]*$",
+        "note": f"^(?:[{space_in_line}]*{line})?[{space_in_line}]*(?:\\n(?:[{space_in_line}]*{line})?"
+                f"[{space_in_line}]*)*$",
+        "symbol": f"^[{any_space}]*[A-ZĐ0-9][A-ZĐ0-9\\-]*[{any_space}]*$",
+    }
 
 
 @dataclass(frozen=True)
 class JsonPattern:
     """States a validator's rule as a pattern in the type's JSON Schema (pydantic cannot derive it)."""
 
-    pattern: str
+    kind: str  # a key of text_patterns()
 
     def __get_pydantic_json_schema__(self, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        return {**handler(core), "pattern": self.pattern}
+        return {**handler(core), "pattern": text_patterns()[self.kind]}
 
 
 Name = Annotated[
     str, StringConstraints(max_length=300), AfterValidator(clean_text), AfterValidator(_non_empty),
-    JsonPattern(NAME_PATTERN),
+    JsonPattern("name"),
 ]
 """A name or title: one line, at least one character."""
 
 Note = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(clean_paragraphs),
-                 JsonPattern(NOTE_PATTERN)]
+                 JsonPattern("note")]
 """Free text: a reason, a summary; may span lines."""
 
 Symbol = Annotated[str, StringConstraints(max_length=30), AfterValidator(clean_text), AfterValidator(_symbol),
-                   JsonPattern(SYMBOL_PATTERN)]
+                   JsonPattern("symbol")]
 """A document-number symbol such as "PV01" or "CATP": upper case, digits, hyphens, no spaces."""
 
 

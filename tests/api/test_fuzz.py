@@ -8,10 +8,11 @@ and drafts get past "not found" into the code that renders them.
 """
 
 import itertools
-from collections import Counter
+import re
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
-from schemathesis.core.errors import InvalidSchema
+from schemathesis.core.errors import InvalidSchema, UnsupportedSchema
 from schemathesis.core.failures import FailureGroup
 from thidua_documents.api.app import create_app as create_documents_app
 from thidua_documents.settings import Settings as DocumentsSettings
@@ -40,7 +41,7 @@ from thidua_ledger.settings import Settings as LedgerSettings
 from tests.conftest import TOKEN_KEY
 from tests.documents.world import SUBSCRIBER_TOKEN, World, bearer, build_world
 
-EXAMPLES = 4  # per operation and mode: ~60 operations x 2 modes x 4 keeps the run near a minute
+EXAMPLES = 3  # per operation and mode
 ROLES = [bearer(role) for role in (Role.CLERK, Role.AUDITOR, Role.SUBSCRIBER, Role.ADMIN)]
 
 
@@ -81,9 +82,52 @@ def known_values(world: World, document_ids: list[str]) -> dict[str, list[Any]]:
     }
 
 
+# Beyond U+FFFF, and the private-use block U+E000-U+F8FF: the large ranges of the classes.
+_LARGE_RANGES = re.compile("[\U00010000-\U0010FFFF](?:-[\U00010000-\U0010FFFF])?|\\\\uE000-\\\\uF8FF")
+
+
+def _left_out(code: int) -> bool:
+    return code > 0xFFFF or 0xE000 <= code <= 0xF8FF
+
+
+def for_generation(document: Any) -> Any:
+    """The OpenAPI document with the large ranges left out of the text patterns' character classes.
+    Hypothesis builds a strategy for a class with them in seconds, for every field of every
+    operation again; without them the run takes a minute, not an hour. The copy is looser only
+    for private-use characters and control characters beyond U+FFFF (`left_out_control_refused`)."""
+    if isinstance(document, dict):
+        return {key: _LARGE_RANGES.sub("", value) if key == "pattern" and isinstance(value, str)
+                else for_generation(value) for key, value in document.items()}
+    if isinstance(document, list):
+        return [for_generation(item) for item in document]
+    return document
+
+
+def ledger_lacks_data(response: Any) -> bool:
+    """The documents service's documented 422: the ledger lacks what the document needs, named in
+    `missing` (a well-formed request about an entity the ledger does not have, or not fully)."""
+    return response.status_code == 422 and bool(response.json().get("missing"))
+
+
+def too_many_digits(response: Any) -> bool:
+    """A 422 for points beyond 7 digits or 2 decimals, which the number form of the schema cannot
+    state exactly (a JSON float's multipleOf 0.01 is not exact)."""
+    errors = response.json().get("detail") if response.status_code == 422 else None
+    return isinstance(errors, list) and all(error["type"].startswith("decimal_") for error in errors)
+
+
+def left_out_control_refused(response: Any) -> bool:
+    """A 422 only for characters the generator's copy of the patterns left out."""
+    if response.status_code != 422:
+        return False
+    found = re.findall(r"control characters \(found U\+([0-9A-F]+)\)", response.text)
+    errors = response.json().get("detail")
+    return bool(found) and len(found) == len(errors) and all(_left_out(int(code, 16)) for code in found)
+
+
 def fuzz(base_url: str, known: dict[str, list[Any]], tally: Tally) -> None:
     """Every operation of the service at `base_url`, with all of schemathesis' checks."""
-    schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
+    schema = schemathesis.openapi.from_dict(for_generation(httpx.get(f"{base_url}/openapi.json").json()))
     roles = itertools.cycle(ROLES)
     for result in schema.get_all_operations():
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -98,10 +142,13 @@ def fuzz_operation(operation: Any, mode: GenerationMode, base_url: str, known: d
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode), aim=st.booleans())
     def run(case: Any, aim: bool) -> None:
-        if aim and mode is GenerationMode.POSITIVE:
-            for name in case.path_parameters or {}:
-                if known.get(name):
-                    case.path_parameters[name] = known[name][0]
+        if mode is GenerationMode.POSITIVE:
+            if aim:
+                for name in case.path_parameters or {}:
+                    if known.get(name):
+                        case.path_parameters[name] = known[name][0]
+            if case.query and "known_at" in case.query:  # "one clock position, not both": a rule between
+                case.query.pop("known_at_time", None)    # parameters that OpenAPI cannot state
         headers = next(roles)
         response = case.call(base_url=base_url, headers=headers)
         tally.requests += 1
@@ -112,6 +159,9 @@ def fuzz_operation(operation: Any, mode: GenerationMode, base_url: str, known: d
             tally.failures.append(f"{case.method} {case.path} -> {response.status_code}: invalid schema {error}")
         except (AssertionError, FailureGroup) as failure:
             found = [line[2:] for line in str(failure).splitlines() if line.startswith("- ")]
+            if found == [REJECTED] and (refuses_a_rule_between_fields(response) or ledger_lacks_data(response)
+                                        or left_out_control_refused(response) or too_many_digits(response)):
+                return
             tally.failures.append(f"{case.method} {case.path} -> {response.status_code}: {'; '.join(found)}"
                                   f"\n    {response.text[:300]}\n    {case.as_curl_command(headers)}")
 
@@ -119,6 +169,22 @@ def fuzz_operation(operation: Any, mode: GenerationMode, base_url: str, known: d
         run()
     except Unsatisfiable:  # nothing to negate: an operation without parameters or body
         assert mode is GenerationMode.NEGATIVE
+    except UnsupportedSchema as error:
+        tally.failures.append(f"{operation.label} [{mode.value}] cannot be generated: {str(error)[:300]}")
+
+
+REJECTED = "ST202 Schema-valid request rejected"
+
+
+def refuses_a_rule_between_fields(response: Any) -> bool:
+    """A 422 whose every error is about an object as a whole (its location ends at the body or
+    at an item of a list), not about one field: a rule between fields, such as valid ≤ returned ≤
+    issued ballots, that JSON Schema cannot state (the schemas list them in `$comment`)."""
+    if response.status_code != 422:
+        return False
+    errors = response.json().get("detail")
+    return isinstance(errors, list) and all(error["loc"][-1] == "body" or isinstance(error["loc"][-1], int)
+                                            for error in errors)
 
 
 @pytest.fixture

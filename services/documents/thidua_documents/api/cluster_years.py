@@ -8,13 +8,14 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response, status
 from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
 
-from thidua_documents.api.decrees import REFUSALS
 from thidua_documents.api.deps import Reader, RegisterDep, Writer
+from thidua_documents.api.errors import REFUSALS
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents import KINDS
 
 router = APIRouter(prefix="/documents/clusters/{cluster_id}/years/{year}", tags=["cluster years"])
-YearParam = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR, description=f"The emulation year, {FIRST_YEAR}..{LAST_YEAR}")]
+YearParam = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR,
+                                description=f"The emulation year, {FIRST_YEAR}..{LAST_YEAR}")]
 CLUSTER_YEAR_KINDS = [name for name, kind in KINDS.items() if kind.subject_keys == ("cluster_id", "year")]
 
 

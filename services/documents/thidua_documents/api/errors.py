@@ -1,10 +1,48 @@
 """Refusals answer with what is wrong and store nothing."""
 
+from typing import Any
+
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from thidua_documents.documents import MissingData
 from thidua_documents.register import AlreadyIssued, PositionNotReached
+
+
+class ProblemPublic(BaseModel):
+    detail: str
+
+
+class FieldErrorPublic(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class UnprocessablePublic(BaseModel):
+    """Either the request's fields that were refused (a list), or what the ledger lacks for the
+    document (a sentence, and each item in `missing`)."""
+
+    detail: str | list[FieldErrorPublic]
+    missing: list[str] | None = None
+
+
+Responses = dict[int | str, dict[str, Any]]
+# Every answer a route can give besides its own, so that clients (and the fuzz test) can rely on the schema.
+READ_RESPONSES: Responses = {
+    401: {"model": ProblemPublic, "description": "No bearer token, or one that is expired or not valid"},
+    403: {"model": ProblemPublic, "description": "The token's role may not do this"},
+}
+ENTRY_RESPONSES: Responses = {
+    **READ_RESPONSES, 404: {"model": ProblemPublic, "description": "No such document in the register"}}
+REFUSALS: Responses = {
+    **READ_RESPONSES,
+    400: {"model": ProblemPublic, "description": "The body is not JSON"},
+    422: {"model": UnprocessablePublic, "description": "Bad fields, or missing data named in `missing`; "
+                                                       "nothing was registered"},
+    409: {"model": ProblemPublic, "description": "Already issued (issue) or position not reached yet (draft)"},
+}
 
 
 def install(app: FastAPI) -> None:

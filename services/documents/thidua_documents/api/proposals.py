@@ -5,8 +5,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from thidua_events.bounds import MAX_POSITION
 
-from thidua_documents.api.decrees import REFUSALS
 from thidua_documents.api.deps import Reader, RegisterDep, Writer
+from thidua_documents.api.errors import REFUSALS
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents.report import ProposalRequest
 

@@ -1,12 +1,12 @@
-from uuid import UUID
-
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Path
 from thidua_events.bounds import FIRST_YEAR, LAST_YEAR
 
 from thidua_ledger.api.clock import ClockDep
 from thidua_ledger.api.deps import CurrentUser, LedgerDep
+from thidua_ledger.api.errors import READ_RESPONSES
 from thidua_ledger.queries import (
     ClusterYearPublic,
     StandingsPublic,
@@ -16,8 +16,9 @@ from thidua_ledger.queries import (
     year_record,
 )
 
-router = APIRouter(prefix="/clusters", tags=["clusters"])
-YearParam = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR, description=f"The emulation year, {FIRST_YEAR}..{LAST_YEAR}")]
+router = APIRouter(prefix="/clusters", tags=["clusters"], responses=READ_RESPONSES)
+YearParam = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR,
+                                description=f"The emulation year, {FIRST_YEAR}..{LAST_YEAR}")]
 
 
 @router.get("/{cluster_id}/years/{year}")

@@ -14,6 +14,7 @@ from thidua_events.facts import FACTS, Fact, Provenance
 from thidua_events.text import Name, Note
 
 from thidua_ledger.api.deps import LedgerDep, Writer
+from thidua_ledger.api.errors import WRITE_RESPONSES
 
 router = APIRouter(prefix="/facts")
 NOTE_FIELDS = {"reason", "source_ref", "expected_version"}
@@ -30,8 +31,9 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
         "reason": (Note | None, Field(None, description="Why this is recorded (required for corrections "
                                                            "in a closed year)")),
         "source_ref": (Name | None, Field(None, description="Minutes or decree number")),
-        "expected_version": (int | None, Field(None, ge=0, le=MAX_POSITION, description="Refuse with 409 unless the entity is "
-                                                                 "still at this version")),
+        "expected_version": (int | None, Field(None, ge=0, le=MAX_POSITION,
+                                               description="Refuse with 409 unless the entity is still at this "
+                                                           "version")),
     }
     # abstract: a request model is not a fact type of its own.
     return create_model(f"{fact_type.__name__}Create", __base__=fact_type, __doc__=fact_type.__doc__,
@@ -52,8 +54,7 @@ def _route(fact_type: type[Fact]) -> None:
         f"/{fact_type.type_name()}", record, methods=["POST"], status_code=status.HTTP_201_CREATED,
         tags=[fact_type.aggregate], summary=f"Record {fact_type.type_name()}",
         description=(fact_type.__doc__ or "").strip(), operation_id=f"record_{fact_type.type_name()}",
-        responses={409: {"description": "A rule refused the fact; nothing was stored"},
-                   404: {"description": "An entity it names is not in the ledger"}},
+        responses=WRITE_RESPONSES,
     )
 
 
