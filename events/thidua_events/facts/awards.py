@@ -2,7 +2,7 @@
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -16,7 +16,7 @@ class RecipientKind(StrEnum):
 
 
 # The rule of `_one_subject` in JSON Schema terms, so that a standard validator refuses it too.
-_ONE_SUBJECT = {"allOf": [{"anyOf": [
+_ONE_SUBJECT: dict[str, Any] = {"allOf": [{"anyOf": [
     {"properties": {"kind": {"const": kind}, subject: {"type": "string"}, other: {"type": "null"}},
      "required": [subject]}
     for kind, subject, other in (("collective", "unit_id", "person_id"), ("individual", "person_id", "unit_id"))

@@ -1,6 +1,6 @@
 """The two clocks as query parameters, shared by every read route.
 
-Bounds (thidua_events.bounds): positions 0..2^63-1; outside them the answer is a 422
+Bounds (thidua_events.bounds): positions 0..2^53-1; outside them the answer is a 422
 naming the parameter. Any ISO date and moment is answered."""
 
 from datetime import date, datetime

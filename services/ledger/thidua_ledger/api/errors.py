@@ -80,7 +80,7 @@ def install(app: FastAPI) -> None:
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     for kind in STORE_UNAVAILABLE:
-        app.add_exception_handler(kind, _store_unavailable)  # type: ignore[arg-type]
+        app.add_exception_handler(kind, _store_unavailable)
 
     @app.exception_handler(RuleViolation)
     def _rule(_: Request, error: RuleViolation) -> JSONResponse:
