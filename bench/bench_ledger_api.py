@@ -53,16 +53,17 @@ from typing import Any
 import httpx
 from rich.console import Console
 from rich.table import Table
-from support import postgres_params
+from support import bench_signing_key, postgres_params
 from thidua_events.facts import FACTS, Fact, Provenance, Role
-from thidua_events.tokens import issue_token
+from thidua_events.tokens import DEFAULT_ISSUER, issue_token
 from thidua_ledger.application import open_ledger
 from thidua_ledger.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.60  # API throughput / direct throughput
-TOKEN_KEY = "bench-token-key-not-a-secret-0123456789"
 ACTOR = "Thư ký Cụm thi đua (bench)"
+KEY_FILE = Path(tempfile.mkdtemp(prefix="bench-keys-")) / "signing.key"
+SIGNING_KEY = bench_signing_key(KEY_FILE)
 SOURCE_REF = "BB-bench"
 UNITS_PER_CLUSTER = 10
 FIRST_YEAR, LAST_YEAR = 2016, 2025  # timed years of each cluster; 2015 is the warm-up year
@@ -121,6 +122,7 @@ def build_plan(n: int, per_year: int, warmup: int, seed: int = 2019) -> Plan:
     plan.setup.append(("AuthorityRegistered", {
         "effective_date": "2015-01-01", "authority_id": authority, "name": "Công an thành phố Hà Nội",
         "symbol": "CATP", "place": "Hà Nội"}))
+    plan.setup.append(("ScopeGranted", {"effective_date": "2015-01-01", "account": ACTOR, "authority_id": authority}))
 
     def new_cluster(number: int) -> tuple[str, list[str]]:
         cluster = new_id()
@@ -208,12 +210,12 @@ class Store:
 
 @contextlib.contextmanager
 def fresh_store(kind: str, label: str) -> Iterator[Store]:
-    base_env = {"THIDUA_TOKEN_KEY": TOKEN_KEY, "LEDGER_STORE": kind}
+    base_env = {"THIDUA_SIGNING_KEY_FILE": str(KEY_FILE), "LEDGER_STORE": kind}
     if kind == "sqlite":
         directory = Path(tempfile.mkdtemp(prefix=f"bench-{label}-"))
         path = directory / "ledger.sqlite"
         try:
-            yield Store(Settings(store="sqlite", sqlite_path=path, token_key=TOKEN_KEY),
+            yield Store(Settings(store="sqlite", sqlite_path=path, signing_key_file=KEY_FILE),
                         {**base_env, "LEDGER_SQLITE_PATH": str(path)})
         finally:
             shutil.rmtree(directory, ignore_errors=True)
@@ -230,7 +232,7 @@ def fresh_store(kind: str, label: str) -> Iterator[Store]:
         yield Store(Settings(store="postgres", postgres_host=pg["POSTGRES_HOST"],
                              postgres_port=int(pg["POSTGRES_PORT"]), postgres_user=pg["POSTGRES_USER"],
                              postgres_password=pg["POSTGRES_PASSWORD"], postgres_dbname=pg["POSTGRES_DBNAME"],
-                             postgres_schema=schema, token_key=TOKEN_KEY),
+                             postgres_schema=schema, signing_key_file=KEY_FILE),
                     {**base_env, **pg, "LEDGER_POSTGRES_SCHEMA": schema})
     finally:
         with psycopg.connect(**connect) as conn:  # type: ignore[arg-type]
@@ -340,17 +342,20 @@ class ApiPath:
 
     def __init__(self, server: tuple[str, int]) -> None:
         url, self.server_pid = server
-        headers = {"Authorization": f"Bearer {issue_token(TOKEN_KEY, ACTOR, Role.CLERK)}",
-                   "Content-Type": "application/json"}
-        self.client = httpx.Client(base_url=url, headers=headers, timeout=30)
+        clerk = issue_token(SIGNING_KEY, DEFAULT_ISSUER, ACTOR, Role.CLERK, ["ledger"])
+        self.client = httpx.Client(base_url=url, timeout=30, headers={
+            "Authorization": f"Bearer {clerk}", "Content-Type": "application/json"})
+        # The set-up registers an authority and grants the clerk: an admin's work.
+        admin = issue_token(SIGNING_KEY, DEFAULT_ISSUER, "Quản trị (bench)", Role.ADMIN, ["ledger"])
+        self.admin = {"Authorization": f"Bearer {admin}"}
 
     def prepare(self, commands: list[Command]) -> list[tuple[str, bytes]]:
         return [(f"/facts/{name}", json.dumps({**body, "source_ref": SOURCE_REF}).encode())
                 for name, body in commands]
 
-    def send(self, request: tuple[str, bytes]) -> None:
+    def send(self, request: tuple[str, bytes], admin: bool = False) -> None:
         path, body = request
-        response = self.client.post(path, content=body)
+        response = self.client.post(path, content=body, headers=self.admin if admin else None)
         if response.status_code != 201:
             raise SystemExit(f"POST {path} answered {response.status_code}: {response.text}")
 
@@ -376,9 +381,12 @@ def run_store(store_kind: str, plan: Plan, chunk: int) -> list[Result]:
         latencies: dict[str, list[float]] = {p.name: [] for p in paths}
         chunks: dict[str, list[float]] = {p.name: [] for p in paths}
         cpu = dict.fromkeys(chunks, 0.0)
-        for path in paths:
-            for item in path.prepare(plan.setup) + path.prepare(plan.warmup):
-                path.send(item)
+        for item in direct.prepare(plan.setup) + direct.prepare(plan.warmup):
+            direct.send(item)
+        for request in api.prepare(plan.setup):
+            api.send(request, admin=True)
+        for request in api.prepare(plan.warmup):
+            api.send(request)
         prepared = {p.name: p.prepare(plan.timed) for p in paths}
         gc.collect()
         # The server's CPU is read from /proc in clock ticks (10 ms), so it is taken over the whole

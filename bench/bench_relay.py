@@ -48,7 +48,7 @@ from support import postgres_params
 from thidua_events.cloudevents import to_kafka
 from thidua_events.envelope import LedgerEvent
 from thidua_events.facts import Provenance, Role
-from thidua_events.facts.awards import AwardConferred, Recipient, RecipientKind
+from thidua_events.facts.awards import AwardConferred, AwardKindRegistered, AwardLevel, Recipient, RecipientKind
 from thidua_events.facts.cluster import ClusterFormed, UnitJoined
 from thidua_events.facts.organisation import AuthorityRegistered, UnitRegistered
 from thidua_events.facts.year import YearOpened
@@ -61,7 +61,6 @@ from thidua_ledger.relay import Relay, RelayConfig, connect_producer
 from thidua_ledger.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN_KEY = "bench-token-key-not-a-secret-0123456789"
 CLERK = Provenance(actor="Thư ký", role=Role.CLERK)
 DAY = date(2019, 1, 2)
 console = Console()
@@ -78,12 +77,12 @@ class Store:
 
 @contextlib.contextmanager
 def fresh_store(kind: str, bootstrap: str) -> Iterator[Store]:
-    env = {**os.environ, "THIDUA_TOKEN_KEY": TOKEN_KEY, "LEDGER_STORE": kind, "KAFKA_BOOTSTRAP_SERVERS": bootstrap}
+    env = {**os.environ, "LEDGER_STORE": kind, "KAFKA_BOOTSTRAP_SERVERS": bootstrap}
     if kind == "sqlite":
         directory = Path(tempfile.mkdtemp(prefix="bench-relay-"))
         path = directory / "ledger.sqlite"
         try:
-            yield Store("SQLite", Settings(store="sqlite", sqlite_path=path, token_key=TOKEN_KEY),
+            yield Store("SQLite", Settings(store="sqlite", sqlite_path=path),
                         {**env, "LEDGER_SQLITE_PATH": str(path)})
         finally:
             shutil.rmtree(directory, ignore_errors=True)
@@ -101,7 +100,7 @@ def fresh_store(kind: str, bootstrap: str) -> Iterator[Store]:
         yield Store("PostgreSQL", Settings(
             store="postgres", postgres_host=pg["POSTGRES_HOST"], postgres_port=int(pg["POSTGRES_PORT"]),
             postgres_user=pg["POSTGRES_USER"], postgres_password=pg["POSTGRES_PASSWORD"],
-            postgres_dbname=pg["POSTGRES_DBNAME"], postgres_schema=schema, token_key=TOKEN_KEY),
+            postgres_dbname=pg["POSTGRES_DBNAME"], postgres_schema=schema),
             {**env, **pg, "LEDGER_POSTGRES_SCHEMA": schema})
     finally:
         with psycopg.connect(**connect) as conn:
@@ -115,6 +114,8 @@ def populate(ledger: Ledger, events: int) -> uuid.UUID:
     authority = uuid.uuid4()
     ledger.record(AuthorityRegistered(effective_date=DAY, authority_id=authority, name="Công an thành phố Hà Nội",
                                       symbol="CATP"), CLERK)
+    ledger.record(AwardKindRegistered(effective_date=DAY, authority_id=authority, name="Cờ thi đua của Bộ Công an",
+                                      level=AwardLevel.MINISTRY_FLAG), CLERK)
     n = 0
     while ledger.position() < events:
         n += 1
@@ -123,7 +124,7 @@ def populate(ledger: Ledger, events: int) -> uuid.UUID:
                                     authority_id=authority), CLERK)
         units = [uuid.uuid4() for _ in range(10)]
         for i, unit in enumerate(units):
-            ledger.record(UnitRegistered(effective_date=DAY, unit_id=unit, name=f"Phòng số {i + 1}",
+            ledger.record(UnitRegistered(effective_date=DAY, unit_id=unit, name=f"Phòng số {i + 1} cụm {n}",
                                          authority_id=authority), CLERK)
             ledger.record(UnitJoined(effective_date=DAY, cluster_id=cluster, unit_id=unit), CLERK)
         ledger.record(YearOpened(effective_date=DAY, cluster_id=cluster, year=2019,

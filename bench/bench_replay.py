@@ -27,7 +27,7 @@ from uuid import UUID, uuid4
 from rich.console import Console
 from rich.table import Table
 from thidua_events.facts import Provenance, Role
-from thidua_events.facts.awards import AwardConferred, Recipient, RecipientKind
+from thidua_events.facts.awards import AwardConferred, AwardKindRegistered, AwardLevel, Recipient, RecipientKind
 from thidua_events.facts.cluster import ClusterFormed, UnitJoined
 from thidua_events.facts.organisation import AuthorityRegistered, UnitRegistered
 from thidua_events.facts.year import CriteriaAdopted, Criterion, ScoreKind, ScoreRecorded, YearOpened
@@ -49,7 +49,9 @@ def generate(ledger: Ledger, total: int, per_year: int, units_per_cluster: int =
     authority = uuid4()
     ledger.record(AuthorityRegistered(effective_date=date(2010, 1, 1), authority_id=authority,
                                       name="Công an thành phố Hà Nội", symbol="CATP"), CLERK)
-    written, cluster_no, big_year = 1, 0, None
+    ledger.record(AwardKindRegistered(effective_date=date(2010, 1, 1), authority_id=authority,
+                                      name="Cờ thi đua của Công an thành phố", level=AwardLevel.AUTHORITY_FLAG), CLERK)
+    written, cluster_no, big_year = 2, 0, None
     started = time.perf_counter()
     while written < total:
         cluster_no += 1
@@ -60,7 +62,7 @@ def generate(ledger: Ledger, total: int, per_year: int, units_per_cluster: int =
             ledger.record(UnitRegistered(effective_date=date(2010, 1, 1), unit_id=unit,
                                          name=f"Phòng {cluster_no}.{n}", authority_id=authority), CLERK)
             ledger.record(UnitJoined(effective_date=date(2010, 1, 1), cluster_id=cluster, unit_id=unit), CLERK)
-        written += 1 + 2 * len(units)
+        written += 1 + 4 * len(units)  # each registration and join with its index event
         for year in range(2010, 2026):
             if written >= total:
                 break
@@ -73,7 +75,7 @@ def generate(ledger: Ledger, total: int, per_year: int, units_per_cluster: int =
                 decree_date=date(year + 1, 1, 15), authority_id=authority, signer="Giám đốc", year=year,
                 award_kind="Cờ thi đua của Công an thành phố", cluster_id=cluster,
                 recipients=(Recipient(kind=RecipientKind.COLLECTIVE, unit_id=units[year % len(units)]),)), CLERK)
-            written += 1 + 1  # the decree and its award claim
+            written += 1 + 2  # the decree, its award claim and its number
         console.print(f"  generated {written:,} events ({written / (time.perf_counter() - started):,.0f}/s)",
                       end="\r")
     console.print()

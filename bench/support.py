@@ -2,6 +2,10 @@
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from thidua_events.tokens import SigningKey
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,3 +25,13 @@ def postgres_params() -> dict[str, str]:
         raise SystemExit(f"PostgreSQL settings missing ({', '.join(missing)}): run "
                          "`set -a; . var/postgres/postgres.env; set +a` or use --stores sqlite")
     return found
+
+
+def bench_signing_key(path: Path) -> "SigningKey":
+    """A throwaway Ed25519 signing key for one benchmark run, written once (mode 0600)."""
+    from thidua_events.tokens import SigningKey, new_signing_key
+
+    if not path.exists():
+        path.write_bytes(new_signing_key())
+        path.chmod(0o600)
+    return SigningKey.from_file(path)

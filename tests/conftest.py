@@ -8,8 +8,7 @@ import pytest
 from thidua_ledger.settings import Settings
 
 from tests.services import PostgresServer, kafka_broker, postgres_server
-
-TOKEN_KEY = "test-token-key-not-a-secret-0123456789"
+from tests.tokens import SIGNING_KEY_FILE
 
 
 @pytest.fixture(scope="session")
@@ -46,11 +45,12 @@ def topic() -> str:
 def ledger_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Ledger settings for each supported store, isolated to one test."""
     if request.param == "sqlite":
-        return Settings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite", token_key=TOKEN_KEY)
+        return Settings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite",
+                        signing_key_file=SIGNING_KEY_FILE)
     server: PostgresServer = request.getfixturevalue("postgres")
     return Settings(
         store="postgres", postgres_host=server.host, postgres_port=server.port,
         postgres_user=server.user, postgres_password=server.password,
         postgres_dbname=server.dbname, postgres_schema=request.getfixturevalue("pg_schema"),
-        token_key=TOKEN_KEY,
+        signing_key_file=SIGNING_KEY_FILE,
     )

@@ -3,10 +3,18 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import count
 from uuid import UUID, uuid4
 
 from thidua_events.facts import Provenance, Role
-from thidua_events.facts.awards import AwardConferred, AwardRevoked, Recipient, RecipientKind
+from thidua_events.facts.awards import (
+    AwardConferred,
+    AwardKindRegistered,
+    AwardLevel,
+    AwardRevoked,
+    Recipient,
+    RecipientKind,
+)
 from thidua_events.facts.cluster import ClusterFormed, RotatingFlagHandedOver, UnitJoined, UnitLeft
 from thidua_events.facts.organisation import AuthorityRegistered, PersonRegistered, UnitRegistered
 from thidua_events.facts.year import (
@@ -43,6 +51,9 @@ def cluster_with_members(ledger: Ledger, members: int = 3, year: int | None = 20
                                       name="Công an thành phố Hà Nội", symbol="CATP", place="Hà Nội"), CLERK)
     ledger.record(ClusterFormed(effective_date=START, cluster_id=setup.cluster_id,
                                 name="Cụm thi đua số 4", authority_id=setup.authority_id), CLERK)
+    for name, level in CATALOGUE.items():
+        ledger.record(AwardKindRegistered(effective_date=START, authority_id=setup.authority_id, name=name,
+                                          level=level), CLERK)
     for n in range(members):
         unit_id = uuid4()
         ledger.record(UnitRegistered(effective_date=START, unit_id=unit_id, name=f"Phòng số {n + 1}",
@@ -61,6 +72,11 @@ def cluster_with_members(ledger: Ledger, members: int = 3, year: int | None = 20
 REVIEW_DAY = date(2019, 11, 14)
 AWARD_AUTHORITY_SIGNER = "Thiếu tướng Đoàn Ngọc Hùng"
 MINISTRY_FLAG = "Cờ thi đua của Bộ Công an"
+GOVERNMENT_FLAG = "Cờ thi đua của Chính phủ"
+CATALOGUE = {MINISTRY_FLAG: AwardLevel.MINISTRY_FLAG, GOVERNMENT_FLAG: AwardLevel.GOVERNMENT_FLAG,
+             "Bằng khen": AwardLevel.CERTIFICATE_OF_MERIT}
+"""The award kinds the test authority registers (its catalogue)."""
+_DECREE_NUMBERS = count(100)
 
 
 def criteria_scale() -> tuple[Criterion, ...]:
@@ -72,6 +88,13 @@ def criteria_scale() -> tuple[Criterion, ...]:
         )),
         Criterion(code="2", title="Kết quả công tác chuyên môn", max_points=Decimal("70")),
     )
+
+
+def wide_scale(leaves: int) -> tuple[Criterion, ...]:
+    """A scale of many top-level criteria "1", "2", ...: room for many scores in one year, one
+    self score per unit and criterion."""
+    return tuple(Criterion(code=str(n), title=f"Tiêu chí {n}", max_points=Decimal(60))
+                 for n in range(1, leaves + 1))
 
 
 def new_unit(ledger: Ledger, setup: ClusterSetup, name: str = "Phòng ngoài cụm") -> UUID:
@@ -154,9 +177,15 @@ def collective(unit_id: UUID) -> Recipient:
     return Recipient(kind=RecipientKind.COLLECTIVE, unit_id=unit_id)
 
 
+def new_decree_no() -> str:
+    """A decree number no other test decree has (numbers are unique per authority and year)."""
+    return f"{next(_DECREE_NUMBERS)}/QĐ-BCA"
+
+
 def conferral(setup: ClusterSetup, *recipients: Recipient, award_kind: str = MINISTRY_FLAG,
-              year: int = 2019, decree_no: str = "05/QĐ-BCA") -> AwardConferred:
-    return AwardConferred(effective_date=date(year + 1, 1, 20), decree_id=uuid4(), decree_no=decree_no,
+              year: int = 2019, decree_no: str | None = None) -> AwardConferred:
+    return AwardConferred(effective_date=date(year + 1, 1, 20), decree_id=uuid4(),
+                          decree_no=decree_no or new_decree_no(),
                           decree_date=date(year + 1, 1, 20), authority_id=setup.authority_id,
                           signer=AWARD_AUTHORITY_SIGNER, award_kind=award_kind, year=year,
                           recipients=recipients, cluster_id=setup.cluster_id)
@@ -165,7 +194,7 @@ def conferral(setup: ClusterSetup, *recipients: Recipient, award_kind: str = MIN
 def revocation(setup: ClusterSetup, conferred: AwardConferred, *recipients: Recipient,
                award_kind: str | None = None) -> AwardRevoked:
     return AwardRevoked(effective_date=date(conferred.year + 1, 6, 1), decree_id=uuid4(),
-                        decree_no="09/QĐ-BCA", decree_date=date(conferred.year + 1, 6, 1),
+                        decree_no=new_decree_no(), decree_date=date(conferred.year + 1, 6, 1),
                         authority_id=setup.authority_id, signer=AWARD_AUTHORITY_SIGNER,
                         award_kind=award_kind or conferred.award_kind, year=conferred.year,
                         recipients=recipients, revokes_decree_id=conferred.decree_id)

@@ -22,5 +22,5 @@ def tamper(settings: Settings, sql: str, params: tuple[Any, ...] = ()) -> None:
                                               pos="notification_id")
     with psycopg.connect(host=settings.postgres_host, port=settings.postgres_port,
                          user=settings.postgres_user, dbname=settings.postgres_dbname,
-                         password=settings.postgres_password.get_secret_value(), autocommit=True) as conn:
+                         password=settings.postgres_secret(), autocommit=True) as conn:
         conn.execute(statement.encode(), params)

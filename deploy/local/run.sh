@@ -7,21 +7,28 @@ cd "$(dirname "$0")/../.."
 bin=.venv/bin
 mkdir -p var
 
-# The token key is a secret: generated once per checkout, kept out of git under var/.
-# Both services read it: the ledger signs and checks tokens with it, the documents service checks them.
-if [ -z "${THIDUA_TOKEN_KEY:-}" ]; then
-    [ -f var/token.key ] || (umask 077 && head -c 32 /dev/urandom | base64 >var/token.key)
-    THIDUA_TOKEN_KEY=$(cat var/token.key)
-fi
-export THIDUA_TOKEN_KEY
+# The ledger's signing key is a secret: an Ed25519 key made once per checkout, mode 0600,
+# kept out of git under var/ and never printed. Only the ledger reads it; the documents
+# service gets the public keys (the ledger's JWKS) and so cannot mint a token.
+export THIDUA_SIGNING_KEY_FILE=${THIDUA_SIGNING_KEY_FILE:-var/signing.key}
+[ -f "$THIDUA_SIGNING_KEY_FILE" ] || $bin/ledger keys new "$THIDUA_SIGNING_KEY_FILE" >/dev/null
 export LEDGER_PORT=${LEDGER_PORT:-8000} DOCUMENTS_PORT=${DOCUMENTS_PORT:-8001}
 export DOCUMENTS_LEDGER_URL=${DOCUMENTS_LEDGER_URL:-http://127.0.0.1:$LEDGER_PORT}
+# What the documents service verifies with (read when first needed, again on a new kid).
+jwks=${DOCUMENTS_TOKEN_JWKS:-$DOCUMENTS_LEDGER_URL/.well-known/jwks.json}
 
-# First start: record the articles' scenario (a later start finds it and records nothing).
-LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} $bin/ledger load-demo
+# First start: record the articles' scenario (a later start finds it and records nothing),
+# and let the demo clerk write within its authorities.
+CLERK="Thư ký Cụm thi đua"
+LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} $bin/ledger load-demo --clerk "$CLERK"
 
-# The documents service follows the ledger's feed with a subscriber's token.
-export DOCUMENTS_LEDGER_TOKEN=${DOCUMENTS_LEDGER_TOKEN:-$($bin/ledger token --actor "Dịch vụ văn bản" --role subscriber --days 366)}
+# The documents service follows the ledger's feed with a subscriber's token, read from a file
+# on every poll. A service's token lasts a week at most: rotate it by rewriting the file
+# (.venv/bin/ledger token --actor "Dịch vụ văn bản" --role subscriber >var/documents-feed.token).
+if [ -z "${DOCUMENTS_LEDGER_TOKEN:-}" ]; then
+    (umask 077 && $bin/ledger token --actor "Dịch vụ văn bản" --role subscriber >var/documents-feed.token)
+    export DOCUMENTS_LEDGER_TOKEN_FILE=${DOCUMENTS_LEDGER_TOKEN_FILE:-var/documents-feed.token}
+fi
 
 pids=()
 stop() {
@@ -34,7 +41,7 @@ stop() {
 trap stop INT TERM EXIT
 
 $bin/ledger serve --port "$LEDGER_PORT" & pids+=($!)
-$bin/documents serve --port "$DOCUMENTS_PORT" & pids+=($!)
+env -u THIDUA_SIGNING_KEY_FILE THIDUA_TOKEN_JWKS="$jwks" $bin/documents serve --port "$DOCUMENTS_PORT" & pids+=($!)
 
 wait_for() {
     for _ in $(seq 1 100); do
@@ -47,16 +54,18 @@ wait_for() {
 wait_for "http://127.0.0.1:$LEDGER_PORT/health"
 wait_for "http://127.0.0.1:$DOCUMENTS_PORT/health"
 
-token() { $bin/ledger token --actor "$1" --role "$2" --days 7; }
+token() { $bin/ledger token --actor "$1" --role "$2"; }
 cat <<MSG
 
   thidua is running (SQLite under ./var). Ctrl-C stops both services.
     ledger     http://127.0.0.1:$LEDGER_PORT    (API docs: /docs)
     documents  http://127.0.0.1:$DOCUMENTS_PORT    (API docs: /docs)
 
-  Demo tokens (7 days, good on both services; send as "Authorization: Bearer <token>").
-  Clerks issue documents, auditors read and draft them; subscribers only read the ledger's feed.
-    clerk       $(token "Thư ký Cụm thi đua" clerk)
+  Demo tokens (12 hours for a person, a week for a service; good on both services; send as
+  "Authorization: Bearer <token>"; a new one: .venv/bin/ledger token --actor … --role …).
+  The clerk writes within the scenario's authorities; auditors read and draft documents;
+  subscribers only read the ledger's feed. Public keys: /.well-known/jwks.json.
+    clerk       $(token "$CLERK" clerk)
     auditor     $(token "Thanh tra viên" auditor)
     subscriber  $(token "Dịch vụ hồ sơ cán bộ" subscriber)
 

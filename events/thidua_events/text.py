@@ -154,3 +154,9 @@ def _letters_and_tones(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
 def vietnamese_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Sort key for Vietnamese names: D < Đ, A < Ă < Â, then tones ngang < huyền < hỏi < ngã < sắc < nặng."""
     return _letters_and_tones(text)
+
+
+def comparison_key(value: str) -> str:
+    """How two names are compared for identity: NFC, runs of whitespace as one space, casefold.
+    "Cờ thi đua của  Công an tỉnh" (double space), its NFD or upper-case forms are one name."""
+    return " ".join(unicodedata.normalize("NFC", value).split()).casefold()

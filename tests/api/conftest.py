@@ -5,19 +5,15 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from thidua_events.facts import Role
-from thidua_events.tokens import issue_token
 from thidua_ledger.api.app import create_app
 from thidua_ledger.settings import Settings
 
-from tests.conftest import TOKEN_KEY
-
-
-def bearer(role: Role, actor: str = "Trần Văn Thư ký") -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(TOKEN_KEY, actor, role)}"}
-
+from tests.tokens import bearer
 
 CLERK = bearer(Role.CLERK)
 AUDITOR = bearer(Role.AUDITOR, "Lê Thị Thanh tra")
+ADMIN = bearer(Role.ADMIN, "Quản trị hệ thống")
+CLERK_ACCOUNT = "Trần Văn Thư ký"
 
 
 @pytest.fixture

@@ -38,11 +38,12 @@ from thidua_events.facts import Role
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
-from tests.conftest import TOKEN_KEY
-from tests.documents.world import SUBSCRIBER_TOKEN, World, bearer, build_world
+from tests.documents.world import ADMIN, CLERK, SUBSCRIBER_TOKEN, World, build_world
+from tests.tokens import JWKS_FILE, SIGNING_KEY_FILE, bearer
 
 EXAMPLES = 3  # per operation and mode
-ROLES = [bearer(role) for role in (Role.CLERK, Role.AUDITOR, Role.SUBSCRIBER, Role.ADMIN)]
+# The clerk holds the world's grants, so that writes get past the scope check into the rules.
+ROLES = [CLERK, bearer(Role.AUDITOR, "Lê Thị Thanh tra"), bearer(Role.SUBSCRIBER, "Dịch vụ văn bản"), ADMIN]
 
 
 @contextmanager
@@ -193,16 +194,16 @@ def unstatable(error: dict[str, Any]) -> bool:
 @pytest.fixture
 def services(tmp_path: Path) -> Iterator[tuple[str, str, dict[str, list[Any]]]]:
     ledger_app = create_ledger_app(LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite",
-                                                  token_key=TOKEN_KEY))
+                                                  signing_key_file=SIGNING_KEY_FILE))
     with served(ledger_app) as ledger_url, httpx.Client(base_url=ledger_url, timeout=30) as client:
         world = build_world(client)  # type: ignore[arg-type]  # the same calls as a TestClient's
         feed = FeedSource(ledger_url, SUBSCRIBER_TOKEN)
         docs_app = create_documents_app(
-            DocumentsSettings(store="sqlite", sqlite_path=tmp_path / "documents.sqlite", token_key=TOKEN_KEY,
-                              poll_interval=0.2), source=feed)
+            DocumentsSettings(store="sqlite", sqlite_path=tmp_path / "documents.sqlite", token_jwks=str(JWKS_FILE),
+                              ledger_url=ledger_url, poll_interval=0.2), source=feed)
         with closing(feed), served(docs_app) as docs_url:
             head = client.get("/health").json()["position"]
-            clerk = bearer(Role.CLERK)
+            clerk = CLERK
             deadline = time.monotonic() + 30
             while httpx.get(f"{docs_url}/projection", headers=clerk).json()["position"] < head:
                 assert time.monotonic() < deadline, "the documents service did not catch up"

@@ -8,7 +8,7 @@ from thidua_documents.settings import Settings as DocumentsSettings
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
-from tests.conftest import TOKEN_KEY
+from tests.tokens import JWKS_FILE
 
 
 def test_ledger_health_reads_the_event_store(ledger_settings: LedgerSettings) -> None:
@@ -21,7 +21,7 @@ def test_ledger_health_reads_the_event_store(ledger_settings: LedgerSettings) ->
 
 
 def test_documents_health_reads_its_own_store(tmp_path: Path) -> None:
-    settings = DocumentsSettings(sqlite_path=tmp_path / "documents.sqlite", token_key=TOKEN_KEY)
+    settings = DocumentsSettings(sqlite_path=tmp_path / "documents.sqlite", token_jwks=str(JWKS_FILE))
     with TestClient(create_documents_app(settings)) as client:
         response = client.get("/health")
     assert response.status_code == 200

@@ -7,7 +7,7 @@ from uuid import uuid4
 from fastapi.testclient import TestClient
 from thidua_events.facts import Role
 
-from tests.api.conftest import AUDITOR, CLERK, bearer
+from tests.api.conftest import ADMIN, AUDITOR, CLERK, CLERK_ACCOUNT, bearer
 
 
 def post(client: TestClient, fact: str, body: dict[str, Any], headers: dict[str, str] = CLERK) -> Any:
@@ -18,7 +18,13 @@ def setup_cluster(client: TestClient, members: int = 3) -> dict[str, Any]:
     ids: dict[str, Any] = {"authority": str(uuid4()), "cluster": str(uuid4()), "units": []}
     assert post(client, "AuthorityRegistered", {
         "effective_date": "2015-01-01", "authority_id": ids["authority"],
-        "name": "Công an thành phố Hà Nội", "symbol": "CATP"}).status_code == 201
+        "name": "Công an thành phố Hà Nội", "symbol": "CATP"}, ADMIN).status_code == 201
+    assert post(client, "ScopeGranted", {"effective_date": "2015-01-01", "account": CLERK_ACCOUNT,
+                                         "authority_id": ids["authority"]}, ADMIN).status_code == 201
+    for kind, level in (("Bằng khen", "certificate_of_merit"), ("Cờ thi đua của Bộ Công an", "ministry_flag")):
+        assert post(client, "AwardKindRegistered", {  # the authority's award catalogue
+            "effective_date": "2015-01-01", "authority_id": ids["authority"], "name": kind,
+            "level": level}).status_code == 201
     assert post(client, "ClusterFormed", {
         "effective_date": "2015-01-01", "cluster_id": ids["cluster"], "name": "Cụm thi đua số 4",
         "authority_id": ids["authority"]}).status_code == 201

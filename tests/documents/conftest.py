@@ -5,20 +5,21 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from thidua_documents.api.app import create_app
+from thidua_documents.api.app import create_app, ledger_revocations
 from thidua_documents.settings import Settings
 from thidua_documents.sources import FeedSource, catch_up
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
-from tests.conftest import TOKEN_KEY
 from tests.documents.world import CLERK, SUBSCRIBER_TOKEN, World, build_world
 from tests.services import PostgresServer
+from tests.tokens import JWKS_FILE, SIGNING_KEY_FILE
 
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> Iterator[TestClient]:
-    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite", token_key=TOKEN_KEY)
+    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite",
+                              signing_key_file=SIGNING_KEY_FILE)
     with TestClient(create_ledger_app(settings)) as client:
         yield client
 
@@ -29,13 +30,13 @@ def world(ledger: TestClient) -> World:
 
 
 def sqlite_settings(tmp_path: Path) -> Settings:
-    return Settings(store="sqlite", sqlite_path=tmp_path / "documents.sqlite", token_key=TOKEN_KEY)
+    return Settings(store="sqlite", sqlite_path=tmp_path / "documents.sqlite", token_jwks=str(JWKS_FILE))
 
 
 def postgres_settings(server: PostgresServer, schema: str) -> Settings:
     return Settings(store="postgres", postgres_host=server.host, postgres_port=server.port,
                     postgres_user=server.user, postgres_password=server.password,
-                    postgres_dbname=server.dbname, postgres_schema=schema, token_key=TOKEN_KEY)
+                    postgres_dbname=server.dbname, postgres_schema=schema, token_jwks=str(JWKS_FILE))
 
 
 @pytest.fixture
@@ -76,7 +77,8 @@ class Docs:
 
 
 def open_docs(settings: Settings, ledger: TestClient) -> Iterator[Docs]:
-    with TestClient(create_app(settings, follow=False), headers=CLERK) as client:
+    revocations = ledger_revocations(settings, client=ledger)  # the ledger's list, over its API
+    with TestClient(create_app(settings, follow=False, revocations=revocations), headers=CLERK) as client:
         docs = Docs(client, ledger)
         docs.sync()
         yield docs

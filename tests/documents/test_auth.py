@@ -1,4 +1,4 @@
-"""Who may use the documents API: the ledger's bearer tokens, verified with the same key.
+"""Who may use the documents API: the ledger's bearer tokens, verified with its public keys.
 Clerks, auditors and admins read and draft; only clerks and admins issue a numbered document;
 subscribers read the ledger's feed, not this service."""
 
@@ -13,10 +13,12 @@ from fastapi.testclient import TestClient
 from thidua_documents.api.app import create_app
 from thidua_documents.preview import soffice
 from thidua_events.facts import Role
+from thidua_events.tokens import SigningKey, new_signing_key
 
 from tests.documents.conftest import Docs, sqlite_settings
 from tests.documents.test_register import BASES
-from tests.documents.world import World, bearer
+from tests.documents.world import World
+from tests.tokens import bearer
 
 AUDITOR = bearer(Role.AUDITOR, "Lê Thị Thanh tra")
 SUBSCRIBER = bearer(Role.SUBSCRIBER, "Dịch vụ hồ sơ cán bộ")
@@ -61,7 +63,7 @@ def test_an_expired_token_is_refused_as_expired(docs: Docs) -> None:
 
 
 def test_a_token_signed_with_another_key_is_refused(docs: Docs, world: World) -> None:
-    forged = bearer(Role.ADMIN, key="another-key-that-is-not-the-ledgers-0123")
+    forged = bearer(Role.ADMIN, key=SigningKey(new_signing_key()))
     response = docs.calling_as(forged).post(f"/documents/decrees/{world.decree_2016}", json=BASES)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == "Bearer"
@@ -122,7 +124,7 @@ def test_a_subscriber_may_not_use_the_documents_service(docs: Docs, world: World
                                              "and drafting documents needs role clerk, auditor or admin")
 
 
-def test_the_api_refuses_to_start_without_the_token_key(tmp_path: Path) -> None:
-    settings = sqlite_settings(tmp_path).model_copy(update={"token_key": None})
-    with pytest.raises(RuntimeError, match="THIDUA_TOKEN_KEY"):
+def test_the_api_refuses_to_start_without_the_issuers_public_keys(tmp_path: Path) -> None:
+    settings = sqlite_settings(tmp_path).model_copy(update={"token_jwks": None})
+    with pytest.raises(RuntimeError, match="THIDUA_TOKEN_JWKS"):
         create_app(settings)

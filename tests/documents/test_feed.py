@@ -16,13 +16,15 @@ from pydantic import SecretStr
 from thidua_documents.api.app import create_app
 from thidua_documents.projections import apply_page
 from thidua_documents.settings import Settings
+from thidua_documents.sources import FeedSource, catch_up
+from thidua_events.facts import Role
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
-from tests.conftest import TOKEN_KEY
 from tests.documents.conftest import Docs
 from tests.documents.reading import open_docx
-from tests.documents.world import CLERK, SUBSCRIBER_TOKEN, World, build_world
+from tests.documents.world import ADMIN, CLERK, SUBSCRIBER_TOKEN, World, build_world
+from tests.tokens import SIGNING_KEY_FILE, mint, token_id
 
 TABLES = ("proj_authorities", "proj_units", "proj_unit_names", "proj_postings", "proj_clusters",
           "proj_memberships", "proj_year_facts", "proj_awards")
@@ -76,7 +78,8 @@ def _free_port() -> int:
 @pytest.fixture
 def ledger_server(tmp_path: Path) -> Iterator[str]:
     """The real ledger app served over HTTP in a thread."""
-    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite", token_key=TOKEN_KEY)
+    settings = LedgerSettings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite",
+                              signing_key_file=SIGNING_KEY_FILE)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_ledger_app(settings), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
@@ -127,3 +130,19 @@ def test_the_follower_keeps_the_documents_up_with_the_ledger_over_http(any_store
         doc = open_docx(docs.get(f"/documents/{response.json()['document_id']}/file").content)
         assert doc.tables[0].rows[1].cells[0].text == "Số: 01/QĐ-CATP"
         assert "Phòng Đào tạo" in [c.text for t in doc.tables for r in t.rows for c in r.cells]
+
+
+def test_a_service_token_is_rotated_through_its_file_without_a_restart(docs: Docs, ledger: TestClient,
+                                                                     world: World, tmp_path: Path) -> None:
+    token_file = tmp_path / "feed.token"
+    token_file.write_text(mint(Role.SUBSCRIBER, "Dịch vụ văn bản") + "\n")
+    source = FeedSource(client=ledger, token=lambda: token_file.read_text().strip(), page_size=50)
+    head = catch_up(docs.store, source)
+    # The old token is revoked (it leaked, or its week is over); the operator writes a new one.
+    revoked = ledger.post("/facts/TokenRevoked", headers=ADMIN, json={
+        "effective_date": "2020-01-01", "token_id": token_id(token_file.read_text().strip())})
+    assert revoked.status_code == 201
+    with pytest.raises(Exception, match="401 Unauthorized"):  # the client's HTTPStatusError
+        catch_up(docs.store, source)
+    token_file.write_text(mint(Role.SUBSCRIBER, "Dịch vụ văn bản"))
+    assert catch_up(docs.store, source) == head + 1  # the revocation itself is in the log

@@ -9,25 +9,18 @@ Vietnamese order (D before Đ, given names first) and the old-name rule are visi
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
 from fastapi.testclient import TestClient
 from thidua_events.facts import Role
-from thidua_events.tokens import issue_token
 
-from tests.conftest import TOKEN_KEY
+from tests.tokens import bearer, mint
 
-
-def bearer(role: Role, actor: str = "Nguyễn Thị Thư ký", key: str = TOKEN_KEY,
-           valid_for: timedelta = timedelta(days=1)) -> dict[str, str]:
-    """The header of a token as `ledger token` issues it: good for the ledger and the documents."""
-    return {"Authorization": f"Bearer {issue_token(key, actor, role, valid_for)}"}
-
-
-CLERK = bearer(Role.CLERK)
-SUBSCRIBER_TOKEN = issue_token(TOKEN_KEY, "Dịch vụ văn bản", Role.SUBSCRIBER)
+CLERK_ACCOUNT = "Nguyễn Thị Thư ký"
+CLERK = bearer(Role.CLERK, CLERK_ACCOUNT)
+ADMIN = bearer(Role.ADMIN, "Quản trị hệ thống")
+SUBSCRIBER_TOKEN = mint(Role.SUBSCRIBER, "Dịch vụ văn bản")
 
 OLD_NAME = "Phòng Công tác đảng và công tác quần chúng"
 NEW_NAME = "Phòng Công tác Đảng - Công tác Chính trị"
@@ -56,8 +49,8 @@ class World:
     proposal_2019: str = field(default_factory=lambda: str(uuid4()))
     ballot_2019: str = field(default_factory=lambda: str(uuid4()))
 
-    def record(self, fact: str, **body: Any) -> int:
-        response = self.client.post(f"/facts/{fact}", json=body, headers=CLERK)
+    def record(self, fact: str, as_: dict[str, str] = CLERK, **body: Any) -> int:
+        response = self.client.post(f"/facts/{fact}", json=body, headers=as_)
         assert response.status_code == 201, response.text
         return int(response.json()["position"])
 
@@ -67,10 +60,21 @@ class World:
 
 def build_world(client: TestClient) -> World:
     w = World(client)
-    w.record("AuthorityRegistered", effective_date="2015-01-01", authority_id=w.ministry, name="Bộ Công an",
-             symbol="BCA")
-    w.record("AuthorityRegistered", effective_date="2015-01-01", authority_id=w.authority,
+    w.record("AuthorityRegistered", ADMIN, effective_date="2015-01-01", authority_id=w.ministry,
+             name="Bộ Công an", symbol="BCA")
+    w.record("AuthorityRegistered", ADMIN, effective_date="2015-01-01", authority_id=w.authority,
              name="Công an thành phố Hà Nội", symbol="CATP", place="Hà Nội", parent_id=w.ministry)
+    # One clerk writes for both authorities here: the city police's units, cluster and decrees,
+    # and the Ministry's decree of 2019.
+    for authority in (w.authority, w.ministry):
+        w.record("ScopeGranted", ADMIN, effective_date="2015-01-01", account=CLERK_ACCOUNT, authority_id=authority)
+    for authority, kind, level in ((w.ministry, "Cờ thi đua của Bộ Công an", "ministry_flag"),
+                                   (w.authority, "Bằng khen của Giám đốc Công an thành phố Hà Nội",
+                                    "certificate_of_merit"),
+                                   (w.authority, AWARD_2016, "commendation"),
+                                   (w.authority, "Giấy khen", "commendation")):
+        w.record("AwardKindRegistered", effective_date="2015-01-01", authority_id=authority, name=kind,
+                 level=level)
     w.record("ClusterFormed", effective_date="2015-01-01", cluster_id=w.cluster, name="Cụm thi đua số 4",
              authority_id=w.authority)
     for key, name in UNITS.items():

@@ -29,15 +29,15 @@ from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.provenance import changes, correction_chain, history
 from thidua_ledger.audit.replay import rebuild, replay_all, replay_year, report_on
 from thidua_ledger.domain.errors import NotFound
-from thidua_ledger.domain.snapshots import decode, encode
+from thidua_ledger.domain.snapshots import UNSEALED, decode, encode
 from thidua_ledger.domain.year import EmulationYear, year_id
-from thidua_ledger.feed import paused_gc
+from thidua_ledger.feed import fact_events, paused_gc
 from thidua_ledger.queries import standings
 from thidua_ledger.settings import Settings
 
-from tests.conftest import TOKEN_KEY
-from tests.factories import CLERK, cluster_with_members, collective, conferral, revocation
+from tests.factories import CLERK, cluster_with_members, collective, conferral, revocation, wide_scale
 from tests.intruder import tamper
+from tests.tokens import SIGNING_KEY_FILE
 
 AUDIT = Provenance(actor="Phạm Văn Kiểm", role=Role.CLERK, reason="Phúc tra điểm", source_ref="BB-09")
 
@@ -64,11 +64,11 @@ def test_a_replayed_year_matches_the_live_state(ledger_settings: Settings) -> No
     ledger = Ledger(env=ledger_settings.eventstore_env())
     setup, _, before = scored_year(ledger)
     now = replay_year(ledger, setup.cluster_id, 2019)
-    assert now.matches and now.events_read == ledger.position()
+    assert now.matches and now.events_read == facts_up_to(ledger)
     # the cluster: formed, two units joined; the year: opened, criteria, a score, two corrections
     assert (now.events_applied, now.entities_compared) == (3 + 5, 2)
     earlier = replay_year(ledger, setup.cluster_id, 2019, known_at=before)
-    assert earlier.matches and earlier.events_read == before
+    assert earlier.matches and earlier.events_read == facts_up_to(ledger, before)
     ledger.close()
 
 
@@ -80,31 +80,38 @@ def test_a_year_not_in_the_log_is_not_found(ledger_settings: Settings) -> None:
     ledger.close()
 
 
+def facts_up_to(ledger: Ledger, position: int | None = None) -> int:
+    """How many facts the log holds up to a position (its internal index events aside)."""
+    return sum(1 for _ in fact_events(ledger, until=position))
+
+
 def long_year(ledger: Ledger, scores: int) -> tuple[UUID, list[UUID], list[int]]:
     """A year long enough to be read from a snapshot (one every 100 events); returns the
     year's id, its score ids and the log position of each score."""
     setup = cluster_with_members(ledger, members=2)
     c = setup.cluster_id
-    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019, criteria=(
-        Criterion(code="1", title="Xây dựng lực lượng", max_points=Decimal(60)),)), CLERK)
+    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019,
+                                  criteria=wide_scale(scores)), CLERK)
     ids, positions = [], []
     for n in range(scores):
         ids.append(uuid4())
         positions.append(ledger.record(ScoreRecorded(
             effective_date=date(2019, 11, 1), cluster_id=c, year=2019, score_id=ids[-1],
-            unit_id=setup.units[n % 2], criterion_code="1", points=Decimal(n % 50), kind=ScoreKind.SELF),
+            unit_id=setup.units[n % 2], criterion_code=str(n + 1), points=Decimal(n % 50), kind=ScoreKind.SELF),
             CLERK).position)
     return year_id(c, 2019), ids, positions
 
 
 def doctor_snapshot(ledger: Ledger, settings: Settings, entity_id: UUID, score_id: UUID) -> int:
     """Rewrite a score inside the entity's stored snapshot, as a bug in a past release
-    might have; the log itself stays intact. Returns the snapshot's version."""
+    might have (so sealed by the ledger itself); the log itself stays intact. Returns the
+    snapshot's version."""
     [snapshot] = ledger.snapshots.get(entity_id, desc=True, limit=1)  # type: ignore[union-attr]
     state = decode(snapshot.state["encoded"])
     unit, criterion, _, kind, by = state["scores"][score_id]
     state["scores"][score_id] = (unit, criterion, Decimal(59), kind, by)
-    forged = ledger.mapper.to_stored_event(replace(snapshot, state={"encoded": encode(state)}))
+    forged = ledger.snapshots.mapper.to_stored_event(  # type: ignore[union-attr]
+        replace(snapshot, state={**snapshot.state, "seal": UNSEALED, "encoded": encode(state)}))
     tamper(settings, "UPDATE {snapshots} SET state = ? WHERE originator_id = ? AND originator_version = ?",
            (forged.state, entity_id.hex if settings.store == "sqlite" else entity_id, snapshot.originator_version))
     return int(snapshot.originator_version)
@@ -138,7 +145,7 @@ def test_replaying_everything_rebuilds_every_projection_and_finds_the_one_that_d
     setup, _, _ = scored_year(ledger)
     entity_id, scores, _ = long_year(ledger, 110)
     rebuilt, report = replay_all(ledger)
-    assert report.matches and report.events_read == ledger.position()
+    assert report.matches and report.events_read == facts_up_to(ledger)
     assert rebuilt.position == ledger.position()
     assert set(rebuilt.entities) == {setup.cluster_id, year_id(setup.cluster_id, 2019), entity_id,
                                      ledger.get(EmulationYear, entity_id).cluster_id}
@@ -186,11 +193,11 @@ def test_what_changed_between_two_moments(ledger_settings: Settings) -> None:
 
 def test_the_verify_command_reports_tampering_as_json(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
-    ledger = Ledger(env=Settings(sqlite_path=path, token_key=TOKEN_KEY).eventstore_env())
+    ledger = Ledger(env=Settings(sqlite_path=path, signing_key_file=SIGNING_KEY_FILE).eventstore_env())
     cluster_with_members(ledger, members=2)
     ledger.close()
     env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path),
-           "THIDUA_TOKEN_KEY": TOKEN_KEY}
+           "THIDUA_SIGNING_KEY_FILE": str(SIGNING_KEY_FILE)}
     command = [sys.executable, "-m", "thidua_ledger.cli", "verify", "--json"]
     intact = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert intact.returncode == 0, intact.stderr
@@ -205,11 +212,12 @@ def test_the_verify_command_reports_tampering_as_json(tmp_path: Path) -> None:
 
 def test_the_replay_command_checks_everything_and_explains_bad_arguments(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
-    ledger = Ledger(env=Settings(sqlite_path=path, token_key=TOKEN_KEY).eventstore_env())
+    ledger = Ledger(env=Settings(sqlite_path=path, signing_key_file=SIGNING_KEY_FILE).eventstore_env())
     setup, _, before = scored_year(ledger)
-    position = ledger.position()
+    facts, facts_before = facts_up_to(ledger), facts_up_to(ledger, before)
     ledger.close()
-    env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path), "THIDUA_TOKEN_KEY": TOKEN_KEY}
+    env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path),
+           "THIDUA_SIGNING_KEY_FILE": str(SIGNING_KEY_FILE)}
 
     def replay(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "thidua_ledger.cli", "replay", *args],
@@ -219,13 +227,13 @@ def test_the_replay_command_checks_everything_and_explains_bad_arguments(tmp_pat
     assert everything.returncode == 0, everything.stderr
     report = json.loads(everything.stdout)
     assert (report["matches"], report["events_read"], report["entities_compared"], report["awards"]) == (
-        True, position, 2, 0)
+        True, facts, 2, 0)
     shared = replay("--all", "--workers", "2", "--json")
     assert shared.returncode == 0, shared.stderr
     assert json.loads(shared.stdout) == report
     one = replay("--cluster", str(setup.cluster_id), "--year", "2019", "--known-at", str(before), "--json")
     assert one.returncode == 0, one.stderr
-    assert (json.loads(one.stdout)["known_at"], json.loads(one.stdout)["events_read"]) == (before, before)
+    assert (json.loads(one.stdout)["known_at"], json.loads(one.stdout)["events_read"]) == (before, facts_before)
     missing = replay("--cluster", str(setup.cluster_id), "--year", "2018")
     assert missing.returncode == 2 and "EmulationYear" in missing.stderr
     vague = replay("--year", "2019")
@@ -291,8 +299,11 @@ def test_a_view_between_a_backdated_correction_and_its_score_leaves_both_out(led
     ledger.record(ScoreRecorded(effective_date=date(2019, 11, 20), cluster_id=c, year=2019, score_id=late,
                                 unit_id=setup.units[1], criterion_code="1", points=Decimal(30),
                                 kind=ScoreKind.SELF), CLERK)
-    ledger.record(ScoreCorrected(effective_date=date(2019, 11, 15), cluster_id=c, year=2019, score_id=early,
-                                 corrects_score_id=late, points=Decimal(31)), AUDIT)  # dated before the score
+    # Recorded before the rule correction-after-the-score refused it: the view must still hold.
+    year = ledger.get(EmulationYear, year_id(c, 2019))
+    year.record(ScoreCorrected(effective_date=date(2019, 11, 15), cluster_id=c, year=2019, score_id=early,
+                               corrects_score_id=late, points=Decimal(31)), AUDIT)  # dated before the score
+    ledger.save(year)
     between = load(ledger, EmulationYear, year_id(c, 2019), Clock(as_of=date(2019, 11, 17)))
     assert set(between.current_scores()) == {first}
     after = load(ledger, EmulationYear, year_id(c, 2019), Clock(as_of=date(2019, 11, 30)))

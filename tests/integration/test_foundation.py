@@ -18,7 +18,8 @@ def test_events_appended_on_each_store_reach_kafka_and_back(
     ledger = Ledger(env=ledger_settings.eventstore_env())
     cluster_with_members(ledger, members=3)
     notifications = ledger.recorder.select_notifications(start=1, limit=100)
-    assert len(notifications) == 2 + 2 * 3 + 1  # authority, cluster, 3 units and joins, year
+    # authority, its award catalogue of 3, cluster, 3 units and joins (each with its index event), year
+    assert len(notifications) == 1 + 3 + 1 + 4 * 3 + 1
 
     producer = KafkaProducer(bootstrap_servers=kafka, acks="all", enable_idempotence=True)
     for n in notifications:

@@ -7,8 +7,10 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from thidua_events.facts import Fact
+from fastapi.testclient import TestClient
+from thidua_events.facts import Fact, Role
 from thidua_events.facts.year import BallotHeld, PledgeSigned, ScoreKind, Vote, YearOpened
+from thidua_ledger.api.app import create_app
 from thidua_ledger.application import ConcurrentWrite, Ledger
 from thidua_ledger.domain.awards import claim_id
 from thidua_ledger.domain.cluster import Cluster
@@ -34,6 +36,7 @@ from tests.factories import (
     score,
     signing,
 )
+from tests.tokens import bearer
 
 
 @pytest.fixture
@@ -132,26 +135,40 @@ def test_racing_openings_of_the_same_year_collide(
     the_year = year_id(cluster.cluster_id, 2020)
     meanwhile(monkeypatch, other, "exists", lambda entity_id: entity_id == the_year,
               lambda: ledger.record(opening("Vì an ninh Tổ quốc"), CLERK))
-    with pytest.raises(ConcurrentWrite):
-        other.record(opening("Phong trào thi đua khác"), CLERK)
+    # The loser is told the rule the winner's write makes it break, not a bare version clash.
     with pytest.raises(RuleViolation, match="open-year-once"):
         other.record(opening("Phong trào thi đua khác"), CLERK)
     assert ledger.get(EmulationYear, the_year).movement == "Vì an ninh Tổ quốc"
 
 
-def test_racing_decrees_cannot_both_give_the_same_award(
+def test_a_concurrent_duplicate_award_names_the_rule(
     monkeypatch: pytest.MonkeyPatch, ledger: Ledger, other: Ledger, cluster: ClusterSetup
 ) -> None:
     a = collective(cluster.units[0])
-    winner, loser = conferral(cluster, a), conferral(cluster, a, decree_no="07/QĐ-BCA")
+    winner, loser = conferral(cluster, a), conferral(cluster, a)
     the_claim = claim_id(MINISTRY_FLAG, 2019, cluster.units[0])
     meanwhile(monkeypatch, other, "exists", lambda entity_id: entity_id == the_claim,
               lambda: ledger.record(winner, CLERK))
-    with pytest.raises(ConcurrentWrite):
-        other.record(loser, CLERK)
     with pytest.raises(RuleViolation, match="one-achievement-one-award"):
         other.record(loser, CLERK)
     assert (ledger.exists(winner.decree_id), ledger.exists(loser.decree_id)) == (True, False)
+
+
+def test_a_concurrent_duplicate_award_through_the_api_answers_409_naming_the_rule(
+    monkeypatch: pytest.MonkeyPatch, ledger_settings: Settings, cluster: ClusterSetup
+) -> None:
+    """Today's main answered "version None" here: the loser's decree did not exist yet."""
+    a = collective(cluster.units[0])
+    winner, loser = conferral(cluster, a), conferral(cluster, a)
+    the_claim = claim_id(MINISTRY_FLAG, 2019, cluster.units[0])
+    with TestClient(create_app(ledger_settings)) as client:
+        served: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+        meanwhile(monkeypatch, served, "exists", lambda entity_id: entity_id == the_claim,
+                  lambda: served.record(winner, CLERK))
+        answer = client.post("/facts/AwardConferred", json=loser.model_dump(mode="json"),
+                             headers=bearer(Role.ADMIN, "Quản trị"))  # an admin: no grant to set up
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["rule"] == "one-achievement-one-award"
 
 
 # Reading back: what one ledger stored, another reads as it was

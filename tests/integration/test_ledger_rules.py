@@ -118,8 +118,11 @@ def test_a_unit_outside_the_cluster_cannot_be_honoured(ledger: Ledger, cluster: 
     assert_refused(ledger, honour, MEMBER)
 
 
-def test_a_unit_outside_the_cluster_cannot_hand_over_the_flag(ledger: Ledger, cluster: ClusterSetup) -> None:
-    assert_refused(ledger, handover(cluster, new_unit(ledger, cluster), cluster.units[0]), MEMBER)
+def test_a_unit_that_never_joined_the_cluster_cannot_give_the_first_handover(
+    ledger: Ledger, cluster: ClusterSetup
+) -> None:
+    assert_refused(ledger, handover(cluster, new_unit(ledger, cluster), cluster.units[0]),
+                   "flag-giver-was-a-member")
 
 
 def test_a_unit_outside_the_cluster_cannot_receive_the_flag(ledger: Ledger, cluster: ClusterSetup) -> None:

@@ -92,12 +92,13 @@ def test_awards_also_go_to_the_awards_topic_and_a_revocation_keeps_its_conferral
 
     Relay(ledger, config).catch_up()
     awards = drain(kafka, config.awards_topic, 2)
-    events = drain(kafka, config.events_topic, 9)
+    events = drain(kafka, config.events_topic, 12)
 
     assert [from_kafka(m.headers, m.value).type for m in sorted(awards, key=position)] == [
         "AwardConferred", "AwardRevoked"]
     assert {m.key for m in awards} == {str(setup.cluster_id).encode()}
-    assert len(events) == 9  # 7 of the cluster and its members, 2 decrees; award claims are internal
+    # 10 of the cluster, its catalogue and members, 2 decrees; claims and indexes are internal
+    assert len(events) == 12
     assert {m.value for m in awards} <= {m.value for m in events}
 
 
@@ -195,5 +196,5 @@ def test_writes_succeed_while_no_broker_answers(ledger: Ledger, topic: str) -> N
             relay.stop()
             thread.join(timeout=5)
     assert not thread.is_alive()
-    assert relay_lag(ledger) == ledger.position() == 9
+    assert relay_lag(ledger) == ledger.position() == 18  # 12 facts and 6 index events
 

@@ -34,10 +34,10 @@ from thidua_ledger.feed import follow
 from thidua_ledger.relay import Relay, RelayConfig, RelayPosition, ensure_topics, relay_lag
 from thidua_ledger.settings import Settings
 
-from tests.conftest import TOKEN_KEY
 from tests.factories import cluster_with_members
 from tests.integration.relay_support import FAST, ce_id, drain, failing_connections, position
 from tests.services import unavailable
+from tests.tokens import SIGNING_KEY_FILE
 
 REPO = Path(__file__).resolve().parents[2]
 LEDGER_CLI = Path(sys.executable).parent / "ledger"
@@ -181,11 +181,11 @@ def test_writes_go_on_while_the_broker_is_down_and_the_relay_catches_up(
 
 def ledger_env(settings: Settings, kafka: str) -> dict[str, str]:
     env = {**os.environ, "LEDGER_STORE": settings.store, "LEDGER_SQLITE_PATH": str(settings.sqlite_path),
-           "KAFKA_BOOTSTRAP_SERVERS": kafka, "THIDUA_TOKEN_KEY": TOKEN_KEY}
+           "KAFKA_BOOTSTRAP_SERVERS": kafka, "THIDUA_SIGNING_KEY_FILE": str(SIGNING_KEY_FILE)}
     if settings.store == "postgres":
         env.update(POSTGRES_HOST=settings.postgres_host, POSTGRES_PORT=str(settings.postgres_port),
                    POSTGRES_USER=settings.postgres_user, POSTGRES_DBNAME=settings.postgres_dbname,
-                   POSTGRES_PASSWORD=settings.postgres_password.get_secret_value(),
+                   POSTGRES_PASSWORD=settings.postgres_secret(),
                    LEDGER_POSTGRES_SCHEMA=settings.postgres_schema)
     return env
 
@@ -254,7 +254,7 @@ def test_a_relay_killed_mid_batch_loses_nothing_and_repeats_only_that_batch(
 def test_a_malformed_message_is_dead_lettered_and_consumption_goes_on(kafka: str, topic: str,
                                                                       tmp_path: Path) -> None:
     ledger = Ledger(env=Settings(store="sqlite", sqlite_path=tmp_path / "l.sqlite",
-                                 token_key=TOKEN_KEY).eventstore_env())
+                                 signing_key_file=SIGNING_KEY_FILE).eventstore_env())
     cluster_with_members(ledger, members=1)
     good = list(follow(ledger))[:3]
     ledger.close()

@@ -27,8 +27,8 @@ from thidua_ledger.settings import Settings
 
 from tests.api.conftest import AUDITOR, CLERK
 from tests.api.test_recording import setup_cluster
-from tests.conftest import TOKEN_KEY
 from tests.services import unavailable
+from tests.tokens import SIGNING_KEY_FILE
 
 
 def _free_port() -> int:
@@ -124,7 +124,7 @@ class Clerks:
 def test_a_postgresql_restart_while_clerks_write_answers_503_and_recovers_without_half_written_commands(
         private_postgres: PrivatePostgres) -> None:
     settings = Settings(store="postgres", postgres_host="127.0.0.1", postgres_port=private_postgres.port,
-                        postgres_user="postgres", postgres_dbname="postgres", token_key=TOKEN_KEY)
+                        postgres_user="postgres", postgres_dbname="postgres", signing_key_file=SIGNING_KEY_FILE)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         ids = setup_cluster(client, members=1)
         clerks = Clerks(client, ids["cluster"], ids["authority"])
@@ -181,7 +181,7 @@ def small_disk() -> Iterator[Path]:
 def test_a_full_disk_answers_507_stores_nothing_in_part_and_leaves_the_sqlite_ledger_intact(
         small_disk: Path) -> None:
     path = small_disk / "ledger.sqlite"
-    settings = Settings(store="sqlite", sqlite_path=path, token_key=TOKEN_KEY)
+    settings = Settings(store="sqlite", sqlite_path=path, signing_key_file=SIGNING_KEY_FILE)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         ids = setup_cluster(client, members=1)
         long_reason = "Lý do ghi nhận. " * 1200  # about 20 KB per event

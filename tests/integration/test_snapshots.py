@@ -24,7 +24,7 @@ from thidua_ledger.domain.snapshots import decode, effective_through, encode
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
-from tests.factories import CLERK, cluster_with_members
+from tests.factories import CLERK, cluster_with_members, wide_scale
 
 
 def test_entity_state_survives_the_snapshot_codec() -> None:
@@ -41,13 +41,14 @@ def test_a_long_year_reads_the_same_from_its_snapshot_as_from_scratch(ledger_set
     ledger = Ledger(env=ledger_settings.eventstore_env())
     setup = cluster_with_members(ledger, members=3)
     c = setup.cluster_id
-    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019, criteria=(
-        Criterion(code="1", title="Xây dựng lực lượng", max_points=Decimal(60)),)), CLERK)
+    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019,
+                                  criteria=wide_scale(230)), CLERK)
     first = uuid4()
     for n in range(230):
         ledger.record(ScoreRecorded(effective_date=date(2019, 11, 1), cluster_id=c, year=2019,
                                     score_id=first if n == 0 else uuid4(), unit_id=setup.units[n % 3],
-                                    criterion_code="1", points=Decimal("1.25"), kind=ScoreKind.SELF), CLERK)
+                                    criterion_code=str(n + 1), points=Decimal("1.25"), kind=ScoreKind.SELF),
+                      CLERK)
     ledger.record(ScoreCorrected(effective_date=date(2019, 12, 1), cluster_id=c, year=2019, score_id=uuid4(),
                                  corrects_score_id=first, points=Decimal(2)), CLERK)
     ledger.record(YearEndReviewHeld(effective_date=date(2019, 12, 2), cluster_id=c, year=2019), CLERK)
@@ -82,17 +83,17 @@ def test_an_as_of_date_read_starts_from_a_snapshot_only_when_all_its_facts_are_t
     ledger = Ledger(env=ledger_settings.eventstore_env())
     setup = cluster_with_members(ledger, members=2)
     c = setup.cluster_id
-    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019, criteria=(
-        Criterion(code="1", title="Xây dựng lực lượng", max_points=Decimal(60)),)), CLERK)
+    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019,
+                                  criteria=wide_scale(251)), CLERK)
     # Scores in date order, month by month, except two: one recorded early but dated in
     # December, and one back-filled late with a February date.
     for n in range(250):
         day = date(2019, 2 + n // 25, 1) if n != 30 else date(2019, 12, 20)
         ledger.record(ScoreRecorded(effective_date=day, cluster_id=c, year=2019, score_id=uuid4(),
-                                    unit_id=setup.units[n % 2], criterion_code="1", points=Decimal(n % 60),
+                                    unit_id=setup.units[n % 2], criterion_code=str(n + 1), points=Decimal(n % 60),
                                     kind=ScoreKind.SELF), CLERK)
     ledger.record(ScoreRecorded(effective_date=date(2019, 2, 15), cluster_id=c, year=2019, score_id=uuid4(),
-                                unit_id=setup.units[0], criterion_code="1", points=Decimal(7),
+                                unit_id=setup.units[0], criterion_code="251", points=Decimal(7),
                                 kind=ScoreKind.SELF), CLERK)
     entity_id = year_id(c, 2019)
     heads = ledger.recorder.snapshot_heads(ledger.snapshots.recorder.events_table_name,  # type: ignore[attr-defined,union-attr]
@@ -122,5 +123,5 @@ def test_an_entity_from_a_snapshot_without_its_latest_date_never_claims_one(ledg
     year.apply(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=setup.cluster_id, year=2019,
                                criteria=(Criterion(code="1", title="Xây dựng lực lượng", max_points=Decimal(60)),)))
     assert getattr(year, "_effective_through", None) is None
-    assert EmulationYear.Snapshot.take(year).state["effective_through"] is None
+    assert EmulationYear.Snapshot.take_at(year, 0, "0" * 64).state["effective_through"] is None
     ledger.close()

@@ -21,9 +21,9 @@ from thidua_ledger.application import Ledger
 from thidua_ledger.relay import Relay, RelayConfig
 from thidua_ledger.settings import Settings
 
-from tests.conftest import TOKEN_KEY
 from tests.factories import CLERK, cluster_with_members, collective, conferral, revocation
 from tests.integration.relay_support import FAST
+from tests.tokens import SIGNING_KEY_FILE
 
 CLUSTER = uuid4()
 REPO = Path(__file__).resolve().parents[2]
@@ -165,7 +165,7 @@ def test_an_old_version_reaches_the_handler_as_the_current_model(subscribe: Subs
 def test_awards_recorded_in_the_ledger_reach_a_subscriber_through_the_relay(
         subscribe, kafka: str, topic: str, tmp_path: Path) -> None:
     ledger = Ledger(env=Settings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite",
-                                 token_key=TOKEN_KEY).eventstore_env())
+                                 signing_key_file=SIGNING_KEY_FILE).eventstore_env())
     setup = cluster_with_members(ledger, members=2)
     decree = conferral(setup, collective(setup.units[0]), collective(setup.units[1]))
     ledger.record(decree, CLERK)

@@ -15,6 +15,28 @@ class RecipientKind(StrEnum):
     INDIVIDUAL = "individual"  # cá nhân
 
 
+class AwardLevel(StrEnum):
+    """Where an award kind stands among the forms of reward (hình thức khen thưởng)."""
+
+    GOVERNMENT_FLAG = "government_flag"  # Cờ thi đua của Chính phủ
+    MINISTRY_FLAG = "ministry_flag"  # Cờ thi đua của Bộ Công an
+    AUTHORITY_FLAG = "authority_flag"  # the emulation flag of another authority, e.g. a city police
+    CERTIFICATE_OF_MERIT = "certificate_of_merit"  # Bằng khen
+    COMMENDATION = "commendation"  # Giấy khen
+    EMULATION_TITLE = "emulation_title"  # danh hiệu thi đua
+
+
+class AwardKindRegistered(Fact):
+    """An award kind in an authority's catalogue: the name its decrees give it, and its level.
+    Each authority registers a kind once; names are compared after NFC, whitespace collapse
+    and casefold, so another spelling is the same kind."""
+
+    aggregate: ClassVar[str] = "award_kind"
+    authority_id: Id
+    name: Name = Field(description='As decrees print it, e.g. "Cờ thi đua của Bộ Công an"')
+    level: AwardLevel
+
+
 # The rule of `_one_subject` in JSON Schema terms, so that a standard validator refuses it too.
 _ONE_SUBJECT: dict[str, Any] = {"allOf": [{"anyOf": [
     {"properties": {"kind": {"const": kind}, subject: {"type": "string"}, other: {"type": "null"}},

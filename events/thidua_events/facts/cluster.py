@@ -1,8 +1,9 @@
 """Emulation clusters (cụm thi đua): membership, regulation, working group, rotating flag."""
 
-from typing import ClassVar
+from enum import StrEnum
+from typing import Annotated, ClassVar, Protocol, Self
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thidua_events.facts.base import Fact, Id, Year
 from thidua_events.text import Name, Note
@@ -15,6 +16,54 @@ class ClusterFormed(Fact):
     authority_id: Id
 
 
+class BallotBasis(StrEnum):
+    """Which count of a ballot (bỏ phiếu kín) a threshold is a share of."""
+
+    VALID = "valid"  # phiếu hợp lệ
+    RETURNED = "returned"  # phiếu thu về
+    ISSUED = "issued"  # phiếu phát ra
+
+
+class Counted(Protocol):
+    """A ballot's counts (BallotHeld has them)."""
+
+    @property
+    def issued(self) -> int: ...
+    @property
+    def returned(self) -> int: ...
+    @property
+    def valid(self) -> int: ...
+
+
+class BallotThreshold(BaseModel):
+    """The share of a ballot a unit needs to be honoured, as the cluster's regulation states it:
+    "more than half of the valid ballots" (quá 1/2 số phiếu hợp lệ) is 1/2 of `valid`,
+    `strictly_more`; "at least two thirds" (từ 2/3 trở lên) is 2/3, not `strictly_more`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    numerator: Annotated[int, Field(ge=1, le=1000)]
+    denominator: Annotated[int, Field(ge=1, le=1000)]
+    basis: BallotBasis
+    strictly_more: bool = Field(description="True for “more than” (quá), false for “at least” (từ … trở lên)")
+
+    @model_validator(mode="after")
+    def _a_share(self) -> Self:
+        if self.numerator > self.denominator:
+            raise ValueError("a threshold is a share of the ballots: numerator ≤ denominator")
+        return self
+
+    def reached(self, votes: int, ballot: Counted) -> bool:
+        """Compared in integers: votes / base > n / d, without rounding."""
+        base = getattr(ballot, self.basis.value)
+        return (votes * self.denominator > self.numerator * base if self.strictly_more
+                else votes * self.denominator >= self.numerator * base)
+
+    def describe(self) -> str:
+        return (f"{'more than' if self.strictly_more else 'at least'} {self.numerator}/{self.denominator} "
+                f"of the {self.basis.value} ballots")
+
+
 class RegulationAdopted(Fact):
     """The cluster's rules of operation (quy chế hoạt động, điều lệ)."""
 
@@ -22,6 +71,9 @@ class RegulationAdopted(Fact):
     cluster_id: Id
     title: Name
     content: Note | None = None
+    honour_threshold: BallotThreshold | None = Field(
+        None, description="The share of a ballot a unit needs to be honoured (suy tôn), as the regulation "
+                          "states it; no law states one")
 
 
 class UnitJoined(Fact):

@@ -2,10 +2,11 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from thidua_events.tokens import DEFAULT_ISSUER, SIGNING_ALGORITHM, PublicKeys
 
 
 class Settings(BaseSettings):
@@ -17,31 +18,53 @@ class Settings(BaseSettings):
     postgres_host: str = Field("127.0.0.1", validation_alias="POSTGRES_HOST")
     postgres_port: int = Field(5432, validation_alias="POSTGRES_PORT")
     postgres_user: str = Field("thidua", validation_alias="POSTGRES_USER")
-    postgres_password: SecretStr = Field(SecretStr(""), validation_alias="POSTGRES_PASSWORD")
+    # No default: an empty password is never what a deployment means.
+    postgres_password: SecretStr | None = Field(None, validation_alias="POSTGRES_PASSWORD")
     postgres_dbname: str = Field("thidua", validation_alias="POSTGRES_DBNAME")
     # A schema of its own keeps the documents tables apart from the ledger's in a shared database.
     postgres_schema: str = Field("public", validation_alias="DOCUMENTS_POSTGRES_SCHEMA")
+
+    @model_validator(mode="after")
+    def _postgres_needs_a_password(self) -> Self:
+        if self.store == "postgres" and not (self.postgres_password and self.postgres_password.get_secret_value()):
+            raise ValueError("set POSTGRES_PASSWORD: the PostgreSQL store has no default password")
+        return self
+
+    def postgres_secret(self) -> str:
+        return self.postgres_password.get_secret_value() if self.postgres_password else ""
 
     # Where events come from: the ledger's HTTP feed (embedded default) or Kafka.
     source: Literal["feed", "kafka"] = "feed"
     ledger_url: str = "http://127.0.0.1:8000"
     # The feed needs a reader's token (subscriber role); without one the service does not follow.
     ledger_token: SecretStr | None = None
+    # Or a file holding it, read again on every poll: rotate the token by rewriting the file.
+    ledger_token_file: Path | None = None
     poll_interval: float = Field(1.0, gt=0, description="Seconds between polls once caught up")
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     kafka_topic: str = "thidua.ledger.events"
     kafka_group: str = "thidua-documents"
 
-    # Verifies the bearer tokens the ledger issues: the ledger's own key. No default: the API
-    # refuses to start without it.
-    token_key: SecretStr | None = Field(None, validation_alias="THIDUA_TOKEN_KEY", min_length=32)
+    # Verifies bearer tokens with the issuer's public keys only: this service cannot mint one.
+    # A JWKS file or URL (the ledger's /.well-known/jwks.json, or an external OpenID Connect
+    # provider's). No default: the API refuses to start without it.
+    token_jwks: str | None = Field(None, validation_alias="THIDUA_TOKEN_JWKS")
+    token_issuer: str = Field(DEFAULT_ISSUER, validation_alias="THIDUA_TOKEN_ISSUER")
+    # Comma-separated; asymmetric ones only (the verifier refuses to be configured otherwise).
+    token_algorithms: str = Field(SIGNING_ALGORITHM, validation_alias="THIDUA_TOKEN_ALGORITHMS")
+    token_audience: str = "documents"
+    # The ledger's revocation list, read again once it is this many seconds old.
+    revocations_url: str | None = Field(None, description="Default: <ledger_url>/.well-known/revocations")
+    revocations_max_age: float = Field(2.0, gt=0, le=10, validation_alias="THIDUA_REVOCATIONS_MAX_AGE")
 
-    def require_token_key(self) -> str:
-        if self.token_key is None:
-            raise RuntimeError("set THIDUA_TOKEN_KEY (the ledger's key, at least 32 characters) "
-                               "to serve the documents API")
-        return self.token_key.get_secret_value()
+    def public_keys(self) -> PublicKeys:
+        if not self.token_jwks:
+            raise RuntimeError("set THIDUA_TOKEN_JWKS (the issuer's public keys: a JWKS file or URL, e.g. "
+                               "the ledger's /.well-known/jwks.json) to serve the documents API")
+        return PublicKeys.from_location(self.token_jwks)
 
+    def revocation_source(self) -> str:
+        return self.revocations_url or f"{self.ledger_url.rstrip('/')}/.well-known/revocations"
 
 @lru_cache
 def get_settings() -> Settings:

@@ -8,6 +8,7 @@ it applies exactly once.
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
 import httpx
@@ -28,15 +29,18 @@ class Source(Protocol):
 class FeedSource:
     """The ledger's log feed. `client` may be any httpx.Client (a TestClient in tests)."""
 
-    def __init__(self, ledger_url: str = "", token: str = "", *, client: httpx.Client | None = None,
-                 page_size: int = 500, timeout: float = 10.0) -> None:
+    def __init__(self, ledger_url: str = "", token: str | Callable[[], str] = "", *,
+                 client: httpx.Client | None = None, page_size: int = 500, timeout: float = 10.0) -> None:
         self.client = client or httpx.Client(base_url=ledger_url, timeout=timeout)
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # A callable is asked on every read: a service token is rotated (it lasts a week at
+        # most) by replacing what it returns, without restarting the service.
+        self.token = token
         self.page_size = page_size
 
     def read(self, after: int) -> LogPage:
+        token = self.token() if callable(self.token) else self.token
         response = self.client.get("/log", params={"after": after, "limit": self.page_size},
-                                   headers=self.headers)
+                                   headers={"Authorization": f"Bearer {token}"} if token else {})
         response.raise_for_status()
         return LogPage.model_validate(response.json())
 

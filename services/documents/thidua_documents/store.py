@@ -67,7 +67,7 @@ class Store:
         s = self.settings
         return psycopg.connect(
             host=s.postgres_host, port=s.postgres_port, user=s.postgres_user,
-            password=s.postgres_password.get_secret_value(), dbname=s.postgres_dbname,
+            password=s.postgres_secret(), dbname=s.postgres_dbname,
             options=f"-c search_path={s.postgres_schema}",
         )
 

@@ -1,34 +1,45 @@
 """The ledger application: every command loads, calls one domain verb, and saves."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
 from thidua_events.facts import Fact, Provenance
+from thidua_events.facts import access as xf
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
 
+from thidua_ledger.domain.access import ACCESS_ID, AccessRegister
 from thidua_ledger.domain.awards import (
     AwardClaim,
+    AwardKind,
     AwardProposal,
     Decree,
+    DecreeNumber,
+    award_kind_id,
+    check_award_kind_in_catalogue,
+    check_award_kind_registered_once,
+    check_award_year_not_after_decree,
+    check_decree_number_free,
     check_revocation,
     claim_id,
+    decree_number_id,
 )
-from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.cluster import Affiliations, Cluster, affiliations_id
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import LedgerError, NotFound, check
-from thidua_ledger.domain.organisation import Authority, Person, Unit
+from thidua_ledger.domain.organisation import Authority, Person, Unit, UnitName, unit_name_id
 from thidua_ledger.domain.year import EmulationYear, units_named, year_id
 from thidua_ledger.settings import Settings
+from thidua_ledger.snapshot_store import CheckedSnapshots, fold
 from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
 
 A = TypeVar("A", bound=Aggregate)
@@ -59,14 +70,6 @@ def vietnam_today() -> date:
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def fold(entity: Any, events: Iterable[Any]) -> Any:
-    """eventsourcing's project_aggregate, less its assert that each event matches a runtime
-    Protocol: an isinstance against a Protocol, which cost more than decoding the event."""
-    for event in events:
-        entity = event.mutate(entity)
-    return entity
-
-
 Handler = Callable[["Ledger", Any, Provenance], list[Aggregate]]
 HANDLERS: dict[type[Fact], Handler] = {}
 
@@ -80,7 +83,7 @@ def handles(*fact_types: type[Fact]) -> Callable[[Handler], Handler]:
     return register
 
 
-class Ledger(Application):
+class Ledger(CheckedSnapshots, Application):
     """The write side: `record` checks a fact against the rules and appends it."""
 
     name = "ledger"
@@ -118,14 +121,14 @@ class Ledger(Application):
         try:
             recordings = self.save(*changed)
         except IntegrityError:
+            # Another writer won the race. Check the command again against what it wrote: a rule
+            # it now breaks (the same award given twice, a year opened twice) is named as such.
+            HANDLERS[type(fact)](self, fact, provenance)
             raise ConcurrentWrite(subject.id, self._version_of(subject.id)) from None
         return Receipt(subject.id, subject.version, max(r.notification.id for r in recordings))
 
     def get(self, kind: type[A], entity_id: UUID, version: int | None = None) -> A:
-        try:
-            found: Aggregate = self.repository.get(entity_id, version=version, projector_func=fold)
-        except AggregateNotFoundError:
-            raise NotFound(kind.__name__, entity_id) from None
+        found = self._load(entity_id, version)
         if not isinstance(found, kind):
             raise NotFound(kind.__name__, entity_id)
         return found
@@ -135,10 +138,8 @@ class Ledger(Application):
         return bool(self.recorder.select_events(entity_id, limit=1))
 
     def _version_of(self, entity_id: UUID) -> int | None:
-        try:
-            return self.repository.get(entity_id, projector_func=fold).version
-        except AggregateNotFoundError:
-            return None
+        found = self._load(entity_id)
+        return found.version if found is not None else None
 
     def _new(self, kind: type[Entity], fact: Fact, provenance: Provenance) -> list[Aggregate]:
         entity_id = kind.id_of(fact)
@@ -153,11 +154,22 @@ class Ledger(Application):
 
     def _check_recipients(self, fact: af.AwardProposed | af.Decree) -> None:
         self.get(Authority, fact.authority_id)
+        kind_id = award_kind_id(fact.authority_id, fact.award_kind)
+        check_award_kind_in_catalogue(fact, self.get(AwardKind, kind_id) if self.exists(kind_id) else None)
         for recipient in fact.recipients:
             if recipient.unit_id:
                 self.get(Unit, recipient.unit_id)
             else:
                 self.get(Person, recipient.subject_id)
+
+    def _check_decree(self, fact: af.Decree) -> list[Aggregate]:
+        """The rules every decree keeps, and the number it takes."""
+        self._check_recipients(fact)
+        check_award_year_not_after_decree(fact)
+        number_id = decree_number_id(fact)
+        taken = self.get(DecreeNumber, number_id) if self.exists(number_id) else None
+        check_decree_number_free(fact, taken.decree_id if taken else None)
+        return [DecreeNumber(fact.authority_id, fact.decree_date.year, fact.decree_no, fact.decree_id)]
 
 
 # The command handlers: one per kind of fact, in the shape load → verb → changed aggregates.
@@ -173,7 +185,13 @@ def _register_authority(app: Ledger, fact: of.AuthorityRegistered, p: Provenance
 @handles(of.UnitRegistered)
 def _register_unit(app: Ledger, fact: of.UnitRegistered, p: Provenance) -> list[Aggregate]:
     app.get(Authority, fact.authority_id)
-    return app._new(Unit, fact, p)
+    changed = app._new(Unit, fact, p)
+    name_id = unit_name_id(fact.authority_id, fact.name)
+    if not app.exists(name_id):
+        return [*changed, UnitName(fact.authority_id, fact.name, fact.unit_id)]
+    name = app.get(UnitName, name_id)
+    name.take(fact, p)
+    return [*changed, name]
 
 
 @handles(of.UnitRenamed)
@@ -221,8 +239,14 @@ def _form_cluster(app: Ledger, fact: cf.ClusterFormed, p: Provenance) -> list[Ag
 def _join(app: Ledger, fact: cf.UnitJoined, p: Provenance) -> list[Aggregate]:
     cluster = app.get(Cluster, fact.cluster_id)
     app._active_unit(fact.unit_id, fact.effective_date)
-    cluster.admit(fact, p)
-    return [cluster]
+    index_id = affiliations_id(fact.unit_id)
+    if not app.exists(index_id):
+        cluster.admit(fact, p)
+        return [cluster, Affiliations(fact.unit_id, fact.cluster_id)]
+    index = app.get(Affiliations, index_id)
+    cluster.admit(fact, p, [app.get(Cluster, other) for other in index.cluster_ids if other != fact.cluster_id])
+    index.note_join(fact.cluster_id)
+    return [cluster, index]
 
 
 @handles(cf.UnitLeft)
@@ -279,6 +303,13 @@ def _year_fact(app: Ledger, fact: yf.YearFact, p: Provenance) -> list[Aggregate]
     return [year]
 
 
+@handles(af.AwardKindRegistered)
+def _register_award_kind(app: Ledger, fact: af.AwardKindRegistered, p: Provenance) -> list[Aggregate]:
+    app.get(Authority, fact.authority_id)
+    check_award_kind_registered_once(fact, app.exists(AwardKind.id_of(fact)))
+    return [AwardKind(fact=fact, provenance=p)]
+
+
 @handles(af.AwardProposed)
 def _propose(app: Ledger, fact: af.AwardProposed, p: Provenance) -> list[Aggregate]:
     app._check_recipients(fact)
@@ -287,8 +318,13 @@ def _propose(app: Ledger, fact: af.AwardProposed, p: Provenance) -> list[Aggrega
 
 @handles(af.AwardConferred)
 def _confer(app: Ledger, fact: af.AwardConferred, p: Provenance) -> list[Aggregate]:
-    app._check_recipients(fact)
     changed = app._new(Decree, fact, p)
+    changed += app._check_decree(fact)
+    if fact.cluster_id is not None:
+        cluster = app.get(Cluster, fact.cluster_id)
+        cluster.check_award_recipients_are_members(fact, {
+            r.subject_id: app.get(Person, r.subject_id).units_in(fact.year)
+            for r in fact.recipients if r.person_id})
     for recipient in fact.recipients:
         key = claim_id(fact.award_kind, fact.year, recipient.subject_id)
         if app.exists(key):
@@ -302,14 +338,35 @@ def _confer(app: Ledger, fact: af.AwardConferred, p: Provenance) -> list[Aggrega
 
 @handles(af.AwardRevoked)
 def _revoke(app: Ledger, fact: af.AwardRevoked, p: Provenance) -> list[Aggregate]:
-    app._check_recipients(fact)
-    check_revocation(fact, app.get(Decree, fact.revokes_decree_id))
     changed = app._new(Decree, fact, p)
+    changed += app._check_decree(fact)
+    check_revocation(fact, app.get(Decree, fact.revokes_decree_id))
     for recipient in fact.recipients:
         claim = app.get(AwardClaim, claim_id(fact.award_kind, fact.year, recipient.subject_id))
         claim.release(fact.decree_id, fact.revokes_decree_id, recipient)
         changed.append(claim)
     return changed
+
+
+@handles(xf.ScopeGranted, xf.ScopeRevoked, xf.TokenRevoked, xf.AccountDisabled)
+def _access(app: Ledger, fact: Fact, p: Provenance) -> list[Aggregate]:
+    if isinstance(fact, xf.Scope):  # a grant names an authority or a cluster that exists
+        if fact.authority_id:
+            app.get(Authority, fact.authority_id)
+        if fact.cluster_id:
+            app.get(Cluster, fact.cluster_id)
+    if not app.exists(ACCESS_ID):
+        return [AccessRegister.begin(fact, p)]
+    register = app.get(AccessRegister, ACCESS_ID)
+    if isinstance(fact, xf.ScopeGranted):
+        register.grant(fact, p)
+    elif isinstance(fact, xf.ScopeRevoked):
+        register.revoke_scope(fact, p)
+    elif isinstance(fact, xf.TokenRevoked):
+        register.revoke_token(fact, p)
+    elif isinstance(fact, xf.AccountDisabled):
+        register.disable(fact, p)
+    return [register]
 
 
 def open_ledger(settings: Settings) -> Ledger:

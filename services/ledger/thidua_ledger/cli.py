@@ -1,13 +1,10 @@
 """The `ledger` command: serve the API, issue tokens, and the operator and auditor tools."""
 
-from datetime import timedelta
-
 import typer
 import uvicorn
-from thidua_events.facts import Role
-from thidua_events.tokens import issue_token
 from thidua_events.topics import AWARDS_TOPIC, EVENTS_TOPIC
 
+from thidua_ledger.cli_access import account_app, grant_demo_clerk, keys_app, token
 from thidua_ledger.cli_audit import app as audit_app
 from thidua_ledger.settings import get_settings
 
@@ -24,19 +21,15 @@ def serve(
     uvicorn.run("thidua_ledger.api.app:create_app", factory=True, host=host, port=port, access_log=access_log)
 
 
-@app.command()
-def token(
-    actor: str = typer.Option(..., help="Who will act with the token, as recorded in provenance."),
-    role: Role = typer.Option(..., help="clerk and admin write; auditor and subscriber read."),
-    days: int = typer.Option(30, min=1, max=366, help="Days until the token expires."),
-) -> None:
-    """Issue a bearer token signed with THIDUA_TOKEN_KEY (from the environment)."""
-    key = get_settings().require_token_key()
-    typer.echo(issue_token(key, actor, role, timedelta(days=days)))
+app.command()(token)
+app.add_typer(keys_app, name="keys")
+app.add_typer(account_app, name="account")
 
 
 @app.command("load-demo")
-def load_demo() -> None:
+def load_demo(
+    clerk: str | None = typer.Option(None, help="A demo clerk's account to grant the scenario's authorities."),
+) -> None:
     """Record the scenario of the articles in shared/seeds (once; a second run records nothing)."""
     from thidua_ledger.application import open_ledger
     from thidua_ledger.scenario import load
@@ -44,9 +37,12 @@ def load_demo() -> None:
     ledger = open_ledger(get_settings())
     try:
         recorded = load(ledger)
+        granted = grant_demo_clerk(ledger, clerk) if clerk else 0
     finally:
         ledger.close()
     typer.echo(f"demo scenario: {recorded} facts recorded" if recorded else "demo scenario: already loaded")
+    if granted:
+        typer.echo(f"demo clerk '{clerk}': granted {granted} authorities")
 
 
 app.registered_commands += audit_app.registered_commands

@@ -17,6 +17,7 @@ from thidua_ledger.audit.clocks import position_at
 from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.provenance import history as entity_history
 from thidua_ledger.audit.replay import replay_all, replay_year
+from thidua_ledger.audit.snapshots import SnapshotFinding, check_snapshots
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.settings import get_settings
 
@@ -52,13 +53,19 @@ def _position(ledger: Ledger, known_at: str | None) -> int | None:
 
 
 @app.command()
-def verify(as_json: bool = JSON) -> None:
+def verify(as_json: bool = JSON, snapshots: bool = typer.Option(
+        False, "--snapshots", help="Also check every stored snapshot against the chain and the log.")) -> None:
     """Walk the hash chain; name the first altered, deleted, inserted or reordered event."""
     ledger = _ledger()
     with _progress() as bar:
         task = bar.add_task("verifying", total=ledger.position())
         report = chain.walk(ledger.recorder, progress=lambda n: bar.update(task, completed=n))
-    _emit(report.as_dict(), as_json)
+    result = report.as_dict()
+    findings: list[SnapshotFinding] = []
+    if snapshots:
+        checked, findings = check_snapshots(ledger)
+        result["snapshots"] = {"checked": checked, "findings": [f.as_dict() for f in findings]}
+    _emit(result, as_json)
     if not as_json:
         if report.ok:
             console.print(f"[green]chain intact[/]: {report.checked} events, head {report.head[:16]}… "
@@ -67,7 +74,12 @@ def verify(as_json: bool = JSON) -> None:
             f = report.finding
             assert f is not None
             console.print(f"[red]{f.kind} at position {f.position}[/]: {f.detail}")
-    raise typer.Exit(0 if report.ok else 1)
+        if snapshots:
+            console.print(f"snapshots checked: {result['snapshots']['checked']}, refused or differing: "
+                          f"{len(findings)}")
+            for s in findings:
+                console.print(f"[red]snapshot {s.entity_id} v{s.version}: {s.verdict}[/]: {s.detail}")
+    raise typer.Exit(0 if report.ok and not findings else 1)
 
 
 def _digest_key() -> str:

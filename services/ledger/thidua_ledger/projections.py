@@ -85,7 +85,11 @@ class AwardRegister:
                 )
         elif isinstance(fact, AwardRevoked):
             for r in fact.recipients:
-                entry = self.entries[(fact.revokes_decree_id, r.subject_id)]
+                entry = self.entries.get((fact.revokes_decree_id, r.subject_id))
+                if entry is None:
+                    # A view as of a date between a revocation and the later-dated decree it revokes
+                    # (history recorded before the rule revoke-after-the-decree): nothing to revoke yet.
+                    continue
                 self.entries[(fact.revokes_decree_id, r.subject_id)] = entry.model_copy(
                     update={"revoked_by_decree_no": fact.decree_no})
         elif isinstance(fact, CommendationsCounted):

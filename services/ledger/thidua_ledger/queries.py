@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from thidua_events.facts.year import BallotHeld, UnitsHonoured
 from thidua_events.standings import STANDINGS_METHOD, rank_units
 from thidua_events.text import vietnamese_sort_key
@@ -33,6 +33,14 @@ class ClusterYearPublic(BaseModel):
     deputy: UnitRef | None
     flag_holder: UnitRef | None
     flag_handed_to: UnitRef | None
+
+
+class FlagHolderPublic(BaseModel):
+    cluster_id: UUID
+    on: date
+    holder: UnitRef | None = Field(description="None: no handover is recorded, or the cluster did not exist")
+    since: date | None = Field(description="The handover that gave it the flag; None when the holder is "
+                                           "the giver of the first recorded handover, who held it before")
 
 
 class Standing(BaseModel):
@@ -137,3 +145,14 @@ def standings(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW) -
     ranked.sort(key=lambda s: (s.rank, vietnamese_sort_key(refs[s.unit_id].name)))
     result = [Standing(rank=s.rank, unit=refs[s.unit_id], total=s.total, tied=s.tied) for s in ranked]
     return StandingsPublic(cluster_id=cluster_id, year=year, method=STANDINGS_METHOD, standings=result)
+
+
+def flag_holder(ledger: Ledger, cluster_id: UUID, on: date, clock: Clock = NOW) -> FlagHolderPublic:
+    """Who held the rotating flag (cờ luân lưu) on a day, as the ledger knew it at `clock.known_at`.
+    Every handover known is read, also those dated after `on`: the first one names who held
+    the flag before it."""
+    cluster = load(ledger, Cluster, cluster_id, Clock(known_at=clock.known_at))
+    held = cluster.flag_holder_on(on)
+    return FlagHolderPublic(cluster_id=cluster_id, on=on,
+                            holder=unit_ref(ledger, held[0] if held else None, on, clock),
+                            since=held[1] if held else None)

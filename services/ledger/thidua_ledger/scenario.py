@@ -188,10 +188,27 @@ def _memberships() -> Facts:
                 current[cluster].discard(key)
         for key in members:
             if key not in current[cluster]:
+                facts += _leave_other_clusters(current, cluster, key, year, article)
                 facts.append((UnitJoined(effective_date=jan1(year), cluster_id=cluster_id(cluster),
                                          unit_id=unit_id(key)),
                               source(article, _start_of_year(year, "gia nhập"))))
                 current[cluster].add(key)
+    return facts
+
+
+def _leave_other_clusters(current: dict[str, set[str]], cluster: str, key: str, year: int,
+                          article: str) -> Facts:
+    """A unit is in one cluster of an authority at a time: joining another of the same
+    authority, it leaves the one it was in (Phòng Tham mưu: Cụm 5 in 2018, Cụm 4 in 2019)."""
+    facts: Facts = []
+    authority = CLUSTERS[cluster][1]
+    for other, members in current.items():
+        if other != cluster and CLUSTERS[other][1] == authority and key in members:
+            reason = (f"Bài báo nêu đơn vị trong {CLUSTERS[cluster][0]} năm {year}; một đơn vị chỉ thuộc "
+                      f"một cụm thi đua của cùng cơ quan tại một thời điểm. {_start_of_year(year, 'rời cụm')}")
+            facts.append((UnitLeft(effective_date=jan1(year), cluster_id=cluster_id(other),
+                                   unit_id=unit_id(key)), source(article, reason)))
+            members.discard(key)
     return facts
 
 

@@ -1,11 +1,13 @@
 """Ledger settings, read from the environment (the same names as deploy/ and compose)."""
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from thidua_events.tokens import DEFAULT_ISSUER, SIGNING_ALGORITHM, PublicKeys, SigningKey, key_set
 
 from thidua_ledger.audit.recorders import RECORDER_TOPICS
 
@@ -19,27 +21,72 @@ class Settings(BaseSettings):
     postgres_host: str = Field("127.0.0.1", validation_alias="POSTGRES_HOST")
     postgres_port: int = Field(5432, validation_alias="POSTGRES_PORT")
     postgres_user: str = Field("thidua", validation_alias="POSTGRES_USER")
-    postgres_password: SecretStr = Field(SecretStr(""), validation_alias="POSTGRES_PASSWORD")
+    # No default: an empty password is never what a deployment means.
+    postgres_password: SecretStr | None = Field(None, validation_alias="POSTGRES_PASSWORD")
     postgres_dbname: str = Field("thidua", validation_alias="POSTGRES_DBNAME")
     # One schema per ledger lets tests (and tenants) share a database safely.
     postgres_schema: str = Field("public", validation_alias="LEDGER_POSTGRES_SCHEMA")
 
+    @model_validator(mode="after")
+    def _postgres_needs_a_password(self) -> Self:
+        if self.store == "postgres" and not (self.postgres_password and self.postgres_password.get_secret_value()):
+            raise ValueError("set POSTGRES_PASSWORD: the PostgreSQL store has no default password")
+        return self
+
+    def postgres_secret(self) -> str:
+        return self.postgres_password.get_secret_value() if self.postgres_password else ""
+
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
 
-    # Signs bearer tokens. No default: the API and `ledger token` refuse to start without it
-    # (the relay and the audit commands do not need it).
-    token_key: SecretStr | None = Field(None, validation_alias="THIDUA_TOKEN_KEY", min_length=32)
+    # Tokens (see thidua_events.tokens). The ledger signs with a private Ed25519 key read from
+    # this file (no default: `ledger token` refuses without it) and publishes its public half.
+    signing_key_file: Path | None = Field(None, validation_alias="THIDUA_SIGNING_KEY_FILE")
+    # Public keys of earlier signing keys, still published and accepted until their tokens expire.
+    retired_jwks_file: Path | None = Field(None, validation_alias="THIDUA_RETIRED_JWKS_FILE")
+    # An external OpenID Connect provider instead of the ledger: its JWKS (file or URL) and issuer.
+    token_jwks: str | None = Field(None, validation_alias="THIDUA_TOKEN_JWKS")
+    token_issuer: str = Field(DEFAULT_ISSUER, validation_alias="THIDUA_TOKEN_ISSUER")
+    # Comma-separated; asymmetric ones only (the verifier refuses to be configured otherwise).
+    token_algorithms: str = Field(SIGNING_ALGORITHM, validation_alias="THIDUA_TOKEN_ALGORITHMS")
+    token_audience: str = "ledger"
+    # A revocation takes effect on this service within this many seconds.
+    revocations_max_age: float = Field(2.0, gt=0, le=10, validation_alias="THIDUA_REVOCATIONS_MAX_AGE")
 
-    def require_token_key(self) -> str:
-        if self.token_key is None:
-            raise RuntimeError("set THIDUA_TOKEN_KEY (at least 32 characters) to serve the API or issue tokens")
-        return self.token_key.get_secret_value()
+    def signing_key(self) -> SigningKey:
+        if self.signing_key_file is None:
+            raise RuntimeError("set THIDUA_SIGNING_KEY_FILE (an Ed25519 private key, PEM; "
+                               "`ledger keys new` makes one) to issue tokens")
+        return SigningKey.from_file(self.signing_key_file)
+
+    def published_jwks(self) -> dict[str, Any]:
+        """The public keys of /.well-known/jwks.json: the signing key's and the retired ones."""
+        keys = [self.signing_key().public_jwk] if self.signing_key_file else []
+        if self.retired_jwks_file:
+            keys += json.loads(self.retired_jwks_file.read_text())["keys"]
+        return key_set(keys)
+
+    def public_keys(self) -> PublicKeys:
+        """Where verification keys come from: the external issuer's JWKS, or the ledger's own."""
+        if self.token_jwks:
+            return PublicKeys.from_location(self.token_jwks)
+        if self.signing_key_file is None:
+            raise RuntimeError("set THIDUA_SIGNING_KEY_FILE (the ledger issues tokens) or THIDUA_TOKEN_JWKS "
+                               "(an external issuer's keys) to serve the API")
+        return PublicKeys.from_jwks(self.published_jwks())
 
     # Signs audit digests; optional: only `ledger digest` and `ledger check-digest` need it.
     digest_key: SecretStr | None = Field(None, validation_alias="LEDGER_DIGEST_KEY", min_length=32)
 
+    # Seals the snapshots the ledger writes, so a forged one is refused on read (optional:
+    # without it the seal is a plain hash; see thidua_ledger.snapshot_store).
+    snapshot_key: SecretStr | None = Field(None, validation_alias="LEDGER_SNAPSHOT_KEY", min_length=32)
+
     def eventstore_env(self) -> dict[str, str]:
         """The environment that points eventsourcing's persistence module at our store."""
+        sealing = {"LEDGER_SNAPSHOT_KEY": self.snapshot_key.get_secret_value()} if self.snapshot_key else {}
+        return {**self._store_env(), **sealing}
+
+    def _store_env(self) -> dict[str, str]:
         if self.store == "sqlite":
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             return {
@@ -53,7 +100,7 @@ class Settings(BaseSettings):
             "POSTGRES_HOST": self.postgres_host,
             "POSTGRES_PORT": str(self.postgres_port),
             "POSTGRES_USER": self.postgres_user,
-            "POSTGRES_PASSWORD": self.postgres_password.get_secret_value(),
+            "POSTGRES_PASSWORD": self.postgres_secret(),
             "POSTGRES_DBNAME": self.postgres_dbname,
             "POSTGRES_SCHEMA": self.postgres_schema,
             "CREATE_TABLE": "y",

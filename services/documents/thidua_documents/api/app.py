@@ -4,7 +4,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
+from thidua_events.tokens import RevocationList, Revoked, Verifier
 
 from thidua_documents import projections, register
 from thidua_documents.api import cluster_years, decrees, documents, errors, health, projection, proposals
@@ -21,17 +23,37 @@ def default_source(settings: Settings) -> Source | None:
         from thidua_documents.kafka_source import KafkaSource  # only production needs a broker client
 
         return KafkaSource(settings.kafka_bootstrap_servers, settings.kafka_topic, settings.kafka_group)
+    if settings.ledger_token_file is not None:
+        token_file = settings.ledger_token_file
+        return FeedSource(settings.ledger_url, lambda: token_file.read_text().strip())
     if settings.ledger_token is None:
-        log.warning("DOCUMENTS_LEDGER_TOKEN is not set: not following the ledger's feed")
+        log.warning("DOCUMENTS_LEDGER_TOKEN(_FILE) is not set: not following the ledger's feed")
         return None
     return FeedSource(settings.ledger_url, settings.ledger_token.get_secret_value())
 
 
-def create_app(settings: Settings | None = None, source: Source | None = None, follow: bool = True) -> FastAPI:
+def ledger_revocations(settings: Settings, client: httpx.Client) -> RevocationList:
+    """The ledger's revocation list over HTTP (tests pass a TestClient of a ledger in process)."""
+    url = settings.revocation_source()
+
+    def fetch() -> Revoked:
+        response = client.get(url)
+        response.raise_for_status()
+        return Revoked.from_json(response.json())
+
+    return RevocationList(fetch, settings.revocations_max_age)
+
+
+def create_app(settings: Settings | None = None, source: Source | None = None, follow: bool = True,
+               revocations: RevocationList | None = None) -> FastAPI:
     """`source` replaces the configured one (tests pass a feed over a TestClient); with
-    `follow=False` nothing polls, and tests apply pages themselves."""
+    `follow=False` nothing polls, and tests apply pages themselves. `revocations` replaces
+    the ledger's list read over HTTP."""
     settings = settings or get_settings()
-    settings.require_token_key()  # fail at start-up, not on the first request
+    keys = settings.public_keys()  # fail at start-up, not on the first request
+    own_http = httpx.Client(timeout=2.0) if revocations is None else None
+    if own_http is not None:
+        revocations = ledger_revocations(settings, own_http)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,13 +73,18 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
                 app.state.follower.stop()
             if own_feed is not None and hasattr(own_feed, "close"):
                 own_feed.close()
+            if own_http is not None:
+                own_http.close()
 
     app = FastAPI(title="thidua documents", version="0.1.0", lifespan=lifespan,
                   description="Official documents (Nghị định 30/2020/NĐ-CP) rendered from the ledger's "
                               "facts, numbered in a register, reproducible to the byte. Every route but "
-                              "/health takes a bearer token from `ledger token` (the ledger's key): "
+                              "/health takes a bearer token from the ledger (or the configured issuer): "
                               "clerks, auditors and admins read and draft; clerks and admins issue.")
     app.state.settings = settings
+    app.state.verifier = Verifier(keys, settings.token_issuer, settings.token_audience,
+                                  settings.token_algorithms.split(","),
+                                  revocations)
     errors.install(app)
     for module in (health, projection, decrees, cluster_years, proposals, documents):
         app.include_router(module.router)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from thidua_events.facts import Role
-from thidua_events.tokens import InvalidToken, Principal, read_bearer
+from thidua_events.tokens import InvalidToken, Principal, Verifier
 
 from thidua_documents.register import Register
 from thidua_documents.settings import Settings
@@ -18,7 +18,7 @@ from thidua_documents.store import Store
 # Subscribers read the ledger's feed; the documents service is for the people who write documents.
 READERS = frozenset({Role.CLERK, Role.AUDITOR, Role.ADMIN})
 
-_bearer = HTTPBearer(auto_error=False, description="A token from `ledger token` (the ledger's key)")
+_bearer = HTTPBearer(auto_error=False, description="A token from `ledger token` (or the configured issuer)")
 
 
 async def _register(request: Request) -> Register:
@@ -38,12 +38,16 @@ StoreDep = Annotated[Store, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
+async def _verifier(request: Request) -> Verifier:
+    return request.app.state.verifier
+
+
 async def _current_user(
-    settings: SettingsDep,
+    verifier: Annotated[Verifier, Depends(_verifier)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     try:
-        return read_bearer(settings.require_token_key(), credentials.credentials if credentials else None)
+        return verifier.read_bearer(credentials.credentials if credentials else None)
     except InvalidToken as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
 

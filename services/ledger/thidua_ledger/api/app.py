@@ -4,8 +4,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from thidua_events.tokens import RevocationList, Verifier
 
-from thidua_ledger.api import awards, clusters, commands, errors, health, log
+from thidua_ledger.access import revoked
+from thidua_ledger.api import access, awards, clusters, commands, errors, health, log
 from thidua_ledger.application import Ledger, open_ledger
 from thidua_ledger.projections import AwardRegister
 from thidua_ledger.settings import Settings, get_settings
@@ -13,13 +15,16 @@ from thidua_ledger.settings import Settings, get_settings
 
 def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -> FastAPI:
     settings = settings or get_settings()
-    settings.require_token_key()  # fail at start-up, not on the first request
+    keys = settings.public_keys()  # fail at start-up, not on the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.ledger = ledger or open_ledger(settings)
         app.state.award_register = AwardRegister(app.state.ledger)
+        revocations = RevocationList(lambda: revoked(app.state.ledger), settings.revocations_max_age)
+        app.state.verifier = Verifier(keys, settings.token_issuer, settings.token_audience,
+                                      settings.token_algorithms.split(","), revocations)
         try:
             yield
         finally:
@@ -31,6 +36,6 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
                     "token; read with any token.",
     )
     errors.install(app)
-    for module in (health, commands, clusters, awards, log):
+    for module in (health, access, commands, clusters, awards, log):
         app.include_router(module.router, responses=errors.STORE_RESPONSES)
     return app

@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -9,9 +10,11 @@ from thidua_ledger.api.deps import CurrentUser, LedgerDep
 from thidua_ledger.api.errors import READ_RESPONSES
 from thidua_ledger.queries import (
     ClusterYearPublic,
+    FlagHolderPublic,
     StandingsPublic,
     YearPublic,
     cluster_in_year,
+    flag_holder,
     standings,
     year_record,
 )
@@ -40,3 +43,11 @@ def get_standings(cluster_id: UUID, year: YearParam, ledger: LedgerDep, _: Curre
                      clock: ClockDep) -> StandingsPublic:
     """Scores totalled and ranked; ties are stated."""
     return standings(ledger, cluster_id, year, clock)
+
+
+@router.get("/{cluster_id}/flag")
+def get_flag_holder(cluster_id: UUID, on: date, ledger: LedgerDep, _: CurrentUser,
+                    clock: ClockDep) -> FlagHolderPublic:
+    """Who held the cluster's rotating flag (cờ luân lưu) on a date; `known_at` applies, `as_of`
+    is not needed (`on` is the date)."""
+    return flag_holder(ledger, cluster_id, on, clock)

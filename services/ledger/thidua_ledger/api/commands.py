@@ -10,10 +10,11 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field, create_model
 from thidua_events.bounds import MAX_POSITION
-from thidua_events.facts import FACTS, Fact, Provenance
+from thidua_events.facts import FACTS, Fact, Provenance, Role
 from thidua_events.text import Name, Note
 
-from thidua_ledger.api.deps import LedgerDep, Writer
+from thidua_ledger.access import check_clerk_may_record
+from thidua_ledger.api.deps import LedgerDep, VerifierDep, Writer
 from thidua_ledger.api.errors import WRITE_RESPONSES
 
 router = APIRouter(prefix="/facts")
@@ -43,11 +44,16 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
 def _route(fact_type: type[Fact]) -> None:
     body_model = _create_model(fact_type)
 
-    def record(body: body_model, user: Writer, ledger: LedgerDep) -> ReceiptPublic:  # type: ignore[valid-type]
+    def record(body: body_model, user: Writer, ledger: LedgerDep,  # type: ignore[valid-type]
+               verifier: VerifierDep) -> ReceiptPublic:
         note: Any = body  # its model is made at import time, so the type checker cannot see it
         fact = fact_type.model_validate(note.model_dump(exclude=NOTE_FIELDS))
         provenance = Provenance(actor=user.actor, role=user.role, reason=note.reason, source_ref=note.source_ref)
+        if user.role is not Role.ADMIN:
+            check_clerk_may_record(ledger, user.subject, fact)
         receipt = ledger.record(fact, provenance, note.expected_version)
+        if fact.aggregate == "access" and verifier.revocations:
+            verifier.revocations.expire()  # this process sees its own revocation at once
         return ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position)
 
     router.add_api_route(

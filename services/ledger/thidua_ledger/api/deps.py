@@ -8,13 +8,13 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from thidua_events.tokens import InvalidToken, Principal, read_bearer
+from thidua_events.tokens import InvalidToken, Principal, Verifier
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.projections import AwardRegister
 from thidua_ledger.settings import Settings
 
-_bearer = HTTPBearer(auto_error=False, description="A token from `ledger token`")
+_bearer = HTTPBearer(auto_error=False, description="A token from `ledger token` (or the configured issuer)")
 
 
 async def _ledger(request: Request) -> Ledger:
@@ -34,12 +34,19 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 AwardRegisterDep = Annotated[AwardRegister, Depends(_award_register)]
 
 
+async def _verifier(request: Request) -> Verifier:
+    return request.app.state.verifier
+
+
+VerifierDep = Annotated[Verifier, Depends(_verifier)]
+
+
 async def _current_user(
-    settings: SettingsDep,
+    verifier: VerifierDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     try:
-        return read_bearer(settings.require_token_key(), credentials.credentials if credentials else None)
+        return verifier.read_bearer(credentials.credentials if credentials else None)
     except InvalidToken as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
 

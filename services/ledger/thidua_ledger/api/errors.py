@@ -10,8 +10,10 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, ValidationError
+from thidua_events.tokens import RevocationsUnavailable
 
 from thidua_ledger.application import ConcurrentWrite
+from thidua_ledger.domain.access import OutOfScope
 from thidua_ledger.domain.errors import NotFound, RuleViolation
 
 
@@ -37,7 +39,8 @@ READ_RESPONSES: Responses = {
 WRITE_RESPONSES: Responses = {
     **READ_RESPONSES,
     400: {"model": ProblemPublic, "description": "The body is not JSON"},
-    403: {"model": ProblemPublic, "description": "The token's role may only read"},
+    403: {"model": ProblemPublic, "description": "The token's role may only read, or the fact falls outside "
+                                                 "the clerk's granted scope"},
     409: {"model": RefusalPublic, "description": "A rule refused the fact; nothing was stored"},
 }
 
@@ -94,6 +97,15 @@ def install(app: FastAPI) -> None:
              "entity_id": str(error.entity_id), "current_version": error.current_version},
             status_code=status.HTTP_409_CONFLICT,
         )
+
+    @app.exception_handler(OutOfScope)
+    def _out_of_scope(_: Request, error: OutOfScope) -> JSONResponse:
+        return JSONResponse({"rule": "write-within-granted-scope", "scope": error.scope, "detail": str(error)},
+                            status_code=status.HTTP_403_FORBIDDEN)
+
+    @app.exception_handler(RevocationsUnavailable)
+    def _unavailable(_: Request, error: RevocationsUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
     @app.exception_handler(NotFound)
     def _not_found(_: Request, error: NotFound) -> JSONResponse:

@@ -5,6 +5,7 @@
 A moment of recording converts to the position of the last event recorded by then.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from thidua_ledger.audit.chain import moment as stored_moment
 from thidua_ledger.domain.entity import FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import effective_through
@@ -34,12 +36,12 @@ NOW = Clock()
 
 def position_at(recorder: Any, moment: datetime) -> int:
     """The last log position recorded at or before a moment (0 before the first event)."""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # Recording moments never go backwards along the log, so this is a prefix of it.
     try:
-        iso = moment.astimezone(UTC).isoformat()
+        stored = stored_moment(moment)
     except OverflowError:  # a moment in year 1 or 9999 whose UTC falls outside: before or after every event
-        iso = (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC).isoformat()
-    rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (iso,))
+        stored = stored_moment((datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC))
+    rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (stored,))
     return int(rows[0][0] or 0)
 
 
@@ -66,10 +68,12 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     # re-checked: this is a view of the record, not a new command. The fold starts from the
     # newest snapshot whose facts all fall on or before `day`, if there is one.
     entity: Any = None
-    start = _snapshot_through(ledger, entity_id, version, day)
-    if start is not None:
-        [snapshot] = ledger.snapshots.get(entity_id, gt=start - 1, lte=start)
-        entity = snapshot.mutate(None)
+    start = None
+    for candidate in _snapshots_through(ledger, entity_id, version, day):
+        entity = ledger.snapshot_at(entity_id, candidate)  # None if it is refused: try an older one
+        if entity is not None:
+            start = candidate
+            break
     for event in ledger.events.get(entity_id, gt=start, lte=version):
         if not isinstance(event, FactEvent):
             continue
@@ -86,14 +90,18 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     return entity
 
 
-def _snapshot_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> int | None:
-    """The version of the newest snapshot (up to `version`) holding only facts dated on or
-    before `day`: the as-of-date view up to it is the snapshot itself."""
+def _snapshots_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> Iterator[int]:
+    """The versions of the snapshots (up to `version`, newest first) holding only facts
+    dated on or before `day`: the as-of-date view up to one is the snapshot itself."""
     if ledger.snapshots is None:
-        return None
+        return
     table = ledger.snapshots.recorder.events_table_name
     for snapshot_version, head in ledger.recorder.snapshot_heads(table, entity_id, version):
         through = effective_through(head)
         if through is not None and through <= day:
-            return snapshot_version
-    return None
+            yield snapshot_version
+
+
+def _snapshot_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> int | None:
+    """The newest of `_snapshots_through`, if any."""
+    return next(_snapshots_through(ledger, entity_id, version, day), None)

@@ -16,6 +16,8 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
 from thidua_ledger.audit.chain import GENESIS, ChainRow, chain_rows
+from thidua_ledger.migrations import upgrade
+from thidua_ledger.migrations.database import creating_tables
 
 HEAD_BYTES = 400
 CHAIN_COLUMNS = "position, originator_id, originator_version, content, hash, recorded_at"
@@ -26,36 +28,48 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def chain_table(self) -> str:
         return f"{self.events_table_name}_chain"
 
-    def construct_create_table_statements(self) -> list[str]:
-        return [
-            *super().construct_create_table_statements(),
-            f"CREATE TABLE IF NOT EXISTS {self.events_table_name}_chain ("
-            "position INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
-            "originator_version INTEGER NOT NULL, content TEXT NOT NULL, hash TEXT NOT NULL, "
-            "recorded_at TEXT)",
-            f"CREATE INDEX IF NOT EXISTS {self.events_table_name}_chain_entity "
-            f"ON {self.events_table_name}_chain (originator_id, position)",
-            f"CREATE INDEX IF NOT EXISTS {self.events_table_name}_chain_time "
-            f"ON {self.events_table_name}_chain (recorded_at)",
-        ]
+    def create_table(self) -> None:
+        super().create_table()  # eventsourcing's own tables
+        upgrade(self)  # the ledger's, by versioned migration
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
         if ids:
-            c.execute(f"SELECT hash FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
+            # Under SQLite's single writer lock: the chain grows in commit order.
+            c.execute(f"SELECT hash, recorded_at FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
             row = c.fetchone()
-            links = chain_rows(row[0] if row else GENESIS, list(zip(ids, stored_events, strict=True)))
+            links = chain_rows(row[0] if row else GENESIS, row[1] if row else None,
+                               list(zip(ids, stored_events, strict=True)))
             c.executemany(f"INSERT INTO {self.chain_table} ({CHAIN_COLUMNS}) VALUES (?,?,?,?,?,?)",
                           [_values(r) for r in links])
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read-only SQL on this ledger's tables ({events} and {chain} are filled in)."""
-        statement = sql.format(events=self.events_table_name, chain=self.chain_table)
+        statement = sql.format(events=self.events_table_name, chain=self.chain_table,
+                               snapshots="stored_snapshots")
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, tuple(params))
             return [tuple(row) for row in c.fetchall()]
+
+    def chain_link(self, entity_id: UUID, version: int) -> tuple[int, str] | None:
+        """(position, link) of an entity's event at a version."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT position, hash FROM {self.chain_table} WHERE originator_id = ? "
+                      "AND originator_version = ?", (str(entity_id), version))
+            row = c.fetchone()
+            return (int(row[0]), row[1]) if row else None
+
+    def replace_snapshot(self, table: str, stored: StoredEvent) -> None:
+        """Put a rebuilt snapshot in place of an old-format one (snapshots are a cache of
+        the log, not history: replacing one loses nothing)."""
+        entity = stored.originator_id.hex if isinstance(stored.originator_id, UUID) else stored.originator_id
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"DELETE FROM {table} WHERE originator_id = ? AND originator_version = ?",
+                      (entity, stored.originator_version))
+            c.execute(f"INSERT INTO {table} VALUES (?,?,?,?)",
+                      (entity, stored.originator_version, stored.topic, stored.state))
 
     def snapshot_heads(self, table: str, entity_id: UUID, lte: int | None) -> list[tuple[int, bytes]]:
         """(version, first bytes) of an entity's stored snapshots, newest first: enough to
@@ -90,19 +104,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def chain_table(self) -> str:
         return f"{self.events_table_name}_chain"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        chain = Identifier(self.datastore.schema, self.chain_table)
-        self.sql_create_statements.append(SQL(
-            "CREATE TABLE IF NOT EXISTS {} (position bigint PRIMARY KEY, originator_id text NOT NULL, "
-            "originator_version bigint NOT NULL, content text NOT NULL, hash text NOT NULL, "
-            "recorded_at text)").format(chain))
-        self.sql_create_statements.append(SQL(
-            "CREATE INDEX IF NOT EXISTS {} ON {} (originator_id, position)").format(
-                Identifier(f"{self.chain_table}_entity"), chain))
-        self.sql_create_statements.append(SQL(
-            "CREATE INDEX IF NOT EXISTS {} ON {} (recorded_at)").format(
-                Identifier(f"{self.chain_table}_time"), chain))
+    def create_table(self) -> None:
+        with creating_tables(self):
+            super().create_table()  # eventsourcing's own tables
+            upgrade(self)  # the ledger's, by versioned migration
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
@@ -110,9 +115,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if ids:
             chain = Identifier(self.datastore.schema, self.chain_table)
-            curs.execute(SQL("SELECT hash FROM {} ORDER BY position DESC LIMIT 1").format(chain))
+            curs.execute(SQL("SELECT hash, recorded_at FROM {} ORDER BY position DESC LIMIT 1").format(chain))
             row = curs.fetchone()
-            links = chain_rows(row["hash"] if row else GENESIS, list(zip(ids, stored_events, strict=True)))
+            links = chain_rows(row["hash"] if row else GENESIS, row["recorded_at"] if row else None,
+                               list(zip(ids, stored_events, strict=True)))
             curs.executemany(
                 SQL("INSERT INTO {} (" + CHAIN_COLUMNS + ") VALUES (%s,%s,%s,%s,%s,%s)").format(chain),
                 [_values(r) for r in links])
@@ -122,10 +128,34 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         """Read-only SQL on this ledger's tables ({events} and {chain} are filled in)."""
         statement = sql.replace("?", "%s").format(
             events=f'"{self.datastore.schema}"."{self.events_table_name}"',
-            chain=f'"{self.datastore.schema}"."{self.chain_table}"')
+            chain=f'"{self.datastore.schema}"."{self.chain_table}"',
+            snapshots=f'"{self.datastore.schema}"."{self.snapshots_table}"')
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement.encode(), tuple(params))
             return [tuple(row.values()) for row in curs.fetchall()]
+
+    @property
+    def snapshots_table(self) -> str:
+        return self.events_table_name.removesuffix("_events") + "_snapshots"
+
+    def chain_link(self, entity_id: UUID, version: int) -> tuple[int, str] | None:
+        """(position, link) of an entity's event at a version."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT position, hash FROM {} WHERE originator_id = %s AND originator_version = %s")
+                         .format(Identifier(self.datastore.schema, self.chain_table)), (str(entity_id), version))
+            row = curs.fetchone()
+            return (int(row["position"]), row["hash"]) if row else None
+
+    def replace_snapshot(self, table: str, stored: StoredEvent) -> None:
+        """Put a rebuilt snapshot in place of an old-format one (snapshots are a cache of
+        the log, not history: replacing one loses nothing)."""
+        name = Identifier(self.datastore.schema, table)
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("DELETE FROM {} WHERE originator_id = %s AND originator_version = %s").format(name),
+                         (stored.originator_id, stored.originator_version))
+            curs.execute(SQL("INSERT INTO {} (originator_id, originator_version, topic, state) "
+                             "VALUES (%s, %s, %s, %s)").format(name),
+                         (stored.originator_id, stored.originator_version, stored.topic, stored.state))
 
     def snapshot_heads(self, table: str, entity_id: UUID, lte: int | None) -> list[tuple[int, bytes]]:
         """(version, first bytes) of an entity's stored snapshots, newest first: enough to

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from thidua_ledger.audit.chain import GENESIS, content_hash, link
+from thidua_ledger.audit.chain import GENESIS, content_hash, link, recorded_moment, stated_moment
 
 Kind = Literal["altered", "deleted", "inserted", "reordered", "chain-altered"]
 
@@ -36,31 +36,48 @@ class Report:
         return {"ok": self.ok, **asdict(self)}
 
 
-def _events(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, str]]:
+@dataclass(frozen=True)
+class Stored:
+    """What the events table holds at a position, reduced to what the chain covers."""
+    content: str
+    originator_id: str
+    version: int
+    stated_moment: str | None
+
+
+def _events(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, Stored]]:
     after = 0
     while True:
         rows = recorder.select_notifications(start=after, limit=batch, stop=stop, inclusive_of_start=False)
         for n in rows:
-            yield n.id, content_hash(n.originator_id, n.originator_version, n.topic, n.state)
+            originator_id = str(n.originator_id)
+            yield n.id, Stored(content_hash(originator_id, n.originator_version, n.topic, n.state),
+                               originator_id, n.originator_version, stated_moment(n.state))
         if len(rows) < batch:
             return
         after = rows[-1].id
 
 
-def _chain(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, str, str]]:
+ChainColumns = tuple[int, str, int, str, str, str | None]
+"""position, originator_id, originator_version, content, hash, recorded_at"""
+
+
+def _chain(recorder: Any, stop: int | None, batch: int) -> Iterator[ChainColumns]:
     after = 0
     limit = stop if stop is not None else 2**62
     while True:
-        rows = recorder.query("SELECT position, content, hash FROM {chain} WHERE position > ? "
-                              "AND position <= ? ORDER BY position LIMIT ?", (after, limit, batch))
-        yield from ((int(p), c, h) for p, c, h in rows)
+        rows = recorder.query("SELECT position, originator_id, originator_version, content, hash, recorded_at "
+                              "FROM {chain} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?",
+                              (after, limit, batch))
+        yield from ((int(p), str(o), int(v), c, h, r) for p, o, v, c, h, r in rows)
         if len(rows) < batch:
             return
         after = int(rows[-1][0])
 
 
-def _pairs(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, str | None, Any]]:
-    """(position, event content or None, chain row or None), merged in position order."""
+def _pairs(recorder: Any, stop: int | None, batch: int
+           ) -> Iterator[tuple[int, Stored | None, ChainColumns | None]]:
+    """(position, stored event or None, chain row or None), merged in position order."""
     events, chain = _events(recorder, stop, batch), _chain(recorder, stop, batch)
     event, row = next(events, None), next(chain, None)
     while event or row:
@@ -78,36 +95,49 @@ def _pairs(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, s
 
 def walk(recorder: Any, stop: int | None = None, batch: int = 5000,
          progress: Callable[[int], None] | None = None) -> Report:
-    """Recompute the chain from the events themselves, comparing with the stored chain."""
+    """Recompute the chain from the events themselves, comparing with the stored chain:
+    every chain column a read uses is checked against the events, or its link."""
     recomputed = stored = GENESIS
+    moment: str | None = None
     checked, head_position = 0, 0
-    for position, content, row in _pairs(recorder, stop, batch):
-        finding = _check(recorder, position, content, row, recomputed, stored)
+    for position, event, row in _pairs(recorder, stop, batch):
+        expected_moment = recorded_moment(event.stated_moment, moment) if event else None
+        finding = _check(recorder, position, event, row, recomputed, stored, expected_moment)
         if finding:
             return Report(checked, head_position, recomputed, finding)
-        assert content is not None and row is not None
-        recomputed, stored = link(recomputed, position, content), row[2]
-        checked, head_position = checked + 1, position
+        assert event is not None and row is not None
+        moment = expected_moment
+        recomputed = link(recomputed, position, event.content, event.originator_id, event.version, moment)
+        stored, checked, head_position = row[4], checked + 1, position
         if progress and checked % batch == 0:
             progress(checked)
     return Report(checked, head_position, recomputed, None)
 
 
-def _check(recorder: Any, position: int, content: str | None, row: Any, recomputed: str,
-           stored: str) -> Finding | None:
+def _check(recorder: Any, position: int, event: Stored | None, row: ChainColumns | None, recomputed: str,
+           stored: str, moment: str | None) -> Finding | None:
     if row is None:
         return Finding("inserted", position, "an event is in the log that was never chained")
-    if content is None:
+    if event is None:
         return Finding("deleted", position, "the chain records an event that is no longer in the log")
-    if row[2] != link(stored, position, row[1]):
+    _, originator_id, version, content, hash_, recorded_at = row
+    if hash_ != link(stored, position, content, originator_id, version, recorded_at):
         return Finding("chain-altered", position, "the stored chain itself was rewritten here")
-    if content != row[1] or link(recomputed, position, content) != row[2]:
+    if event.content != content:
         moved = recorder.query("SELECT position FROM {chain} WHERE content = ? AND position <> ?",
-                               (content, position))
+                               (event.content, position))
         if moved:
             return Finding("reordered", position,
                            f"the event recorded at position {moved[0][0]} now stands at {position}")
         return Finding("altered", position, "the stored event differs from what was recorded")
+    for column, found, expected in (("originator_id", originator_id, event.originator_id),
+                                    ("originator_version", version, event.version),
+                                    ("recorded_at", recorded_at, moment)):
+        if found != expected:
+            return Finding("chain-altered", position,
+                           f"the chain's {column} is {found!r} where the log says {expected!r}")
+    if hash_ != link(recomputed, position, content, originator_id, version, recorded_at):
+        return Finding("altered", position, "the history before this event was rewritten along with the chain")
     return None
 
 

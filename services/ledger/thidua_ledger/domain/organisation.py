@@ -1,8 +1,9 @@
 """Authorities, units and people (cơ quan, đơn vị, cán bộ)."""
 
 from datetime import date
-from uuid import UUID
+from uuid import UUID, uuid5
 
+from eventsourcing.domain import Aggregate, event
 from thidua_events.facts import Provenance
 from thidua_events.facts.organisation import (
     AuthorityRegistered,
@@ -13,9 +14,12 @@ from thidua_events.facts.organisation import (
     UnitRegistered,
     UnitRenamed,
 )
+from thidua_events.text import comparison_key
 
 from thidua_ledger.domain.entity import Entity, applies
 from thidua_ledger.domain.errors import check
+
+_UNIT_NAMES = UUID("5c8e1a2b-3d4f-4a6b-8c7d-9e0f1a2b3c4d")
 
 
 class Authority(Entity):
@@ -119,7 +123,49 @@ class Person(Entity):
     def unit_id(self) -> UUID:
         return self.postings[-1][1]
 
+    def units_in(self, year: int) -> set[UUID]:
+        """Every unit the person was posted to at some time during the calendar year."""
+        last = date(year, 12, 31)
+        found = {unit for since, unit, _, _ in self.postings if date(year, 1, 1) <= since <= last}
+        before = [unit for since, unit, _, _ in self.postings if since < date(year, 1, 1)]
+        if before:
+            found.add(before[-1])
+        return found or {self.postings[0][1]}
+
     def change_posting(self, fact: PersonPostingChanged, provenance: Provenance) -> None:
         check(fact.effective_date > self.postings[-1][0], "posting-after-current-posting",
               f"the posting in force since {self.postings[-1][0]} can only change after that date")
         self.record(fact, provenance)
+
+
+def unit_name_id(authority_id: UUID, name: str) -> UUID:
+    return uuid5(_UNIT_NAMES, f"{authority_id}|{comparison_key(name)}")
+
+
+class UnitName(Aggregate):
+    """The units of one authority registered under one name (compared ignoring case, Unicode
+    form and repeated spaces). Saved with each registration, so two clerks racing to register
+    the same unit twice collide. Internal to the ledger: no contract fact, not published."""
+
+    @staticmethod
+    def create_id(authority_id: UUID, name: str, unit_id: UUID) -> UUID:
+        return unit_name_id(authority_id, name)
+
+    @event("Taken")
+    def __init__(self, authority_id: UUID, name: str, unit_id: UUID) -> None:
+        self.unit_ids: list[UUID] = [unit_id]
+
+    @event("TakenAgain")
+    def _take(self, unit_id: UUID) -> None:
+        self.unit_ids.append(unit_id)
+
+    def take(self, fact: UnitRegistered, provenance: Provenance) -> None:
+        self.check_name_free(fact, provenance)
+        self._take(unit_id=fact.unit_id)
+
+    def check_name_free(self, fact: UnitRegistered, provenance: Provenance) -> None:
+        """A second unit of one name under one authority is most often the same unit entered
+        twice; a clerk who knows otherwise says why."""
+        check(not self.unit_ids or bool(provenance.reason), "unit-name-unique-per-authority",
+              f"unit {self.unit_ids[0] if self.unit_ids else None} of authority {fact.authority_id} is "
+              f"already named “{fact.name}”; to register another unit of that name, give the reason")

@@ -3,11 +3,19 @@ nearest snapshot instead of replaying a whole history.
 
 An entity's state holds what JSON cannot: dicts keyed by ids, tuples, dates, decimals,
 enums and contract facts. The state is written as tagged JSON here and read back to the
-same Python values; the tags are explicit, so nothing is ever unpickled from the store.
+same Python values. Snapshots hold data, never code: a stored tag names a type by its
+stable name in `SNAPSHOT_TYPES`, an explicit list, and nothing read from the store is ever
+imported or called; an unknown tag or name refuses the snapshot (the read then folds the
+entity from its events). Stable names also mean that moving a class never strands a
+snapshot; changing what a snapshot holds raises `FORMAT`, and older ones are ignored.
+
+Besides the entity, a snapshot records the log position and chain link of the event it
+folds up to, and a seal over all of it (see thidua_ledger.snapshot_store), so that a read
+can check it against the chain before trusting it.
 """
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -15,13 +23,37 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Snapshot
-from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, TypeAdapter
+from thidua_events.facts.awards import AwardLevel, Recipient, RecipientKind
+from thidua_events.facts.base import Role
+from thidua_events.facts.cluster import BallotBasis, BallotThreshold
+from thidua_events.facts.year import BallotHeld, Criterion, LeadershipElected, ScoreKind, UnitsHonoured, Vote
+
+FORMAT = 2
+"""1: tags named Python topics (module:Class), no chain link; 2: stable names, chain link, seal."""
+
+SNAPSHOT_TYPES: dict[str, type[Enum] | type[BaseModel]] = {t.__name__: t for t in (
+    ScoreKind, RecipientKind, Role, AwardLevel, BallotBasis,
+    Criterion, Vote, BallotHeld, UnitsHonoured, LeadershipElected, Recipient, BallotThreshold,
+)}
+"""Every enum and contract model an entity's state may hold, by stable name."""
+_NAMES = {t: name for name, t in SNAPSHOT_TYPES.items()}
+
+UNSEALED = "0" * 64
+
+
+class SnapshotRefused(ValueError):
+    """A stored snapshot the ledger will not use; `reason` is one of: old-format, foreign,
+    doctored, unknown-type (the read folds the entity from its events instead)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
 
 
 def encode(value: Any) -> Any:
     if isinstance(value, Enum):  # before str: StrEnum values are str too
-        return {"~e": get_topic(type(value)), "v": value.value}
+        return {"~e": _name(value), "v": value.value}
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dict):
@@ -39,8 +71,15 @@ def encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {"~n": str(value)}
     if isinstance(value, BaseModel):
-        return {"~m": get_topic(type(value)), "v": value.model_dump(mode="json")}
+        return {"~m": _name(value), "v": value.model_dump(mode="json")}
     raise TypeError(f"cannot snapshot a {type(value).__name__}")
+
+
+def _name(value: Any) -> str:
+    try:
+        return _NAMES[type(value)]
+    except KeyError:
+        raise TypeError(f"{type(value).__name__} is not in SNAPSHOT_TYPES: add it to snapshot it") from None
 
 
 def decode(value: Any) -> Any:
@@ -63,10 +102,17 @@ def decode(value: Any) -> Any:
         case "~n":
             return Decimal(data)
         case "~e":
-            return resolve_topic(data)(value["v"])
+            return _listed(data, Enum)(value["v"])
         case "~m":
-            return resolve_topic(data).model_validate(value["v"])
-    raise ValueError(f"unknown snapshot tag {tag!r}")
+            return _listed(data, BaseModel).model_validate(value["v"])
+    raise SnapshotRefused("unknown-type", f"unknown snapshot tag {str(tag)[:40]!r}")
+
+
+def _listed(name: Any, kind: type) -> Any:
+    found = SNAPSHOT_TYPES.get(name) if isinstance(name, str) else None
+    if found is None or not issubclass(found, kind):
+        raise SnapshotRefused("unknown-type", f"{str(name)[:80]!r} is not a snapshot type")
+    return found
 
 
 _uuid = TypeAdapter(UUID).validate_python
@@ -74,30 +120,73 @@ _uuid = TypeAdapter(UUID).validate_python
 parsing, in Python, was a third of reading one back."""
 
 
+def entity_kinds() -> dict[str, type]:
+    """The entities whose snapshots the ledger keeps, by stable name (imported here, not at
+    the top: the entities import this module)."""
+    from thidua_ledger.domain.cluster import Cluster
+    from thidua_ledger.domain.year import EmulationYear
+
+    return {"Cluster": Cluster, "EmulationYear": EmulationYear}
+
+
 class EntitySnapshot(Snapshot):
-    """The state is stored under "encoded", after "effective_through": the latest effective
-    date among the facts folded so far. Written first, it can be read from the head of the
-    stored bytes, which tells an as-of-date read whether it may start from this snapshot."""
+    """The state is stored under "encoded", after "effective_through" (the latest effective
+    date among the facts folded so far), the format, and the position, chain link and seal.
+    Written first, they can be read from the head of the stored bytes, which tells an
+    as-of-date read whether it may start from this snapshot, and a read whether it is sound."""
 
     @classmethod
-    def take(cls, aggregate: Any) -> "EntitySnapshot":
+    def take_at(cls, aggregate: Any, position: int, chain: str) -> "EntitySnapshot":
+        """A snapshot of `aggregate`, whose last event stands at `position` with link `chain`."""
+        kind = next((name for name, k in entity_kinds().items() if type(aggregate) is k), None)
+        if kind is None:
+            raise TypeError(f"{type(aggregate).__name__} is not an entity the ledger snapshots")
         taken = super().take(aggregate)
         through = getattr(aggregate, "_effective_through", None)
-        return replace(taken, state={"effective_through": through.isoformat() if through else None,
-                                     "encoded": encode(taken.state)})
+        return replace(taken, topic=kind, state={
+            "effective_through": through.isoformat() if through else None, "format": FORMAT,
+            "position": position, "chain": chain, "seal": UNSEALED, "encoded": encode(taken.state)})
 
     def mutate(self, _: None) -> Any:
-        return replace(self, state=decode(self.state["encoded"])).mutate_plain()
+        """The entity, constructed only as one of `entity_kinds()` (eventsourcing's own
+        `Snapshot.mutate` would import whatever class the stored topic names)."""
+        kind = entity_kinds().get(self.topic)
+        if kind is None:
+            raise SnapshotRefused("unknown-type", f"{str(self.topic)[:80]!r} is not an entity the ledger snapshots")
+        state = decode(self.state["encoded"])
+        state["_id"], state["_version"], state["_pending_events"] = self.originator_id, self.originator_version, []
+        entity: Any = object.__new__(kind)
+        object.__setattr__(entity, "__dict__", state)
+        return entity
 
-    def mutate_plain(self) -> Any:
-        return super().mutate(None)
+
+@dataclass(frozen=True)
+class Head:
+    """What a stored snapshot says of itself, read from its first bytes."""
+    effective_through: date | None
+    format: int
+    position: int
+    chain: str
+    seal: str
 
 
-THROUGH = re.compile(rb'"state":\{"effective_through":(?:null|"(\d{4}-\d{2}-\d{2})")')
+HEAD = re.compile(rb'"state":\{"effective_through":(?:null|"(\d{4}-\d{2}-\d{2})"),"format":(\d+),'
+                  rb'"position":(\d+),"chain":"([0-9a-f]{64})","seal":"([0-9a-f]{64})","encoded":')
+
+
+def read_head(head: bytes) -> Head | None:
+    """None for a snapshot of another format (or a compressed or encrypted store)."""
+    found = HEAD.search(head)
+    if not found:
+        return None
+    through = date.fromisoformat(found[1].decode()) if found[1] else None
+    return Head(through, int(found[2]), int(found[3]), found[4].decode(), found[5].decode())
 
 
 def effective_through(head: bytes) -> date | None:
-    """The latest effective date in a stored snapshot, from the first bytes of its state;
-    None when they do not say (an older snapshot, or a compressed or encrypted store)."""
-    found = THROUGH.search(head)
-    return date.fromisoformat(found[1].decode()) if found and found[1] else None
+    """The latest effective date in a stored snapshot of the current format, from the first
+    bytes of its state; None when they do not say."""
+    found = read_head(head)
+    return found.effective_through if found and found.format == FORMAT else None
+
+

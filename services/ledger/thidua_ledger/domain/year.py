@@ -27,6 +27,7 @@ from thidua_events.facts.year import (
     YearFact,
     YearOpened,
 )
+from thidua_events.standings import rank_units
 
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.entity import Entity, applies
@@ -84,6 +85,7 @@ class EmulationYear(Entity):
         # score id -> (unit, criterion, points, kind, by); corrections are scores too
         self.scores: dict[UUID, tuple[UUID, str, Decimal, ScoreKind, UUID | None]] = {}
         self.superseded: dict[UUID, UUID] = {}  # corrected score -> its correction
+        self.score_dates: dict[UUID, date] = {}  # score or correction -> its effective date
         self.ballots: dict[UUID, BallotHeld] = {}
         self.honours: list[UnitsHonoured] = []
         self.election: LeadershipElected | None = None
@@ -111,6 +113,10 @@ class EmulationYear(Entity):
 
     @applies
     def _(self, fact: DriveClosed) -> None:
+        if fact.drive_no not in self.drives:
+            # Only in a view as of a date that leaves out a launch dated after its closing
+            # (history recorded before the rule close-after-launch): nothing to close.
+            return
         title, launched, _ = self.drives[fact.drive_no]
         self.drives[fact.drive_no] = (title, launched, fact.effective_date)
 
@@ -127,6 +133,7 @@ class EmulationYear(Entity):
         self.scores[fact.score_id] = (
             fact.unit_id, fact.criterion_code, fact.points, fact.kind, fact.scored_by_unit_id
         )
+        self.score_dates[fact.score_id] = fact.effective_date
 
     @applies
     def _(self, fact: ScoreCorrected) -> None:
@@ -138,6 +145,7 @@ class EmulationYear(Entity):
         unit, criterion, _, kind, by = corrected
         self.scores[fact.score_id] = (unit, criterion, fact.points, kind, by)
         self.superseded[fact.corrects_score_id] = fact.score_id
+        self.score_dates[fact.score_id] = fact.effective_date
 
     @applies
     def _(self, fact: BallotHeld) -> None:
@@ -164,6 +172,21 @@ class EmulationYear(Entity):
     def current_scores(self) -> dict[UUID, tuple[UUID, str, Decimal, ScoreKind, UUID | None]]:
         """Scores in force: every recorded score not replaced by a correction."""
         return {sid: s for sid, s in self.scores.items() if sid not in self.superseded}
+
+    def scale_maximum(self) -> Decimal:
+        """The points of the whole scale (thang điểm): the sum of its top-level criteria."""
+        children = {child.code for c in self.criteria.values() for child in c.children}
+        return sum((c.max_points for code, c in self.criteria.items() if code not in children), Decimal(0))
+
+    def totals_with(self, unit_id: UUID, score_id: UUID,
+                    score: tuple[UUID, str, Decimal, ScoreKind, UUID | None],
+                    replacing: UUID | None = None) -> Decimal:
+        """The unit's total as the standings would give it once `score` is in force."""
+        scores = self.current_scores()
+        scores.pop(replacing, None)  # type: ignore[arg-type]
+        scores[score_id] = score
+        ranked = rank_units((u, c, p, k) for u, c, p, k, _ in scores.values() if u == unit_id)
+        return ranked[0].total if ranked else Decimal(0)
 
     # Verbs
 
@@ -201,6 +224,7 @@ class EmulationYear(Entity):
                 check(self.pledge_adopted_on is None, "adopt-once", "the pledge is already adopted")
             case PledgeSigned():
                 cluster.check_member(fact.unit_id, year, "the signing unit")
+                self.check_signed_after_drafting(fact)
                 check(self.pledge_adopted_on is not None, "sign-an-adopted-pledge",
                       "the pledge must be adopted before units sign it")
                 check(self.pledge_adopted_on is None or fact.effective_date >= self.pledge_adopted_on,
@@ -218,6 +242,7 @@ class EmulationYear(Entity):
                 check(drive is not None, "close-a-launched-drive", f"drive {fact.drive_no} was not launched")
                 check(drive is None or drive[2] is None, "close-drive-once",
                       f"drive {fact.drive_no} is already closed")
+                self.check_closed_after_launch(fact)
             case MidYearReviewHeld():
                 check(self.mid_year_review_on is None, "one-mid-year-review", "already held")
             case YearEndReviewHeld():
@@ -235,6 +260,8 @@ class EmulationYear(Entity):
                     cluster.check_member(unit_id, year, "the honoured unit")
                 check(fact.ballot_id is None or fact.ballot_id in self.ballots, "honour-names-a-ballot",
                       f"ballot {fact.ballot_id} is not recorded in {year}")
+                if fact.ballot_id is not None:
+                    self.check_honour_carried_by_the_ballot(fact, self.ballots[fact.ballot_id], cluster)
             case LeadershipElected():
                 self._check_election(fact, cluster)
             case YearClosed():
@@ -247,6 +274,7 @@ class EmulationYear(Entity):
         check(criterion is not None, "score-an-adopted-criterion",
               f"criterion {fact.criterion_code} is not among the adopted criteria of {self.year}")
         assert criterion is not None  # for the type checker; check() raised otherwise
+        self.check_a_leaf_is_scored(criterion)
         check(fact.points <= criterion.max_points, "score-within-maximum",
               f"{fact.points} exceeds the maximum {criterion.max_points} of criterion {criterion.code}")
         if fact.kind is ScoreKind.CROSS:
@@ -257,6 +285,39 @@ class EmulationYear(Entity):
         else:
             check(fact.scored_by_unit_id in (None, fact.unit_id), "self-score-by-the-unit",
                   "a self score is given by the scored unit")
+        self.check_one_score_per_scorer(fact)
+        self.check_total_within_scale(fact.unit_id, fact.score_id, (
+            fact.unit_id, fact.criterion_code, fact.points, fact.kind, fact.scored_by_unit_id))
+
+    def check_a_leaf_is_scored(self, criterion: Criterion) -> None:
+        """A parent's points are the sum of its children's: scoring it as well counts them twice
+        (a unit totalled 143 on a 100-point scale)."""
+        check(not criterion.children, "score-a-leaf-criterion",
+              f"criterion {criterion.code} has sub-criteria "
+              f"({', '.join(child.code for child in criterion.children)}): score those; its points "
+              "are their sum")
+
+    def check_one_score_per_scorer(self, fact: ScoreRecorded) -> None:
+        """One self score per unit and criterion, one cross score per inspecting unit, unit and
+        criterion: a second entry would be averaged in, or silently replace the first."""
+        by = fact.scored_by_unit_id if fact.kind is ScoreKind.CROSS else None
+        for score_id, (unit, code, _, kind, scorer) in self.current_scores().items():
+            if (unit, code, kind) != (fact.unit_id, fact.criterion_code, fact.kind):
+                continue
+            if kind is ScoreKind.SELF:
+                check(False, "one-self-score-per-unit-and-criterion",
+                      f"unit {unit} already has a self score for criterion {code} (score {score_id}); "
+                      "to change it, record a ScoreCorrected naming that score")
+            check(scorer != by, "one-cross-score-per-inspector-unit-and-criterion",
+                  f"unit {by} already cross-scored unit {unit} on criterion {code} (score {score_id}); "
+                  "to change it, record a ScoreCorrected naming that score")
+
+    def check_total_within_scale(self, unit_id: UUID, score_id: UUID,
+                                 score: tuple[UUID, str, Decimal, ScoreKind, UUID | None],
+                                 replacing: UUID | None = None) -> None:
+        total, scale = self.totals_with(unit_id, score_id, score, replacing), self.scale_maximum()
+        check(total <= scale, "total-within-scale",
+              f"unit {unit_id} would total {total} on a {scale}-point scale")
 
     def _check_correction(self, fact: ScoreCorrected) -> None:
         check(fact.score_id not in self.scores, "score-id-unique", f"score {fact.score_id} exists")
@@ -267,9 +328,50 @@ class EmulationYear(Entity):
               f"score {fact.corrects_score_id} was already corrected by "
               f"{self.superseded.get(fact.corrects_score_id)}; correct that one")
         assert corrected is not None
+        self.check_corrected_after_the_score(fact)
         criterion = self.criteria[corrected[1]]
         check(fact.points <= criterion.max_points, "score-within-maximum",
               f"{fact.points} exceeds the maximum {criterion.max_points} of criterion {criterion.code}")
+        unit, code, _, kind, by = corrected
+        self.check_total_within_scale(unit, fact.score_id, (unit, code, fact.points, kind, by),
+                                      replacing=fact.corrects_score_id)
+
+    # Causal dates: nothing is dated before what it depends on.
+
+    def check_corrected_after_the_score(self, fact: ScoreCorrected) -> None:
+        scored_on = self.score_dates.get(fact.corrects_score_id)
+        check(scored_on is None or fact.effective_date >= scored_on, "correction-after-the-score",
+              f"score {fact.corrects_score_id} is dated {scored_on}; its correction cannot come before")
+
+    def check_closed_after_launch(self, fact: DriveClosed) -> None:
+        drive = self.drives.get(fact.drive_no)
+        check(drive is None or fact.effective_date >= drive[1], "close-after-launch",
+              f"drive {fact.drive_no} was launched on {drive[1] if drive else None}")
+
+    def check_signed_after_drafting(self, fact: PledgeSigned) -> None:
+        drafted = self.pledge_drafted_on
+        check(drafted is None or fact.effective_date >= drafted, "sign-after-drafting",
+              f"the pledge was drafted on {drafted}; no unit signs it before")
+
+    # Honours (bình xét, suy tôn) carried by a ballot
+
+    def check_honour_carried_by_the_ballot(self, fact: UnitsHonoured, ballot: BallotHeld,
+                                           cluster: Cluster) -> None:
+        """Each unit honoured citing a ballot stood in it and reached the share of ballots the
+        cluster's regulation states (entered by the clerk; no law states it). No votes never
+        carries an honour, whatever the regulation says."""
+        check(fact.effective_date >= ballot.effective_date, "honour-after-the-ballot",
+              f"ballot {ballot.ballot_id} was held on {ballot.effective_date}")
+        votes = {vote.unit_id: vote.votes for vote in ballot.votes}
+        threshold = cluster.honour_threshold_on(ballot.effective_date)
+        for unit_id in fact.unit_ids:
+            check(unit_id in votes, "honoured-unit-is-a-candidate",
+                  f"unit {unit_id} is not a candidate in ballot {ballot.ballot_id}")
+            received = votes[unit_id]
+            check(received > 0 and (threshold is None or threshold.reached(received, ballot)),
+                  "honour-reaches-the-ballot-threshold",
+                  f"unit {unit_id} received {received} of {ballot.valid} valid ballots; the regulation "
+                  f"requires {threshold.describe() if threshold else 'at least one vote'}")
 
     def _check_election(self, fact: LeadershipElected, cluster: Cluster) -> None:
         cluster.check_member(fact.leader_unit_id, self.year, "the leader")

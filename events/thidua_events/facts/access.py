@@ -1,0 +1,49 @@
+"""Who may write where, and which tokens no longer count: recorded like every other fact,
+so an auditor can ask who could write to a cluster on a day, and who granted it.
+
+`account` is the subject (`sub`) of the account's tokens. A grant on an authority covers
+the authority's units, people, clusters and decrees; a grant on a cluster covers that
+cluster and its years. Only an admin records these facts.
+"""
+
+from typing import ClassVar, Self
+
+from pydantic import Field, model_validator
+
+from thidua_events.facts.base import Fact, Id
+from thidua_events.text import Name
+
+
+class Scope(Fact, abstract=True):
+    aggregate: ClassVar[str] = "access"
+    account: Name = Field(description="The subject of the account's tokens")
+    authority_id: Id | None = None
+    cluster_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> Self:
+        if (self.authority_id is None) == (self.cluster_id is None):
+            raise ValueError("name exactly one of authority_id and cluster_id")
+        return self
+
+
+class ScopeGranted(Scope):
+    """From the effective date the account may write within the authority or the cluster."""
+
+
+class ScopeRevoked(Scope):
+    """From the effective date the account may no longer write within it."""
+
+
+class TokenRevoked(Fact):
+    """One token (by its `jti`) is refused by every service from now on."""
+
+    aggregate: ClassVar[str] = "access"
+    token_id: Name = Field(description="The token's `jti`")
+
+
+class AccountDisabled(Fact):
+    """Every token of the account is refused by every service from now on."""
+
+    aggregate: ClassVar[str] = "access"
+    account: Name

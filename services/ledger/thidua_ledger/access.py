@@ -1,0 +1,137 @@
+"""Scoped writing and revocation, between the API and the domain's access register.
+
+`SCOPES` says, for each fact type, which authority or cluster it falls in: a clerk needs a
+grant on one of them. Admins write anywhere; only admins record the access facts themselves.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+from thidua_events.facts import Fact
+from thidua_events.facts import access as xf
+from thidua_events.facts import awards as af
+from thidua_events.facts import cluster as cf
+from thidua_events.facts import organisation as of
+from thidua_events.facts import year as yf
+from thidua_events.tokens import Revoked
+
+from thidua_ledger.application import Ledger
+from thidua_ledger.audit.provenance import history
+from thidua_ledger.domain.access import ACCESS_ID, AccessRegister, OutOfScope, Scopes
+from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.organisation import Person, Unit
+
+ScopeOf = Callable[[Ledger, Any], Scopes]
+
+
+def _authority(authority_id: UUID) -> Scopes:
+    return Scopes(f"authority {authority_id}", authority_id)
+
+
+def _cluster(ledger: Ledger, cluster_id: UUID) -> Scopes:
+    authority_id = ledger.get(Cluster, cluster_id).authority_id
+    return Scopes(f"cluster {cluster_id} (of authority {authority_id})", cluster_id, authority_id)
+
+
+def _unit(ledger: Ledger, unit_id: UUID) -> Scopes:
+    return _authority(ledger.get(Unit, unit_id).authority_id)
+
+
+def _proposal(ledger: Ledger, fact: af.AwardProposed) -> Scopes:
+    if fact.cluster_id is None:
+        return _authority(fact.authority_id)
+    cluster = _cluster(ledger, fact.cluster_id)
+    return Scopes(f"{cluster.description} or authority {fact.authority_id}", *cluster.ids, fact.authority_id)
+
+
+def _admins_only(ledger: Ledger, fact: Fact) -> Scopes:
+    return Scopes(f"the access register ({fact.type_name()} needs role admin)")
+
+
+SCOPES: dict[type[Fact], ScopeOf] = {
+    of.AuthorityRegistered: lambda ledger, fact: (
+        _authority(fact.parent_id) if fact.parent_id else Scopes("a new top-level authority (needs role admin)")),
+    of.UnitRegistered: lambda ledger, fact: _authority(fact.authority_id),
+    of.UnitRenamed: lambda ledger, fact: _unit(ledger, fact.unit_id),
+    of.UnitMerged: lambda ledger, fact: _unit(ledger, fact.unit_id),
+    of.UnitDissolved: lambda ledger, fact: _unit(ledger, fact.unit_id),
+    of.PersonRegistered: lambda ledger, fact: _unit(ledger, fact.unit_id),
+    of.PersonPostingChanged: lambda ledger, fact: _unit(ledger, ledger.get(Person, fact.person_id).unit_id),
+    cf.ClusterFormed: lambda ledger, fact: _authority(fact.authority_id),
+    af.AwardKindRegistered: lambda ledger, fact: _authority(fact.authority_id),
+    af.AwardProposed: _proposal,
+    af.AwardConferred: lambda ledger, fact: _authority(fact.authority_id),
+    af.AwardRevoked: lambda ledger, fact: _authority(fact.authority_id),
+    xf.ScopeGranted: _admins_only,
+    xf.ScopeRevoked: _admins_only,
+    xf.TokenRevoked: _admins_only,
+    xf.AccountDisabled: _admins_only,
+}
+# Every other cluster fact and every year fact falls in its cluster.
+for _fact_type in (*vars(cf).values(), *vars(yf).values()):
+    if isinstance(_fact_type, type) and issubclass(_fact_type, Fact) and _fact_type not in SCOPES \
+            and "cluster_id" in _fact_type.model_fields:
+        SCOPES[_fact_type] = lambda ledger, fact: _cluster(ledger, fact.cluster_id)
+
+
+def access_register(ledger: Ledger) -> AccessRegister | None:
+    return ledger.get(AccessRegister, ACCESS_ID) if ledger.exists(ACCESS_ID) else None
+
+
+def check_clerk_may_record(ledger: Ledger, account: str, fact: Fact) -> None:
+    """Refuse (OutOfScope, 403) a clerk's fact outside the authorities and clusters granted to
+    the account. Read from the store on every write: a grant or its revocation counts at once."""
+    scopes = SCOPES.get(type(fact), _admins_only)(ledger, fact)  # a type without a scope: admins only
+    register = access_register(ledger)
+    if register is None:
+        raise OutOfScope(account, scopes.description)
+    register.check_may_write(account, scopes)
+
+
+def revoked(ledger: Ledger) -> Revoked:
+    register = access_register(ledger)
+    return register.revoked() if register else Revoked()
+
+
+class GrantPublic(BaseModel):
+    account: str
+    scope: str  # "cluster" or "authority"
+    scope_id: UUID
+    granted_on: date
+    granted_by: str
+    granted_at_position: int
+    reason: str | None
+    revoked_on: date | None = None
+    revoked_by: str | None = None
+
+
+def who_could_write_to_cluster(ledger: Ledger, cluster_id: UUID, day: date,
+                               known_at: int | None = None) -> list[GrantPublic]:
+    """The clerks whose grant on the cluster, or on its authority, was in force on `day`, and
+    who granted each, as the ledger knew it at `known_at` (admins write anywhere and are not
+    listed). A disabled account counts until the day it was disabled."""
+    cluster = ledger.get(Cluster, cluster_id)
+    scopes = {cluster_id: "cluster", cluster.authority_id: "authority"}
+    grants: list[GrantPublic] = []
+    disabled: dict[str, date] = {}
+    recorded = history(ledger, ACCESS_ID, known_at) if ledger.exists(ACCESS_ID) else []
+    for event in recorded:
+        fact, provenance = event.fact(), event.provenance
+        if isinstance(fact, xf.AccountDisabled):
+            disabled.setdefault(fact.account, fact.effective_date)
+        scope_id = (fact.cluster_id or fact.authority_id) if isinstance(fact, xf.Scope) else None
+        if scope_id not in scopes:
+            continue
+        if isinstance(fact, xf.ScopeGranted):
+            grants.append(GrantPublic(account=fact.account, scope=scopes[scope_id], scope_id=scope_id,
+                                      granted_on=fact.effective_date, granted_by=provenance.actor,
+                                      granted_at_position=event.position, reason=provenance.reason))
+        elif isinstance(fact, xf.ScopeRevoked):
+            held = next(g for g in reversed(grants) if g.account == fact.account and g.scope_id == scope_id)
+            held.revoked_on, held.revoked_by = fact.effective_date, provenance.actor
+    return [grant for grant in grants
+            if grant.granted_on <= day and (grant.revoked_on is None or day < grant.revoked_on)
+            and (grant.account not in disabled or day < disabled[grant.account])]

@@ -1,0 +1,49 @@
+"""What verifiers read without a token (the public keys and the revocation list), and the
+auditor's question: who could write to a cluster on a day, and who granted it."""
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from thidua_ledger.access import GrantPublic, revoked, who_could_write_to_cluster
+from thidua_ledger.api.clock import ClockDep
+from thidua_ledger.api.deps import CurrentUser, LedgerDep, SettingsDep
+
+router = APIRouter(tags=["access"])
+
+
+@router.get("/.well-known/jwks.json")
+def jwks(settings: SettingsDep) -> dict[str, Any]:
+    """The public keys that verify the ledger's tokens (by `kid`; several during a rotation)."""
+    return settings.published_jwks()
+
+
+class RevokedPublic(BaseModel):
+    token_ids: list[str]
+    subject_digests: list[str]
+
+
+@router.get("/.well-known/revocations")
+def revocations(ledger: LedgerDep) -> RevokedPublic:
+    """Revoked tokens (by `jti`) and disabled accounts (SHA-256 of the token subject), for
+    every verifier to refuse. Public like a certificate revocation list: it names no one."""
+    return RevokedPublic(**revoked(ledger).as_json())
+
+
+class WritersPublic(BaseModel):
+    cluster_id: UUID
+    on: date
+    known_at: int | None
+    grants: list[GrantPublic]
+
+
+@router.get("/access/clusters/{cluster_id}/writers")
+def writers(cluster_id: UUID, ledger: LedgerDep, _: CurrentUser, clock: ClockDep,
+            on: Annotated[date, Query(description="The day in question")]) -> WritersPublic:
+    """Who could write to the cluster on a day (a grant on it or on its authority), and who
+    granted it; with `known_at`, as the ledger knew it then. Admins write anywhere."""
+    grants = who_could_write_to_cluster(ledger, cluster_id, on, clock.known_at)
+    return WritersPublic(cluster_id=cluster_id, on=on, known_at=clock.known_at, grants=grants)
