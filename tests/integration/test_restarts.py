@@ -206,6 +206,6 @@ def test_a_full_disk_answers_507_stores_nothing_in_part_and_leaves_the_sqlite_le
         again = client.post("/facts/UnitRegistered", headers=CLERK, json={
             "effective_date": "2016-01-01", "unit_id": str(uuid4()), "name": "Phòng sau khi dọn đĩa",
             "authority_id": ids["authority"], "reason": long_reason})
-        assert again.status_code == 201 and again.json()["position"] == head + 1
+        assert again.status_code == 201 and again.json()["position"] > head
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -60,7 +60,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RevocationsUnavailable)
     async def unavailable(_: Request, error: RevocationsUnavailable) -> JSONResponse:
         # Refuse rather than accept a token that may have been revoked.
-        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)})
+        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)},
+                            headers={"Retry-After": "2"})
 
     @app.exception_handler(PositionNotReached)
     async def ahead(_: Request, error: PositionNotReached) -> JSONResponse:

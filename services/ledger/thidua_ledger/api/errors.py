@@ -105,7 +105,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RevocationsUnavailable)
     def _unavailable(_: Request, error: RevocationsUnavailable) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
+        # The list is read from the store: while it is down, this is the same outage.
+        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(NotFound)
     def _not_found(_: Request, error: NotFound) -> JSONResponse:
