@@ -31,7 +31,7 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 from docxtpl import DocxTemplate
-from thidua_documents import projections, register
+from thidua_documents import books, legal, projections, register
 from thidua_documents.documents import KINDS
 from thidua_documents.documents.decree import DecreeRequest
 from thidua_documents.formatting import document_number
@@ -50,8 +50,9 @@ CLERK = Provenance(actor="Máy đo hiệu năng", role=Role.CLERK)
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Quốc"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hùng", "Lan", "Long", "Mai", "Nam", "Ánh", "Yến"]
-REQUEST = DecreeRequest(legal_bases=["Căn cứ Luật Thi đua, khen thưởng", "Căn cứ Thông tư số 12/2019/TT-BCA"],
-                        proposer="Trưởng phòng Tổ chức cán bộ")
+# A draft: legal bases (catalogue ids) left as the placeholder; the rest as the clerk gives it.
+REQUEST = DecreeRequest(proposer="Trưởng phòng Tổ chức cán bộ", award_money="Tiền thưởng theo quy định",
+                        executors="Chánh Văn phòng và các đơn vị có tên tại Điều 1")
 
 
 def world(store: Store, collectives: int, individuals: int) -> UUID:
@@ -110,7 +111,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as directory:
         store = Store(Settings(store="sqlite", sqlite_path=Path(directory) / "documents.sqlite"))
-        store.migrate([*projections.SCHEMA, *register.SCHEMA])
+        store.migrate([*projections.SCHEMA, *books.SCHEMA, *register.SCHEMA, *legal.SCHEMA])
         decree = world(store, args.collectives, args.individuals)
         documents = Register(store)
         subject = {"decree_id": str(decree)}

@@ -54,7 +54,12 @@ wait_for() {
 wait_for "http://127.0.0.1:$LEDGER_PORT/health"
 wait_for "http://127.0.0.1:$DOCUMENTS_PORT/health"
 
+# The demo's issuing bodies and legal instruments, once; then each demo document issued if
+# nothing it needs is missing, else listed with what the clerk still has to give.
 token() { $bin/ledger token --actor "$1" --role "$2"; }
+echo "demo documents:"
+THIDUA_DEMO_TOKEN=$(token "$CLERK" clerk) $bin/ledger demo-documents --ledger-url "http://127.0.0.1:$LEDGER_PORT" \
+    --documents-url "http://127.0.0.1:$DOCUMENTS_PORT" || echo "  (demo documents not set up)" >&2
 cat <<MSG
 
   thidua is running (SQLite under ./var). Ctrl-C stops both services.

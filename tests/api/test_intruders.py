@@ -3,6 +3,7 @@ writing outside the scope granted. Each is refused naming why, and nothing is st
 
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -12,9 +13,11 @@ from thidua_events.facts import FACTS, Provenance, Role
 from thidua_events.facts.access import TokenRevoked
 from thidua_ledger.access import SCOPES
 from thidua_ledger.application import Ledger
+from thidua_ledger.settings import Settings
 
 from tests.api.conftest import ADMIN, AUDITOR, CLERK, CLERK_ACCOUNT
 from tests.api.test_recording import head, post, setup_cluster
+from tests.integration.test_snapshot_safety import INJECTED, long_year, put_state, stored_state
 from tests.tokens import SIGNING_KEY, bearer, forgeries, mint, token_id
 
 OTHER_CLERK = "Lê Văn Thư ký cụm khác"
@@ -202,3 +205,26 @@ def test_an_auditor_asks_who_could_write_to_a_cluster_on_a_day_and_who_granted_i
 def test_every_fact_type_falls_in_a_scope() -> None:
     """A new fact type must say where a clerk needs a grant to record it (else admins only)."""
     assert [name for name, fact_type in FACTS.items() if fact_type not in SCOPES] == []
+
+
+def test_a_snapshot_injected_with_code_changes_no_answer_and_runs_nothing(
+        client: TestClient, ledger_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # An intruder with the database writes a snapshot that would call os.system when decoded.
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    try:
+        year = long_year(ledger, ledger_settings)  # a snapshot at version 100, events after it
+        reads = [f"/clusters/{year.cluster_id}/years/2019/standings",
+                 f"/clusters/{year.cluster_id}/years/2019/record?known_at={ledger.position() - 3}"]
+        before = [client.get(path, headers=AUDITOR) for path in reads]
+        assert all(r.status_code == 200 for r in before)
+        position = head(client)
+        marker = tmp_path / "ran"
+        put_state(year, stored_state(year).replace(b'{"~e":"ScoreKind","v":"self"}',
+                                                   INJECTED % str(marker).encode(), 1))
+        after = [client.get(path, headers=AUDITOR) for path in reads]
+        assert [(r.status_code, r.json()) for r in after] == [(r.status_code, r.json()) for r in before]
+        assert not marker.exists()
+        assert "refused: doctored" in caplog.text  # read from the log, not from the snapshot or a cache
+        assert head(client) == position  # nothing stored
+    finally:
+        ledger.close()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from thidua_documents.api.app import create_app, ledger_revocations
+from thidua_documents.ledger_client import LedgerWriter
 from thidua_documents.settings import Settings
 from thidua_documents.sources import FeedSource, catch_up
 from thidua_ledger.api.app import create_app as create_ledger_app
@@ -76,19 +77,43 @@ class Docs:
         return catch_up(self.store, self.source)
 
 
-def open_docs(settings: Settings, ledger: TestClient) -> Iterator[Docs]:
+def open_docs(settings: Settings, ledger: TestClient, world: World | None = None) -> Iterator[Docs]:
+    """The documents app; with `world`, its issuing bodies and legal instruments registered."""
     revocations = ledger_revocations(settings, client=ledger)  # the ledger's list, over its API
-    with TestClient(create_app(settings, follow=False, revocations=revocations), headers=CLERK) as client:
+    app = create_app(settings, follow=False, revocations=revocations, ledger=LedgerWriter(client=ledger))
+    with TestClient(app, headers=CLERK) as client:
         docs = Docs(client, ledger)
         docs.sync()
+        if world is not None:
+            register_world(client, world)
         yield docs
+
+
+def register_world(client: TestClient, world: World) -> None:
+    """The world's issuing bodies (the city police numbering all its documents in one series,
+    the Ministry and the cluster one series per type) and one legal instrument."""
+    for kind, body_id, symbol, series in (("authority", world.authority, None, "common"),
+                                          ("authority", world.ministry, None, "per_type"),
+                                          ("cluster", world.cluster, "CTĐ4", "per_type"),
+                                          ("unit", world.units["tham_muu"], None, "per_type")):
+        response = client.post("/documents/issuing-bodies", json={
+            "kind": kind, "id": body_id, "series": series, **({"symbol": symbol} if symbol else {})})
+        assert response.status_code == 201, response.text
+    response = client.post("/documents/legal-instruments", json=LAW)
+    assert response.status_code == 201, response.text
+    world.law = response.json()["instrument_id"]
+
+
+# Test data: the world's law, dated before every document of the world.
+LAW = {"title": "Luật Thi đua, khen thưởng", "number": "15/2003/QH11", "issued_on": "2003-11-26",
+       "in_force_from": "2004-07-01"}
 
 
 @pytest.fixture
 def docs(docs_settings: Settings, ledger: TestClient, world: World) -> Iterator[Docs]:
-    yield from open_docs(docs_settings, ledger)
+    yield from open_docs(docs_settings, ledger, world)
 
 
 @pytest.fixture
 def docs_any_store(any_store: Settings, ledger: TestClient, world: World) -> Iterator[Docs]:
-    yield from open_docs(any_store, ledger)
+    yield from open_docs(any_store, ledger, world)

@@ -15,8 +15,8 @@ from thidua_documents.preview import soffice
 from thidua_events.facts import Role
 from thidua_events.tokens import SigningKey, new_signing_key
 
+from tests.documents import requests
 from tests.documents.conftest import Docs, sqlite_settings
-from tests.documents.test_register import BASES
 from tests.documents.world import World
 from tests.tokens import bearer
 
@@ -64,7 +64,7 @@ def test_an_expired_token_is_refused_as_expired(docs: Docs) -> None:
 
 def test_a_token_signed_with_another_key_is_refused(docs: Docs, world: World) -> None:
     forged = bearer(Role.ADMIN, key=SigningKey(new_signing_key()))
-    response = docs.calling_as(forged).post(f"/documents/decrees/{world.decree_2016}", json=BASES)
+    response = docs.calling_as(forged).post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == "Bearer"
     assert "not valid" in response.json()["detail"]
@@ -78,22 +78,22 @@ def test_a_token_that_is_not_a_jwt_is_refused(docs: Docs) -> None:
 
 
 def test_a_clerk_issues_a_numbered_decree(docs: Docs, world: World) -> None:
-    response = docs.client.post(f"/documents/decrees/{world.decree_2016}", json=BASES)
+    response = docs.client.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
     assert response.status_code == 201, response.text
-    assert response.json()["number"] == "01/QĐ-CATP"
+    assert response.json()["number"] == "120/QĐ-CATP"  # as the ledger records it
 
 
 def test_an_admin_issues_too(docs: Docs, world: World) -> None:
-    response = docs.calling_as(ADMIN).post(f"/documents/decrees/{world.decree_2016}", json=BASES)
+    response = docs.calling_as(ADMIN).post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
     assert response.status_code == 201, response.text
 
 
 def test_an_auditor_drafts_but_cannot_issue(docs: Docs, world: World) -> None:
     auditor = docs.calling_as(AUDITOR)
-    draft = auditor.post(f"/documents/decrees/{world.decree_2016}/draft", json=BASES)
+    draft = auditor.post(f"/documents/decrees/{world.decree_2016}/draft", json=requests.decree(world))
     assert draft.status_code == 200, draft.text
-    minutes = {"secretary": "Trung tá Lê Thị Thư", "issuer_symbol": "CTĐ4"}
-    for path, body in ((f"/documents/decrees/{world.decree_2016}", BASES),
+    minutes = requests.review_minutes()
+    for path, body in ((f"/documents/decrees/{world.decree_2016}", requests.decree(world)),
                        (f"/documents/proposals/{world.proposal_2019}", {}),
                        (f"/documents/clusters/{world.cluster}/years/2019/review-minutes", minutes)):
         response = auditor.post(path, json=body)
@@ -104,7 +104,7 @@ def test_an_auditor_drafts_but_cannot_issue(docs: Docs, world: World) -> None:
 
 
 def test_an_auditor_reads_previews_and_regenerates_what_a_clerk_issued(docs: Docs, world: World) -> None:
-    issued = docs.client.post(f"/documents/decrees/{world.decree_2016}", json=BASES).json()
+    issued = docs.client.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world)).json()
     auditor = docs.calling_as(AUDITOR)
     assert [entry["document_id"] for entry in auditor.get("/documents").json()] == [issued["document_id"]]
     assert auditor.get(f"/documents/{issued['document_id']}/file").headers["X-SHA256"] == issued["sha256"]
@@ -117,8 +117,8 @@ def test_a_subscriber_may_not_use_the_documents_service(docs: Docs, world: World
     subscriber = docs.calling_as(SUBSCRIBER)
     for response in (subscriber.get("/documents"),
                      subscriber.get("/projection"),
-                     subscriber.post(f"/documents/decrees/{world.decree_2016}/draft", json=BASES),
-                     subscriber.post(f"/documents/decrees/{world.decree_2016}", json=BASES)):
+                     subscriber.post(f"/documents/decrees/{world.decree_2016}/draft", json=requests.decree(world)),
+                     subscriber.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))):
         assert response.status_code == 403
         assert response.json()["detail"] == ("role 'subscriber' may not use the documents service; reading "
                                              "and drafting documents needs role clerk, auditor or admin")

@@ -11,6 +11,7 @@ from docx.table import Table
 from thidua_documents.formatting import bold_text_width_twips
 from thidua_events.text import vietnamese_sort_key
 
+from tests.documents import requests
 from tests.documents.conftest import Docs
 from tests.documents.reading import (
     indents,
@@ -24,20 +25,16 @@ from tests.documents.reading import (
 )
 from tests.documents.world import NEW_NAME, OLD_NAME, World
 
-BASES = ["Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003",
-         "Căn cứ Thông tư số 12/2019/TT-BCA ngày 05 tháng 4 năm 2019 của Bộ trưởng Bộ Công an;"]
 
-
-def issue(docs: Docs, decree_id: str, **body: Any) -> DocumentType:
-    response = docs.client.post(f"/documents/decrees/{decree_id}",
-                                json={"legal_bases": BASES, "proposer": "Trưởng phòng Tổ chức cán bộ", **body})
+def issue(docs: Docs, world: World, decree_id: str, **body: Any) -> DocumentType:
+    response = docs.client.post(f"/documents/decrees/{decree_id}", json=requests.decree(world, **body))
     assert response.status_code == 201, response.text
     return open_docx(docs.client.get(f"/documents/{response.json()['document_id']}/file").content)
 
 
 @pytest.fixture
 def decree(docs: Docs, world: World) -> DocumentType:
-    return issue(docs, world.decree_2016)
+    return issue(docs, world, world.decree_2016)
 
 
 def header(doc: DocumentType) -> Table:
@@ -98,14 +95,14 @@ def test_quoc_hieu_bold_13_and_motto_bold_14_with_a_rule_as_long_as_the_motto(de
 def test_number_line_under_the_issuing_body_and_italic_date_line_on_the_same_row(decree: DocumentType) -> None:
     number, dated = header(decree).rows[1].cells
     assert re.fullmatch(r"Số: \d{2,}/QĐ-CATP", number.text)
-    assert number.text == "Số: 01/QĐ-CATP"
+    assert number.text == "Số: 120/QĐ-CATP"  # the number the ledger records for this decree
     assert all(size(r) == 13 and not r.bold for r in number.paragraphs[0].runs)
     assert dated.text == "Hà Nội, ngày 20 tháng 12 năm 2016"
     assert all(r.italic and size(r) == 14 for r in dated.paragraphs[0].runs)
 
 
 def test_the_date_line_takes_leading_zeros(docs: Docs, world: World) -> None:
-    doc = issue(docs, world.decree_2017)
+    doc = issue(docs, world, world.decree_2017)
     assert header(doc).rows[1].cells[1].text == "Hà Nội, ngày 05 tháng 02 năm 2017"
 
 
@@ -122,7 +119,7 @@ def test_title_summary_and_authority_line_are_bold_and_centred(decree: DocumentT
 def test_legal_bases_are_italic_each_ending_with_a_semicolon_the_last_with_a_full_stop(
         decree: DocumentType) -> None:
     bases = [p for p in decree.paragraphs if p.text.startswith(("Căn cứ", "Xét đề nghị"))]
-    assert [p.text[-1] for p in bases] == [";", ";", "."]
+    assert [p.text[-1] for p in bases] == [";", "."]
     assert bases[-1].text == "Xét đề nghị của Trưởng phòng Tổ chức cán bộ."
     assert all(r.italic for p in bases for r in p.runs)
 
@@ -178,7 +175,7 @@ def test_the_attached_list_starts_on_a_new_page_and_cites_the_decree(decree: Doc
     title = paragraph(decree, "DANH SÁCH")
     assert title.paragraph_format.page_break_before
     caption = paragraph(decree, "(Kèm theo")
-    assert caption.text == ("(Kèm theo Quyết định số 01/QĐ-CATP ngày 20/12/2016 của Giám đốc Công an thành phố "
+    assert caption.text == ("(Kèm theo Quyết định số 120/QĐ-CATP ngày 20/12/2016 của Giám đốc Công an thành phố "
                             "Hà Nội)")
     assert all(r.italic for r in caption.runs)
 
@@ -206,7 +203,7 @@ def test_a_renamed_unit_keeps_its_old_name_in_a_document_dated_before_the_rename
         decree: DocumentType, docs: Docs, world: World) -> None:
     text = "\n".join(c.text for t in decree.tables for r in t.rows for c in r.cells)
     assert OLD_NAME in text and NEW_NAME not in text
-    later = docs.client.post(f"/documents/clusters/{world.cluster}/years/2019/pledge", json={})
+    later = docs.client.post(f"/documents/clusters/{world.cluster}/years/2019/pledge", json=requests.pledge())
     assert later.status_code == 201
     pledge = open_docx(docs.client.get(f"/documents/{later.json()['document_id']}/file").content)
     signatures = "\n".join(c.text for t in pledge.tables for r in t.rows for c in r.cells)
@@ -214,7 +211,7 @@ def test_a_renamed_unit_keeps_its_old_name_in_a_document_dated_before_the_rename
 
 
 def test_a_head_who_signs_himself_signs_without_kt(docs: Docs, world: World) -> None:
-    doc = issue(docs, world.decree_2017)
+    doc = issue(docs, world, world.decree_2017)
     assert paragraph(doc, "GIÁM ĐỐC CÔNG AN").text == "GIÁM ĐỐC CÔNG AN THÀNH PHỐ HÀ NỘI"
     right = next_table(doc, "Điều 3.").rows[0].cells[1]
     assert texts(right) == ["GIÁM ĐỐC", "Trung tướng Nguyễn Văn Mẫu"]

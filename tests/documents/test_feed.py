@@ -21,7 +21,8 @@ from thidua_events.facts import Role
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
-from tests.documents.conftest import Docs
+from tests.documents import requests
+from tests.documents.conftest import Docs, register_world
 from tests.documents.reading import open_docx
 from tests.documents.world import ADMIN, CLERK, SUBSCRIBER_TOKEN, World, build_world
 from tests.tokens import SIGNING_KEY_FILE, mint, token_id
@@ -110,7 +111,8 @@ def test_the_follower_keeps_the_documents_up_with_the_ledger_over_http(any_store
         head = ledger.get("/log?limit=1", headers=CLERK).json()["head"]
         wait_for(lambda: docs.get("/projection").json()["position"] >= head)
         assert docs.get("/projection").json()["following"]
-        issued = docs.post(f"/documents/decrees/{world.decree_2016}", json={"legal_bases": ["Căn cứ A"]})
+        register_world(docs, world)
+        issued = docs.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
         assert issued.status_code == 201 and issued.json()["position"] == head
         # A fact recorded now reaches the documents without anyone asking.
         decree = str(uuid4())
@@ -122,13 +124,13 @@ def test_the_follower_keeps_the_documents_up_with_the_ledger_over_http(any_store
 
         def issued_now() -> bool:
             nonlocal response
-            response = docs.post(f"/documents/decrees/{decree}", json={"legal_bases": ["Căn cứ A"]})
+            response = docs.post(f"/documents/decrees/{decree}", json=requests.decree(world))
             return response.status_code == 201
 
         wait_for(issued_now)
         assert response is not None
         doc = open_docx(docs.get(f"/documents/{response.json()['document_id']}/file").content)
-        assert doc.tables[0].rows[1].cells[0].text == "Số: 01/QĐ-CATP"
+        assert doc.tables[0].rows[1].cells[0].text == "Số: 30/QĐ-CATP"
         assert "Phòng Đào tạo" in [c.text for t in doc.tables for r in t.rows for c in r.cells]
 
 

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from thidua_documents.api.app import create_app
 from thidua_events.facts import Role
 
+from tests.documents import requests
 from tests.documents.conftest import Docs, open_docs, sqlite_settings
-from tests.documents.test_register import BASES
 from tests.documents.world import ADMIN, CLERK_ACCOUNT, World
 from tests.tokens import bearer, forgeries, mint, token_id
 
@@ -30,7 +30,7 @@ def docs_quick(tmp_path: Path, ledger: TestClient, world: World) -> Iterator[Doc
 def test_a_forged_token_cannot_issue_a_document(docs: Docs, world: World, forgery: str) -> None:
     token, why = forgeries(Role.ADMIN, CLERK_ACCOUNT)[forgery]
     response = docs.calling_as({"Authorization": f"Bearer {token}"}).post(
-        f"/documents/decrees/{world.decree_2016}", json=BASES)
+        f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
     assert response.status_code == 401, response.text
     assert why in response.json()["detail"]
     assert docs.client.get("/documents").json() == []
@@ -38,7 +38,7 @@ def test_a_forged_token_cannot_issue_a_document(docs: Docs, world: World, forger
 
 def test_a_token_for_the_ledger_only_is_refused_by_the_documents_service(docs: Docs, world: World) -> None:
     ledger_only = bearer(Role.CLERK, CLERK_ACCOUNT, audience=("ledger",))
-    response = docs.calling_as(ledger_only).post(f"/documents/decrees/{world.decree_2016}", json=BASES)
+    response = docs.calling_as(ledger_only).post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
     assert response.status_code == 401
     assert response.json()["detail"] == "the token is not for this service (audience 'documents')"
     assert docs.client.get("/documents").json() == []
@@ -72,7 +72,7 @@ def test_a_disabled_account_is_refused_by_the_documents_service(docs_quick: Docs
     assert disabled.status_code == 201
     detail = refused_within_bound(docs_quick, docs_quick.client.headers)  # type: ignore[arg-type]
     assert detail == f"the access of '{CLERK_ACCOUNT}' has been revoked"
-    issued = docs_quick.client.post(f"/documents/decrees/{world.decree_2016}", json=BASES)
+    issued = docs_quick.client.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
     assert issued.status_code == 401
     assert docs_quick.calling_as(ADMIN).get("/documents").json() == []
 

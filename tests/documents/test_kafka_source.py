@@ -69,7 +69,7 @@ def test_kafka_and_the_feed_give_the_same_projection_and_the_same_documents(
                     f"{sorted(tp.partition for tp in source.consumer.assignment())}, buffered "
                     f"{ {tp.partition: len(b) for tp, b in source.buffers.items()} }")
             assert rows(store) == rows(docs.store)
-            request = DecreeRequest(legal_bases=["Căn cứ Luật Thi đua, khen thưởng"])
+            request = DecreeRequest(proposer="Trưởng phòng Tổ chức cán bộ")
             subject = {"decree_id": world.decree_2016}
             from_kafka, _ = client.app.state.register.draft("decree", subject, request)  # type: ignore[attr-defined]
             from_feed, _ = docs.register.draft("decree", subject, request)

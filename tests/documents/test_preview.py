@@ -6,8 +6,8 @@ from pathlib import Path
 
 from thidua_documents.preview import soffice
 
+from tests.documents import requests
 from tests.documents.conftest import Docs
-from tests.documents.test_register import issue_decree
 from tests.documents.world import World
 from tests.services import unavailable
 
@@ -22,7 +22,7 @@ def pdf_text(pdf: Path) -> list[str]:
 def test_an_issued_decree_previews_as_a_pdf(docs: Docs, world: World, tmp_path: Path) -> None:
     if soffice() is None or shutil.which("pdftotext") is None:
         unavailable("LibreOffice", "soffice or pdftotext is not installed (make preview-tools)")
-    issued = issue_decree(docs, world.decree_2016, signer_title="KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC")
+    issued = docs.client.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
     assert issued.status_code == 201, issued.text
     response = docs.client.get(f"/documents/{issued.json()['document_id']}/preview.pdf")
     assert response.status_code == 200

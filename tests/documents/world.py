@@ -48,6 +48,7 @@ class World:
     decree_2019: str = field(default_factory=lambda: str(uuid4()))
     proposal_2019: str = field(default_factory=lambda: str(uuid4()))
     ballot_2019: str = field(default_factory=lambda: str(uuid4()))
+    law: str = ""  # the legal instrument's id in the documents catalogue, once registered
 
     def record(self, fact: str, as_: dict[str, str] = CLERK, **body: Any) -> int:
         response = self.client.post(f"/facts/{fact}", json=body, headers=as_)

@@ -29,7 +29,6 @@ from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 from thidua_ledger.snapshot_store import seal
 
-from tests.conftest import TOKEN_KEY
 from tests.factories import CLERK, cluster_with_members, wide_scale
 from tests.intruder import tamper
 
@@ -192,7 +191,7 @@ def test_an_old_format_snapshot_is_ignored_and_rebuilt(year: Year) -> None:
 
 
 def test_the_verify_command_reports_refused_snapshots(tmp_path: Path) -> None:
-    settings = Settings(sqlite_path=tmp_path / "ledger.sqlite", token_key=TOKEN_KEY)
+    settings = Settings(sqlite_path=tmp_path / "ledger.sqlite")
     ledger = Ledger(env=settings.eventstore_env())
     year = long_year(ledger, settings)
     injected = stored_state(year).replace(b'"~e":"ScoreKind"', b'"~e":"os:system"', 1)
@@ -214,7 +213,7 @@ def test_the_verify_command_reports_refused_snapshots(tmp_path: Path) -> None:
 def test_every_type_the_articles_put_in_an_entity_is_a_snapshot_type(tmp_path: Path) -> None:
     # A type missing from SNAPSHOT_TYPES would make taking a snapshot fail: the articles'
     # scenario holds every kind of fact the clusters and years fold.
-    settings = Settings(sqlite_path=tmp_path / "ledger.sqlite", token_key=TOKEN_KEY)
+    settings = Settings(sqlite_path=tmp_path / "ledger.sqlite")
     ledger = Ledger(env=settings.eventstore_env())
     try:
         scenario.load(ledger)

@@ -55,9 +55,9 @@ def percent(part: int, whole: int) -> str:
 
 
 def paragraphs(text: str | None) -> list[str]:
-    """A note's lines as paragraphs; the placeholder when there is nothing."""
-    lines = [line.strip() for line in (text or "").split("\n") if line.strip()]
-    return lines or [PLACEHOLDER]
+    """A note's lines as paragraphs (none when there is nothing: the caller decides whether
+    that is a missing part)."""
+    return [line.strip() for line in (text or "").split("\n") if line.strip()]
 
 
 # Advance widths of Times Bold (1/1000 em, Adobe's core font metrics; Times New Roman is

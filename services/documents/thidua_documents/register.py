@@ -1,17 +1,21 @@
 """The document register (sổ đăng ký văn bản đi): numbers, and what each document was made from.
 
-Issuing takes the next number for (issuing body, type symbol, year) inside the same
-transaction that stores the document, holding a row lock on the counter (PostgreSQL) or
-the write lock from BEGIN IMMEDIATE (SQLite): numbers are never skipped, because a
-failed render rolls the counter back, and never reused, because two requests cannot
-hold the counter at once. Each entry keeps the log position and template version the
-document was made from (the template file itself too), and the SHA-256 of the file.
+Issuing takes its number from the issuing body's book (books.py) inside the transaction
+that stores the document, holding the book's counter row (PostgreSQL) or the write lock
+from BEGIN IMMEDIATE (SQLite): numbers are never skipped, because a failure rolls the
+counter back, and never reused, because two requests cannot hold the counter at once. A
+decree the ledger already records keeps its number and date. Each entry keeps who issued
+it, the signer and recipients, the log position, template and rendering version it was
+made from (the template file itself too), and the SHA-256 of the file and of its
+canonical form (what regeneration compares).
 """
 
 import hashlib
+import io
 import json
 import sqlite3
 import uuid
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,28 +23,37 @@ from typing import Any
 
 import psycopg
 
-from thidua_documents.documents import KINDS, Kind, Prepared
-from thidua_documents.formatting import document_number
+from thidua_documents import books
+from thidua_documents.documents import KINDS, Kind, Prepared, request_for
+from thidua_documents.documents.base import MissingData
+from thidua_documents.formatting import PLACEHOLDER, document_number
 from thidua_documents.projections import tracked_position
-from thidua_documents.rendering import CoreProperties, render
+from thidua_documents.rendering import RENDERING_VERSION, CoreProperties, canonical_digest, render, same_document
 from thidua_documents.snapshot import Snapshot
 from thidua_documents.store import Row, Store, Tx
 from thidua_documents.templates import template_bytes, template_version
 
 SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS register_counters (issuer_key TEXT NOT NULL, type_symbol TEXT NOT NULL,
-        year INTEGER NOT NULL, last_number INTEGER NOT NULL, PRIMARY KEY (issuer_key, type_symbol, year))""",
+    """CREATE TABLE IF NOT EXISTS register_books (issuer_key TEXT NOT NULL, book TEXT NOT NULL,
+        year INTEGER NOT NULL, last_number INTEGER NOT NULL, PRIMARY KEY (issuer_key, book, year))""",
     """CREATE TABLE IF NOT EXISTS register_templates (template_version TEXT PRIMARY KEY,
         template_name TEXT NOT NULL, content {blob} NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS register_documents (document_id TEXT PRIMARY KEY, kind TEXT NOT NULL,
+    """CREATE TABLE IF NOT EXISTS register_entries (document_id TEXT PRIMARY KEY, kind TEXT NOT NULL,
         subject TEXT NOT NULL, request TEXT NOT NULL, issuer_key TEXT NOT NULL, issuer_symbol TEXT,
-        type_symbol TEXT, year INTEGER NOT NULL, number INTEGER, number_text TEXT, dated TEXT NOT NULL,
+        type_symbol TEXT, book TEXT, year INTEGER NOT NULL, number INTEGER, number_text TEXT, dated TEXT NOT NULL,
         title TEXT NOT NULL, position BIGINT NOT NULL, template_name TEXT NOT NULL,
-        template_version TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, issued_at TEXT NOT NULL,
-        content {blob} NOT NULL, UNIQUE (issuer_key, type_symbol, year, number), UNIQUE (kind, subject))""",
+        template_version TEXT NOT NULL, rendering_version TEXT NOT NULL, issued_by TEXT NOT NULL, signer TEXT,
+        recipients TEXT NOT NULL, sha256 TEXT NOT NULL, canonical_sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+        issued_at TEXT NOT NULL, content {blob} NOT NULL,
+        UNIQUE (issuer_key, book, year, number), UNIQUE (kind, subject))""",
 ]
-_COLUMNS = ("document_id, kind, subject, request, issuer_key, issuer_symbol, type_symbol, year, number, "
-            "number_text, dated, title, position, template_name, template_version, sha256, size, issued_at")
+_COLUMNS = ("document_id, kind, subject, request, issuer_key, issuer_symbol, type_symbol, book, year, number, "
+            "number_text, dated, title, position, template_name, template_version, rendering_version, issued_by, "
+            "signer, recipients, sha256, canonical_sha256, size, issued_at")
+
+OnNumbered = Callable[[Prepared, str | None], None]
+"""Called inside the issuing transaction once the number is known, before the entry is stored:
+a new decree records its conferral in the ledger there. Raising stores and numbers nothing."""
 
 
 class AlreadyIssued(Exception):
@@ -68,6 +81,7 @@ class Entry:
     issuer_key: str
     issuer_symbol: str | None
     type_symbol: str | None
+    book: str | None
     year: int
     number: int | None
     number_text: str | None
@@ -76,16 +90,21 @@ class Entry:
     position: int
     template_name: str
     template_version: str
+    rendering_version: str
+    issued_by: str
+    signer: str | None
+    recipients: list[str]
     sha256: str
+    canonical_sha256: str
     size: int
     issued_at: datetime
 
     @classmethod
     def of(cls, row: Row) -> "Entry":
         values = list(row)
-        values[2], values[3] = json.loads(values[2]), json.loads(values[3])
-        values[10] = date.fromisoformat(values[10])
-        values[17] = datetime.fromisoformat(values[17])
+        values[2], values[3], values[19] = json.loads(values[2]), json.loads(values[3]), json.loads(values[19])
+        values[11] = date.fromisoformat(values[11])
+        values[23] = datetime.fromisoformat(values[23])
         return cls(*values)
 
 
@@ -93,15 +112,25 @@ class Entry:
 class Regeneration:
     entry: Entry
     sha256: str
+    canonical_sha256: str
     content: bytes
-
-    @property
-    def identical(self) -> bool:
-        return self.sha256 == self.entry.sha256
+    identical: bool
+    """The same document: its parts, or their canonical XML; never its zip bytes (zlib builds differ)."""
 
 
-def _core(prepared: Prepared) -> CoreProperties:
-    return CoreProperties(title=prepared.title, author=prepared.issuer.name, dated=prepared.dated)
+def _core(prepared: Prepared, draft: bool = False) -> CoreProperties:
+    return CoreProperties(title=prepared.title, author=prepared.issuer.name, dated=prepared.dated, draft=draft)
+
+
+def _unregistered(prepared: Prepared) -> MissingData:
+    return MissingData([f"the issuing body {prepared.issuer.name} ({prepared.issuer.key}) is not registered: "
+                        "register its symbol and numbering series once (POST /documents/issuing-bodies)"])
+
+
+def _placeholders(content: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return any(PLACEHOLDER.encode() in archive.read(name) for name in archive.namelist()
+                   if name.startswith("word/") and name.endswith(".xml"))
 
 
 class Register:
@@ -110,101 +139,125 @@ class Register:
         self.load_template = load_template  # a seam for tests that change a template
 
     def _prepare(self, kind: Kind, subject: dict[str, str], request: Any, position: int | None
-                 ) -> tuple[Prepared, int]:
+                 ) -> tuple[Prepared, int, books.Body | None]:
         with self.store.transaction() as tx:
             reached = tracked_position(tx)
             if position is not None and position > reached:
                 raise PositionNotReached(position, reached)
             as_of = reached if position is None else position
-            return kind.prepare(Snapshot(tx, as_of), subject, request), as_of
+            prepared = kind.prepare(Snapshot(tx, as_of), subject, request)
+            return prepared, as_of, books.body(tx, prepared.issuer.key)
 
     def draft(self, kind_name: str, subject: dict[str, str], request: Any, position: int | None = None
               ) -> tuple[bytes, int]:
-        """The document as of a position (default: the newest), without a number; nothing is stored."""
-        kind = KINDS[kind_name]
-        prepared, as_of = self._prepare(kind, subject, request, position)
+        """The document as of a position (default: the newest), without a number, marked as a
+        draft; missing parts show as placeholders; nothing is stored."""
+        prepared, as_of, body = self._prepare(KINDS[kind_name], subject, request, position)
         symbol = prepared.type_symbol
-        number = document_number(None, symbol, prepared.issuer.symbol or "") if symbol else None
-        return render(self.load_template(prepared.template), prepared.context_with(number), _core(prepared)), as_of
+        number = prepared.recorded_number or (
+            document_number(None, symbol, body.symbol if body else PLACEHOLDER) if symbol else None)
+        content = render(self.load_template(prepared.template), prepared.context_with(number),
+                         _core(prepared, draft=True))
+        return content, as_of
 
-    def issue(self, kind_name: str, subject: dict[str, str], request: Any) -> Entry:
+    def issue(self, kind_name: str, subject: dict[str, str], request: Any, issued_by: str,
+              on_numbered: OnNumbered | None = None) -> Entry:
         """Number, render and record a document: all of it or, on any error, none of it."""
         kind = KINDS[kind_name]
-        prepared, position = self._prepare(kind, subject, request, None)  # MissingData: nothing written
+        prepared, position, _ = self._prepare(kind, subject, request, None)  # MissingData: nothing written
+        if prepared.missing:
+            raise MissingData(prepared.missing)  # a numbered document holds no placeholder
         template = self.load_template(prepared.template)
         subject_key = json.dumps(subject, sort_keys=True)
         try:
-            return self._issue(kind, subject, subject_key, request, prepared, position, template)
+            return self._issue(kind, subject, subject_key, request, prepared, position, template, issued_by,
+                               on_numbered)
         except (sqlite3.IntegrityError, psycopg.errors.UniqueViolation):
-            # Two unnumbered documents of one subject raced past the check: the loser rolled back.
+            # Two requests for one subject raced past the check: the loser rolled back.
             with self.store.transaction() as tx:
-                row = tx.one("SELECT document_id, number_text FROM register_documents WHERE kind = ? "
+                row = tx.one("SELECT document_id, number_text FROM register_entries WHERE kind = ? "
                              "AND subject = ?", (kind.name, subject_key))
             if row is None:
                 raise
             raise AlreadyIssued(kind.name, row[0], row[1]) from None
 
+    def _number(self, tx: Tx, prepared: Prepared) -> tuple[str | None, str | None, int | None, str | None]:
+        """(symbol, book, number, number text) from the body's book, or the ledger's own number."""
+        if prepared.type_symbol is None:
+            return None, None, None, None
+        body = books.body(tx, prepared.issuer.key)
+        if body is None:
+            raise _unregistered(prepared)
+        book, year = body.book(prepared.type_symbol), prepared.dated.year
+        key = (prepared.issuer.key, book, year)
+        last = books.lock_book(tx, *key)
+        recorded = prepared.recorded_number
+        if recorded is not None:
+            number = books.leading_number(recorded)
+            if number is not None:
+                books.check_number_free(tx, *key, number, recorded)
+                books.check_in_order(tx, *key, number, prepared.dated)
+                books.advance_book(tx, *key, last, number)
+            return body.symbol, book, number, recorded
+        books.check_in_order(tx, *key, None, prepared.dated)
+        books.advance_book(tx, *key, last, last + 1)
+        return body.symbol, book, last + 1, document_number(last + 1, prepared.type_symbol, body.symbol)
+
     def _issue(self, kind: Kind, subject: dict[str, str], subject_key: str, request: Any, prepared: Prepared,
-               position: int, template: bytes) -> Entry:
+               position: int, template: bytes, issued_by: str, on_numbered: OnNumbered | None) -> Entry:
         version = template_version(template)
         with self.store.transaction(write=True) as tx:
-            number = self._next_number(tx, prepared) if prepared.type_symbol else None
-            # Checked under the counter's lock; UNIQUE (kind, subject) is the backstop.
-            issued = tx.one("SELECT document_id, number_text FROM register_documents WHERE kind = ? AND subject = ?",
+            # Checked under the write lock; UNIQUE (kind, subject) is the backstop.
+            issued = tx.one("SELECT document_id, number_text FROM register_entries WHERE kind = ? AND subject = ?",
                             (kind.name, subject_key))
             if issued:
                 raise AlreadyIssued(kind.name, issued[0], issued[1])
-            number_text = (document_number(number, prepared.type_symbol, prepared.issuer.symbol or "")
-                           if prepared.type_symbol else None)
+            symbol, book, number, number_text = self._number(tx, prepared)
             content = render(template, prepared.context_with(number_text), _core(prepared))
+            if _placeholders(content):  # a part no rule named: refuse rather than issue a gap
+                raise MissingData([f"a part of the {kind.name} left blank that no rule names (please report it)"])
+            if on_numbered is not None:
+                on_numbered(prepared, number_text)
             entry = Entry(
                 document_id=str(uuid.uuid4()), kind=kind.name, subject=subject,
                 request=request.model_dump(mode="json"), issuer_key=prepared.issuer.key,
-                issuer_symbol=prepared.issuer.symbol, type_symbol=prepared.type_symbol,
+                issuer_symbol=symbol, type_symbol=prepared.type_symbol, book=book,
                 year=prepared.dated.year, number=number, number_text=number_text, dated=prepared.dated,
                 title=prepared.title, position=position, template_name=prepared.template,
-                template_version=version, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-                issued_at=datetime.now(UTC))
+                template_version=version, rendering_version=RENDERING_VERSION, issued_by=issued_by,
+                signer=prepared.signer, recipients=list(prepared.recipients),
+                sha256=hashlib.sha256(content).hexdigest(), canonical_sha256=canonical_digest(content),
+                size=len(content), issued_at=datetime.now(UTC))
             tx.execute("INSERT INTO register_templates VALUES (?, ?, ?) ON CONFLICT (template_version) "
                        "DO NOTHING", (version, prepared.template, template))
-            tx.execute(f"INSERT INTO register_documents ({_COLUMNS}, content) VALUES "
-                       f"({', '.join('?' * 19)})", (*self._row(entry), content))
+            tx.execute(f"INSERT INTO register_entries ({_COLUMNS}, content) VALUES "
+                       f"({', '.join('?' * 25)})", (*self._row(entry), content))
         return entry
 
     @staticmethod
     def _row(entry: Entry) -> tuple[Any, ...]:
         return (entry.document_id, entry.kind, json.dumps(entry.subject, sort_keys=True),
                 json.dumps(entry.request, sort_keys=True, ensure_ascii=False), entry.issuer_key,
-                entry.issuer_symbol, entry.type_symbol, entry.year, entry.number, entry.number_text,
+                entry.issuer_symbol, entry.type_symbol, entry.book, entry.year, entry.number, entry.number_text,
                 entry.dated.isoformat(), entry.title, entry.position, entry.template_name,
-                entry.template_version, entry.sha256, entry.size, entry.issued_at.isoformat())
-
-    @staticmethod
-    def _next_number(tx: Tx, prepared: Prepared) -> int:
-        key = (prepared.issuer.key, prepared.type_symbol, prepared.dated.year)
-        tx.execute("INSERT INTO register_counters VALUES (?, ?, ?, 0) "
-                   "ON CONFLICT (issuer_key, type_symbol, year) DO NOTHING", key)
-        row = tx.one("SELECT last_number FROM register_counters WHERE issuer_key = ? AND type_symbol = ? "
-                     "AND year = ?" + tx.for_update, key)
-        number = int(row[0]) + 1  # type: ignore[index]
-        tx.execute("UPDATE register_counters SET last_number = ? WHERE issuer_key = ? AND type_symbol = ? "
-                   "AND year = ?", (number, *key))
-        return number
+                entry.template_version, entry.rendering_version, entry.issued_by, entry.signer,
+                json.dumps(entry.recipients, ensure_ascii=False), entry.sha256, entry.canonical_sha256,
+                entry.size, entry.issued_at.isoformat())
 
     def get(self, document_id: str) -> Entry | None:
         with self.store.transaction() as tx:
-            row = tx.one(f"SELECT {_COLUMNS} FROM register_documents WHERE document_id = ?", (document_id,))
+            row = tx.one(f"SELECT {_COLUMNS} FROM register_entries WHERE document_id = ?", (document_id,))
         return Entry.of(row) if row else None
 
     def entries(self) -> list[Entry]:
         with self.store.transaction() as tx:
-            rows = tx.all(f"SELECT {_COLUMNS} FROM register_documents ORDER BY issuer_key, type_symbol, year, "
+            rows = tx.all(f"SELECT {_COLUMNS} FROM register_entries ORDER BY issuer_key, book, year, "
                           "number, issued_at")
         return [Entry.of(row) for row in rows]
 
     def content(self, document_id: str) -> bytes | None:
         with self.store.transaction() as tx:
-            row = tx.one("SELECT content FROM register_documents WHERE document_id = ?", (document_id,))
+            row = tx.one("SELECT content FROM register_entries WHERE document_id = ?", (document_id,))
         return bytes(row[0]) if row else None
 
     def regenerate(self, document_id: str) -> Regeneration | None:
@@ -213,11 +266,12 @@ class Register:
         if entry is None:
             return None
         kind = KINDS[entry.kind]
-        request = kind.request_model.model_validate(entry.request)
+        request = request_for(entry.kind, entry.request)
         with self.store.transaction() as tx:
             row = tx.one("SELECT content FROM register_templates WHERE template_version = ?",
                          (entry.template_version,))
             prepared = kind.prepare(Snapshot(tx, entry.position), entry.subject, request)
         template = bytes(row[0])  # type: ignore[index]  # stored with the entry, in one transaction
         content = render(template, prepared.context_with(entry.number_text), _core(prepared))
-        return Regeneration(entry, hashlib.sha256(content).hexdigest(), content)
+        identical = same_document(self.content(document_id) or b"", entry.canonical_sha256, content)
+        return Regeneration(entry, hashlib.sha256(content).hexdigest(), canonical_digest(content), content, identical)

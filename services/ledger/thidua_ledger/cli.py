@@ -26,6 +26,31 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(account_app, name="account")
 
 
+@app.command("demo-documents")
+def demo_documents(
+    documents_url: str = typer.Option("http://127.0.0.1:8001", help="The documents service."),
+    ledger_url: str = typer.Option("http://127.0.0.1:8000", help="The ledger, to read its head."),
+    token: str = typer.Option(..., envvar="THIDUA_DEMO_TOKEN", show_default=False,
+                              help="A clerk's bearer token (from the environment: not on the command line)."),
+) -> None:
+    """Register the demo's issuing bodies and legal instruments in the documents service, issue
+    what the scenario allows, and list what each other document still needs."""
+    import httpx
+
+    from thidua_ledger.demo_documents import issue_demo, wait_for_projection
+
+    headers = {"Authorization": f"Bearer {token}"}
+    head = httpx.get(f"{ledger_url}/log", params={"limit": 1}, headers=headers, timeout=30).json()["head"]
+    with httpx.Client(base_url=documents_url, headers=headers, timeout=60) as docs:
+        wait_for_projection(docs, head)
+        for outcome in issue_demo(docs):
+            if outcome.issued:
+                typer.echo(f"  issued   {outcome.number or '(no number)'}  {outcome.path}")
+            else:
+                typer.echo(f"  draft    {outcome.path}/draft\n           to issue, give: "
+                           + "; ".join(outcome.missing))
+
+
 @app.command("load-demo")
 def load_demo(
     clerk: str | None = typer.Option(None, help="A demo clerk's account to grant the scenario's authorities."),

@@ -8,8 +8,19 @@ import httpx
 from fastapi import FastAPI
 from thidua_events.tokens import RevocationList, Revoked, Verifier
 
-from thidua_documents import projections, register
-from thidua_documents.api import cluster_years, decrees, documents, errors, health, projection, proposals
+from thidua_documents import books, legal, projections, register
+from thidua_documents.api import (
+    bodies,
+    cluster_years,
+    decrees,
+    documents,
+    errors,
+    health,
+    instruments,
+    projection,
+    proposals,
+)
+from thidua_documents.ledger_client import LedgerWriter
 from thidua_documents.register import Register
 from thidua_documents.settings import Settings, get_settings
 from thidua_documents.sources import FeedSource, Follower, Source
@@ -45,10 +56,11 @@ def ledger_revocations(settings: Settings, client: httpx.Client) -> RevocationLi
 
 
 def create_app(settings: Settings | None = None, source: Source | None = None, follow: bool = True,
-               revocations: RevocationList | None = None) -> FastAPI:
+               revocations: RevocationList | None = None, ledger: LedgerWriter | None = None) -> FastAPI:
     """`source` replaces the configured one (tests pass a feed over a TestClient); with
     `follow=False` nothing polls, and tests apply pages themselves. `revocations` replaces
-    the ledger's list read over HTTP."""
+    the ledger's list read over HTTP; `ledger` the writer to the ledger's API at
+    DOCUMENTS_LEDGER_URL (tests pass the ledger's TestClient)."""
     settings = settings or get_settings()
     keys = settings.public_keys()  # fail at start-up, not on the first request
     own_http = httpx.Client(timeout=2.0) if revocations is None else None
@@ -58,9 +70,10 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(settings)
-        store.migrate([*projections.SCHEMA, *register.SCHEMA])
+        store.migrate([*projections.SCHEMA, *books.SCHEMA, *register.SCHEMA, *legal.SCHEMA])
         app.state.store = store
         app.state.register = Register(store)
+        app.state.ledger = ledger or LedgerWriter(settings.ledger_url)
         own_feed = default_source(settings) if follow and source is None else None
         feed = (source or own_feed) if follow else None
         app.state.follower = Follower(store, feed, settings.poll_interval) if feed else None
@@ -75,6 +88,8 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
                 own_feed.close()
             if own_http is not None:
                 own_http.close()
+            if ledger is None:
+                app.state.ledger.close()
 
     app = FastAPI(title="thidua documents", version="0.1.0", lifespan=lifespan,
                   description="Official documents (Nghị định 30/2020/NĐ-CP) rendered from the ledger's "
@@ -86,6 +101,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
                                   settings.token_algorithms.split(","),
                                   revocations)
     errors.install(app)
-    for module in (health, projection, decrees, cluster_years, proposals, documents):
+    # bodies and instruments before documents, whose /documents/{document_id} would take their paths
+    for module in (health, projection, decrees, cluster_years, proposals, bodies, instruments, documents):
         app.include_router(module.router)
     return app

@@ -23,9 +23,9 @@ def _routes(kind_name: str) -> None:
     model = KINDS[kind_name].request_model
     summary = (model.__doc__ or kind_name).strip().splitlines()[0]
 
-    def issue(cluster_id: UUID, year: YearParam, body: model, register: RegisterDep, _: Writer) -> DocumentPublic:  # type: ignore[valid-type]
+    def issue(cluster_id: UUID, year: YearParam, body: model, register: RegisterDep, user: Writer) -> DocumentPublic:  # type: ignore[valid-type]
         subject = {"cluster_id": str(cluster_id), "year": str(year)}
-        return DocumentPublic.of(register.issue(kind_name, subject, body))
+        return DocumentPublic.of(register.issue(kind_name, subject, body, user.actor))
 
     def draft(cluster_id: UUID, year: YearParam, body: model, register: RegisterDep, _: Reader,  # type: ignore[valid-type]
               position: int | None = Query(None, ge=0, le=MAX_POSITION)) -> Response:

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from thidua_events.facts import Role
 from thidua_events.tokens import InvalidToken, Principal, Verifier
 
+from thidua_documents.ledger_client import LedgerWriter
 from thidua_documents.register import Register
 from thidua_documents.settings import Settings
 from thidua_documents.store import Store
@@ -33,7 +34,12 @@ async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def _ledger(request: Request) -> LedgerWriter:
+    return request.app.state.ledger
+
+
 RegisterDep = Annotated[Register, Depends(_register)]
+LedgerDep = Annotated[LedgerWriter, Depends(_ledger)]
 StoreDep = Annotated[Store, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
@@ -75,3 +81,11 @@ async def _writer(user: Reader) -> Principal:
 
 
 Writer = Annotated[Principal, Depends(_writer)]
+
+
+async def _token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    """The caller's own token, forwarded to the ledger so that it records the caller as the actor."""
+    return credentials.credentials if credentials else ""
+
+
+BearerToken = Annotated[str, Depends(_token)]

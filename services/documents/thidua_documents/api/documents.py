@@ -18,6 +18,8 @@ class RegenerationPublic(BaseModel):
     template_version: str
     recorded_sha256: str
     regenerated_sha256: str
+    recorded_canonical_sha256: str
+    regenerated_canonical_sha256: str
     identical: bool
 
 
@@ -61,12 +63,14 @@ def get_preview(document_id: str, register: RegisterDep, _: Reader) -> Response:
 
 @router.post("/{document_id}/regenerate")
 def regenerate(document_id: str, register: RegisterDep, _: Reader) -> RegenerationPublic:
-    """Render the document again from its recorded position and template version, and compare.
-    Stores nothing, so an auditor may ask too."""
+    """Render the document again from its recorded position and template version, and compare
+    canonical forms (the parts uncompressed, then their XML in C14N: zip bytes differ between
+    zlib builds). Stores nothing, so an auditor may ask too."""
     result = register.regenerate(document_id)
     if result is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {document_id} in the register")
     return RegenerationPublic(document_id=document_id, position=result.entry.position,
                               template_version=result.entry.template_version,
                               recorded_sha256=result.entry.sha256, regenerated_sha256=result.sha256,
-                              identical=result.identical)
+                              recorded_canonical_sha256=result.entry.canonical_sha256,
+                              regenerated_canonical_sha256=result.canonical_sha256, identical=result.identical)

@@ -7,7 +7,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from thidua_events.tokens import RevocationsUnavailable
 
+from thidua_documents.books import RuleBroken
 from thidua_documents.documents import MissingData
+from thidua_documents.ledger_client import LedgerRefused, LedgerUnavailable
+from thidua_documents.legal import UnknownInstrument
 from thidua_documents.register import AlreadyIssued, PositionNotReached
 
 
@@ -40,9 +43,11 @@ ENTRY_RESPONSES: Responses = {
 REFUSALS: Responses = {
     **READ_RESPONSES,
     400: {"model": ProblemPublic, "description": "The body is not JSON"},
-    422: {"model": UnprocessablePublic, "description": "Bad fields, or missing data named in `missing`; "
+    422: {"model": UnprocessablePublic, "description": "Bad fields, or missing data or parts named in `missing`; "
                                                        "nothing was registered"},
-    409: {"model": ProblemPublic, "description": "Already issued (issue) or position not reached yet (draft)"},
+    409: {"model": ProblemPublic, "description": "A rule, named in `rule` (the book's order, a legal basis not in "
+                                                 "force, a rule of the ledger); already issued; or position not "
+                                                 "reached yet (draft)"},
 }
 
 
@@ -66,3 +71,24 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PositionNotReached)
     async def ahead(_: Request, error: PositionNotReached) -> JSONResponse:
         return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"detail": str(error)})
+
+    @app.exception_handler(RuleBroken)
+    async def broken(_: Request, error: RuleBroken) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_409_CONFLICT, content={"rule": error.rule,
+                                                                           "detail": error.detail})
+
+    @app.exception_handler(UnknownInstrument)
+    async def unknown(_: Request, error: UnknownInstrument) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            content={"detail": [{"loc": ["body", "legal_basis_ids", index],
+                                                 "msg": "not in the catalogue of legal instruments",
+                                                 "type": "unknown_instrument"} for index in error.indices]})
+
+    @app.exception_handler(LedgerRefused)
+    async def refused(_: Request, error: LedgerRefused) -> JSONResponse:
+        """The ledger's own answer, as it came: nothing was numbered."""
+        return JSONResponse(status_code=error.status_code, content=error.body)
+
+    @app.exception_handler(LedgerUnavailable)
+    async def ledger_unavailable(_: Request, error: LedgerUnavailable) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)})

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from thidua_documents.register import Entry
 
@@ -20,13 +20,21 @@ class DocumentPublic(BaseModel):
     issuer_key: str
     issuer_symbol: str | None
     type_symbol: str | None
+    book: str | None = Field(description='The series it is numbered in: "*" (the body\'s common series) '
+                                         "or its type symbol")
     year: int
     dated: date
     title: str
-    position: int
+    issued_by: str = Field(description="The clerk who issued it (from the token)")
+    signer: str | None
+    recipients: list[str] = Field(description="Nơi nhận, as printed")
+    position: int = Field(description="The ledger position it was rendered from")
     template_name: str
     template_version: str
+    rendering_version: str
     sha256: str
+    canonical_sha256: str = Field(description="SHA-256 of its parts uncompressed: what regeneration compares "
+                                              "(then their canonical XML), not the zip bytes")
     size: int
     issued_at: datetime
 

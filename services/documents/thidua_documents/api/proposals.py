@@ -14,8 +14,9 @@ router = APIRouter(prefix="/documents/proposals", tags=["proposals"])
 
 
 @router.post("/{proposal_id}", status_code=status.HTTP_201_CREATED, responses=REFUSALS)
-def issue_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep, _: Writer) -> DocumentPublic:
-    return DocumentPublic.of(register.issue("proposal", {"proposal_id": str(proposal_id)}, body))
+def issue_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep, user: Writer
+                   ) -> DocumentPublic:
+    return DocumentPublic.of(register.issue("proposal", {"proposal_id": str(proposal_id)}, body, user.actor))
 
 
 @router.post("/{proposal_id}/draft", responses=REFUSALS,

@@ -28,4 +28,13 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("proposal", report.ProposalRequest, report.prepare_proposal, ("proposal_id",)),
 )}
 
-__all__ = ["KINDS", "DocumentRequest", "Kind", "MissingData", "Prepared"]
+
+
+def request_for(kind_name: str, data: dict[str, Any]) -> DocumentRequest:
+    """A stored request as its model: a decree drafted from a proposal has its own."""
+    if kind_name == "decree" and "proposal_id" in data:
+        return decree.NewDecreeRequest.model_validate(data)
+    return KINDS[kind_name].request_model.model_validate(data)
+
+
+__all__ = ["KINDS", "DocumentRequest", "Kind", "MissingData", "Prepared", "request_for"]

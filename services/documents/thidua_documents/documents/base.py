@@ -34,16 +34,37 @@ class MissingData(Exception):
         self.missing = list(missing)
 
 
+def _absent(value: object) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
 class Needs:
-    """Collects every missing item, so one answer names all of them."""
+    """Collects every missing item, so one answer names all of them.
+
+    `need` is for what the document is about (the review, the decree): without it nothing,
+    not even a draft, can be rendered. `part` is for a part the document legally needs
+    (the secretary, the legal bases): a draft shows the placeholder where it goes, and
+    issuing refuses while any part is missing (Prepared.missing)."""
 
     def __init__(self) -> None:
         self.missing: list[str] = []
+        self.parts: list[str] = []
 
     def need(self, value: T | None, what: str) -> T:
-        if value is None or value == "" or value == []:
+        if _absent(value):
             self.missing.append(what)
         return value  # type: ignore[return-value]  # only used after check() when missing
+
+    def part(self, value: T | None, what: str) -> T | str:
+        """The value, or the placeholder a draft prints in its place (and its name recorded)."""
+        if _absent(value):
+            self.parts.append(what)
+            return PLACEHOLDER
+        return value  # type: ignore[return-value]
+
+    def lines(self, values: Sequence[str], what: str) -> list[str]:
+        """A list part: its lines, or one placeholder line."""
+        return list(values) if values else [self.part(None, what)]
 
     def check(self) -> None:
         if self.missing:
@@ -58,17 +79,14 @@ class DocumentRequest(BaseModel):
 
     place: Name | None = None
     """The place in the date line, when the issuing authority has none recorded."""
-    issuer_symbol: Name | None = None
-    """The symbol of the issuing body in "Số: 05/BB-…", when the ledger records none."""
 
 
 @dataclass(frozen=True)
 class Issuer:
     """The issuing body (cơ quan ban hành) under its parent, as named on the document's date."""
 
-    key: str  # the register's key: numbers run per issuing body
+    key: str  # the register's key: numbers run per issuing body (books.py)
     name: str
-    symbol: str | None
     parent: str | None
     place: str | None
 
@@ -84,6 +102,14 @@ class Prepared:
     dated: date
     title: str
     context: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    """The parts a draft shows as placeholders; issuing refuses while any is missing."""
+    signer: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    """Nơi nhận, as printed."""
+    recorded_number: str | None = None
+    """The number the ledger already records for this document (a recorded decree): printed
+    and registered as such, never renumbered."""
 
     def context_with(self, number_text: str | None) -> dict[str, Any]:
         return {**self.context, "hdr": header(self.issuer, self.dated, number_text)}
@@ -110,22 +136,21 @@ def summary_rule(summary: str) -> int:
 
 def authority_issuer(snap: Snapshot, authority: AuthorityView, place: str | None) -> Issuer:
     parent = snap.authority(authority.parent_id) if authority.parent_id else None
-    return Issuer(key=f"authority:{authority.authority_id}", name=authority.name, symbol=authority.symbol,
+    return Issuer(key=f"authority:{authority.authority_id}", name=authority.name,
                   parent=parent.name if parent else None, place=place or authority.place)
 
 
 def cluster_issuer(cluster: ClusterView, authority: AuthorityView | None, request: DocumentRequest) -> Issuer:
     """A cluster's own documents (minutes, report, pledge) go out under the cluster's name,
-    below its authority; the ledger records no symbol for a cluster, so the clerk gives it."""
-    return Issuer(key=f"cluster:{cluster.cluster_id}", name=cluster.name, symbol=request.issuer_symbol,
+    below its authority; the ledger records no symbol for a cluster: it is registered once
+    with the issuing body (books.py)."""
+    return Issuer(key=f"cluster:{cluster.cluster_id}", name=cluster.name,
                   parent=authority.name if authority else None,
                   place=request.place or (authority.place if authority else None))
 
 
-def need_issuer(needs: Needs, issuer: Issuer, numbered: bool = True) -> None:
-    needs.need(issuer.place, "place (the issuing authority has no recorded place; send `place`)")
-    if numbered:
-        needs.need(issuer.symbol, "issuer_symbol (the symbol of the issuing body in the number)")
+def need_issuer(needs: Needs, issuer: Issuer) -> None:
+    needs.part(issuer.place, "place (the issuing authority has no recorded place; send `place`)")
 
 
 def signature(title: str | None, name: str | None) -> dict[str, Any]:
@@ -139,8 +164,13 @@ def copies(items: Sequence[str]) -> list[str]:
     return ["- " + item.lstrip("- ") for item in punctuate(items)]
 
 
-def or_placeholder(items: Sequence[str]) -> list[str]:
-    return list(items) or [PLACEHOLDER]
+def quoted_movement(movement: str | None) -> str:
+    """' “Vì an ninh Tổ quốc”', or nothing when the ledger names no movement (never "None")."""
+    return f" “{movement}”" if movement else ""
+
+
+def movement_phrase(movement: str | None) -> str:
+    return f"phong trào thi đua{quoted_movement(movement)}"
 
 
 @lru_cache(maxsize=4096)

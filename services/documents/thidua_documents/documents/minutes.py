@@ -16,8 +16,9 @@ from thidua_documents.documents.base import (
     Prepared,
     cluster_issuer,
     cluster_year,
+    movement_phrase,
     need_issuer,
-    or_placeholder,
+    quoted_movement,
     signature,
     sorted_by_name,
     summary_rule,
@@ -27,7 +28,9 @@ from thidua_documents.formatting import PLACEHOLDER, day_month_year, paragraphs,
 from thidua_documents.snapshot import ClusterView, Snapshot
 from thidua_documents.yearview import YearRecord, fold
 
-NOT_STATED = f"{PLACEHOLDER} giờ {PLACEHOLDER}"
+
+def _time(needs: Needs, value: str | None, what: str) -> str:
+    return value or f"{needs.part(None, what)} giờ {PLACEHOLDER}"
 
 
 class MinutesRequest(DocumentRequest):
@@ -41,6 +44,7 @@ class MinutesRequest(DocumentRequest):
 
 
 class ReviewMinutesRequest(MinutesRequest):
+    report: list[Note] = Field(default_factory=list, description="What the year-end report presented said")
     next_pledge: list[Note] = Field(default_factory=list, description="What was said of next year's pledge")
 
 
@@ -57,23 +61,32 @@ class FlagMinutesRequest(DocumentRequest):
     notes: list[Note] = Field(default_factory=list)
 
 
-def _meeting(snap: Snapshot, cluster: ClusterView, dated: date, request: MinutesRequest, chair: str,
-             venue: str | None) -> dict[str, Any]:
-    """Opening, attendance and closing, and the two signatures."""
+def _notes(notes: list[str]) -> list[str]:
+    return [p for note in notes for p in paragraphs(note)]
+
+
+def _meeting(snap: Snapshot, cluster: ClusterView, dated: date, request: MinutesRequest, chair: str | None,
+             venue: str | None, needs: Needs) -> dict[str, Any]:
+    """Opening, attendance and closing, and the two signatures. The member units the ledger
+    names are listed without a count: named members are not the whole cluster unless a
+    count is stated."""
     members = snap.unit_names(snap.members_on(cluster.cluster_id, dated), dated)
     names = sorted_by_name(list(members.values()), lambda name: name)
     attendance = punctuate([f"+ {name}" for name in names] + [f"- {guest}" for guest in request.guests])
+    chair_text = needs.part(chair, "chair (chủ tọa)")
+    secretary = needs.part(request.secretary, "secretary (thư ký)")
     return {
-        "opening": f"bắt đầu lúc {request.started_at or NOT_STATED}, {day_month_year(dated)}.",
-        "place": f"{(venue or PLACEHOLDER).rstrip('.')}.",
-        "chair": chair,
-        "secretary": request.secretary,
-        "members_line": f"- Đại diện {len(names)} đơn vị thành viên {cluster.name}:",
+        "opening": f"bắt đầu lúc {_time(needs, request.started_at, 'started_at (giờ bắt đầu)')}, "
+                   f"{day_month_year(dated)}.",
+        "place": f"{needs.part(venue, 'venue (địa điểm)').rstrip('.')}.",
+        "chair": chair_text,
+        "secretary": secretary,
+        "members_line": f"- Đại diện các đơn vị thành viên {cluster.name}:",
         "attendance": attendance,
-        "discussion": or_placeholder([p for note in request.discussion for p in paragraphs(note)]),
-        "closing": f"{request.ended_at or NOT_STATED}, {day_month_year(dated)}",
-        "left": signature("THƯ KÝ", request.secretary),
-        "right": signature("CHỦ TỌA", chair),
+        "discussion": needs.lines(_notes(request.discussion), "discussion (ý kiến thảo luận)"),
+        "closing": f"{_time(needs, request.ended_at, 'ended_at (giờ kết thúc)')}, {day_month_year(dated)}",
+        "left": signature("THƯ KÝ", secretary),
+        "right": signature("CHỦ TỌA", chair_text),
     }
 
 
@@ -87,31 +100,37 @@ def prepare_review(snap: Snapshot, subject: dict[str, str], request: ReviewMinut
     needs = Needs()
     record = fold(snap.year_facts(cluster.cluster_id, year))
     review = needs.need(record.review, f"the year-end review of {year} (no YearEndReviewHeld recorded)")
-    chair = needs.need(request.chair or (review.chair if review else None), "chair (chủ tọa)")
-    needs.need(request.secretary, "secretary (thư ký)")
     issuer = cluster_issuer(cluster, snap.authority(cluster.authority_id), request)
-    need_issuer(needs, issuer)
     needs.check()
+    need_issuer(needs, issuer)
     dated = review.effective_date
     rows, note = scoring(snap, record, dated)
-    summary = f"Hội nghị tổng kết phong trào thi đua “{record.movement}” năm {year}"
+    if not rows:
+        needs.part(None, f"scores (no ScoreRecorded for {year} in the ledger)")
+    summary = f"Hội nghị tổng kết {movement_phrase(record.movement)} năm {year}"
     context = {
-        **_meeting(snap, cluster, dated, request, chair, request.venue or review.place),
+        **_meeting(snap, cluster, dated, request, request.chair or review.chair, request.venue or review.place,
+                   needs),
         "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
         "year": year, "next_year": year + 1,
-        "report": paragraphs(review.summary),
+        # The review's own summary is a free-text note (often who attended): never printed as results.
+        "report": needs.lines(_notes(request.report), "report (what the year-end report presented)"),
         "scoring_note": note, "standings": rows,
-        "ballots": _ballots(snap, record, dated),
-        "honours": or_placeholder([f"{h.title}: {unit_list(snap, h.unit_ids, dated)}." for h in record.honours]),
-        "election": _election(snap, record, dated),
-        "next_pledge": or_placeholder([p for note in request.next_pledge for p in paragraphs(note)]),
+        "ballots": _ballots(snap, record, dated, needs),
+        "honours": needs.lines([f"{h.title}: {unit_list(snap, h.unit_ids, dated)}." for h in record.honours],
+                               f"honours (no UnitsHonoured for {year} in the ledger)"),
+        "election": _election(snap, record, dated, needs),
+        "next_pledge": needs.lines(_notes(request.next_pledge), "next_pledge (next year's pledge)"),
     }
     return Prepared(kind="review-minutes", template=templates.REVIEW_MINUTES, type_symbol="BB", issuer=issuer,
-                    dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context)
+                    dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context,
+                    missing=needs.parts, signer=request.chair or review.chair, recipients=["Lưu: VT, Hồ sơ"])
 
 
-def _ballots(snap: Snapshot, record: YearRecord, dated: date) -> list[dict[str, Any]]:
+def _ballots(snap: Snapshot, record: YearRecord, dated: date, needs: Needs) -> list[dict[str, Any]]:
     """Each secret ballot: ballots issued, returned, valid, and the votes per unit (most first)."""
+    if not record.ballots:
+        needs.part(None, "ballots (no BallotHeld for the year in the ledger)")
     result = []
     for ballot in record.ballots:
         names = snap.unit_names([v.unit_id for v in ballot.votes], dated)
@@ -125,10 +144,10 @@ def _ballots(snap: Snapshot, record: YearRecord, dated: date) -> list[dict[str, 
     return result
 
 
-def _election(snap: Snapshot, record: YearRecord, dated: date) -> list[str]:
+def _election(snap: Snapshot, record: YearRecord, dated: date, needs: Needs) -> list[str]:
     election = record.election
     if election is None:
-        return [PLACEHOLDER]
+        return [needs.part(None, "election (no LeadershipElected for the year in the ledger)")]
     names = snap.unit_names([u for u in (election.leader_unit_id, election.deputy_unit_id) if u], dated)
     lines = [f"Đơn vị Cụm trưởng năm {election.for_year}: {names.get(election.leader_unit_id, PLACEHOLDER)}."]
     if election.deputy_unit_id:
@@ -144,35 +163,39 @@ def prepare_pledge_minutes(snap: Snapshot, subject: dict[str, str], request: Ple
     pledge = needs.need(record.pledge, f"the draft pledge of {year} (no PledgeDrafted recorded)")
     dated = needs.need(request.held_on or record.pledge_adopted_on,
                        f"the signing date (no PledgeAdopted recorded for {year}; send `held_on`)")
-    chair = needs.need(request.chair, "chair (chủ tọa)")
-    needs.need(request.secretary, "secretary (thư ký)")
     issuer = cluster_issuer(cluster, snap.authority(cluster.authority_id), request)
-    need_issuer(needs, issuer)
     needs.check()
-    drafter = (snap.unit_name(pledge.drafted_by_unit_id, dated) if pledge.drafted_by_unit_id else None) or PLACEHOLDER
-    role = (f" (đơn vị Cụm trưởng năm {year})"
-            if _previous_leader(snap, cluster.cluster_id, year) == pledge.drafted_by_unit_id else "")
-    members = snap.members_on(cluster.cluster_id, dated)
+    need_issuer(needs, issuer)
+    # Who drafted is printed only when the ledger says; the drafter's role only when the
+    # ledger names the drafter and it was the leader elected the year before.
+    drafter = snap.unit_name(pledge.drafted_by_unit_id, dated) if pledge.drafted_by_unit_id else None
+    role = (f" (đơn vị Cụm trưởng năm {year})" if pledge.drafted_by_unit_id is not None
+            and _previous_leader(snap, cluster.cluster_id, year) == pledge.drafted_by_unit_id else "")
+    presented = (f"{drafter}{role} trình bày dự thảo “{pledge.title}”." if drafter
+                 else f"Hội nghị nghe trình bày dự thảo “{pledge.title}”.")
     signed = snap.unit_names(record.signatures, dated)
-    summary = f"Hội nghị ký kết giao ước thi đua “{record.movement}” năm {year}"
+    summary = f"Hội nghị ký kết giao ước thi đua{quoted_movement(record.movement)} năm {year}"
     signed_lines = [f"+ {signed[u]}" + (f" (người ký: {s.signatory})" if s.signatory else "")
                     for u, s in record.signatures.items() if u in signed]
     context = {
-        **_meeting(snap, cluster, dated, request, chair, request.venue),
+        **_meeting(snap, cluster, dated, request, request.chair, request.venue, needs),
         "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
-        "draft": [f"{drafter}{role} trình bày dự thảo “{pledge.title}”.",
-                  *(paragraphs(pledge.content) if pledge.content else [])],
+        "draft": [presented, *(paragraphs(pledge.content) if pledge.content else [])],
         "criteria": criteria_rows(record.criteria),
-        "drives": drive_lines(record),
+        "drives": drive_lines(record, needs),
         "adoption": ([f"Hội nghị thống nhất thông qua giao ước thi đua năm {year}, "
                       f"{day_month_year(record.pledge_adopted_on)}."] if record.pledge_adopted_on
-                     else [PLACEHOLDER]),
-        "signed": ([f"Các đơn vị đã ký kết giao ước ({len(signed_lines)}/{len(members)} đơn vị thành viên):",
-                    *punctuate(sorted_by_name(signed_lines, lambda line: line))]
-                   if signed_lines else [PLACEHOLDER]),
+                     else [needs.part(None, f"the adoption (no PledgeAdopted for {year} in the ledger)")]),
+        # The units the ledger records as signing, without a count of the whole: a named
+        # list is not the cluster unless its size is stated.
+        "signed": (["Các đơn vị đã ký kết giao ước:", *punctuate(sorted_by_name(signed_lines, lambda line: line))]
+                   if signed_lines else [needs.part(None, f"signatures (no PledgeSigned for {year})")]),
     }
+    if not record.criteria:
+        needs.part(None, f"criteria (no CriteriaAdopted for {year} in the ledger)")
     return Prepared(kind="pledge-minutes", template=templates.PLEDGE_MINUTES, type_symbol="BB", issuer=issuer,
-                    dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context)
+                    dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context,
+                    missing=needs.parts, signer=request.chair, recipients=["Lưu: VT, Hồ sơ"])
 
 
 def prepare_flag(snap: Snapshot, subject: dict[str, str], request: FlagMinutesRequest) -> Prepared:
@@ -181,11 +204,11 @@ def prepare_flag(snap: Snapshot, subject: dict[str, str], request: FlagMinutesRe
     record = fold(snap.year_facts(cluster.cluster_id, year))
     handover = needs.need(record.handovers[-1] if record.handovers else None,
                           f"the flag handover of {year} (no RotatingFlagHandedOver recorded)")
-    needs.need(request.giver_representative, "giver_representative (who hands the flag over)")
-    needs.need(request.receiver_representative, "receiver_representative (who receives the flag)")
     issuer = cluster_issuer(cluster, snap.authority(cluster.authority_id), request)
-    need_issuer(needs, issuer)
     needs.check()
+    need_issuer(needs, issuer)
+    giver_rep = needs.part(request.giver_representative, "giver_representative (who hands the flag over)")
+    receiver_rep = needs.part(request.receiver_representative, "receiver_representative (who receives the flag)")
     dated = handover.effective_date
     names = snap.unit_names([handover.from_unit_id, handover.to_unit_id], dated)
     giver, receiver = names.get(handover.from_unit_id, PLACEHOLDER), names.get(handover.to_unit_id, PLACEHOLDER)
@@ -195,24 +218,25 @@ def prepare_flag(snap: Snapshot, subject: dict[str, str], request: FlagMinutesRe
     receiver_role = (f" (đơn vị Cụm trưởng năm {year + 1})"
                      if elected and elected.leader_unit_id == handover.to_unit_id else "")
     same_day_review = record.review if record.review and record.review.effective_date == dated else None
-    venue = request.venue or (same_day_review.place if same_day_review else None)
-    witness = request.witness or (same_day_review.chair if same_day_review else None)
+    venue = needs.part(request.venue or (same_day_review.place if same_day_review else None), "venue (địa điểm)")
+    witness = needs.part(request.witness or (same_day_review.chair if same_day_review else None),
+                         "witness (người chứng kiến)")
     summary = f"Bàn giao Cờ luân lưu {cluster.name} năm {year}"
     context = {
         "summary": summary, "summary_rule": summary_rule(summary),
-        "opening": f"Hôm nay, {day_month_year(dated)}, tại {venue or PLACEHOLDER}, {cluster.name} tổ chức "
+        "opening": f"Hôm nay, {day_month_year(dated)}, tại {venue}, {cluster.name} tổ chức "
                    f"bàn giao Cờ luân lưu của Cụm thi đua năm {year}.",
-        "giver": {"unit": giver + giver_role, "representative": request.giver_representative,
-                  **_titled(signature("ĐẠI DIỆN BÊN GIAO", request.giver_representative))},
-        "receiver": {"unit": receiver + receiver_role, "representative": request.receiver_representative,
-                     **_titled(signature("ĐẠI DIỆN BÊN NHẬN", request.receiver_representative))},
-        "witness": witness or PLACEHOLDER,
-        "content": [f"{giver} bàn giao Cờ luân lưu của {cluster.name} cho {receiver}.",
-                    *[p for note in request.notes for p in paragraphs(note)]],
-        "closing": f"{request.ended_at or NOT_STATED}, {day_month_year(dated)}",
+        "giver": {"unit": giver + giver_role, "representative": giver_rep,
+                  **_titled(signature("ĐẠI DIỆN BÊN GIAO", giver_rep))},
+        "receiver": {"unit": receiver + receiver_role, "representative": receiver_rep,
+                     **_titled(signature("ĐẠI DIỆN BÊN NHẬN", receiver_rep))},
+        "witness": witness,
+        "content": [f"{giver} bàn giao Cờ luân lưu của {cluster.name} cho {receiver}.", *_notes(request.notes)],
+        "closing": f"{_time(needs, request.ended_at, 'ended_at (giờ kết thúc)')}, {day_month_year(dated)}",
     }
     return Prepared(kind="flag-handover-minutes", template=templates.FLAG_MINUTES, type_symbol="BB", issuer=issuer,
-                    dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context)
+                    dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context,
+                    missing=needs.parts, signer=request.giver_representative, recipients=["Lưu: VT, Hồ sơ"])
 
 
 def _titled(sign: dict[str, Any]) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from thidua_documents.documents.base import (
     cluster_issuer,
     cluster_year,
     copies,
+    movement_phrase,
     need_issuer,
-    or_placeholder,
     person_sort_key,
     signature,
     sorted_by_name,
@@ -27,6 +27,7 @@ from thidua_documents.documents.base import (
 )
 from thidua_documents.documents.tables import drive_lines, scoring
 from thidua_documents.formatting import PLACEHOLDER, paragraphs, points, punctuate, short_date
+from thidua_documents.legal import citations
 from thidua_documents.snapshot import Snapshot
 from thidua_documents.yearview import YearRecord, fold, standings
 
@@ -39,18 +40,18 @@ class SignedRequest(DocumentRequest):
 
 class ReportRequest(SignedRequest):
     dated: date | None = Field(None, description="Default: the day of the year-end review")
+    results: list[Note] = Field(default_factory=list, description="Kết quả công tác: what the year achieved")
     lessons: list[Note] = Field(default_factory=list)
     direction: list[Note] = Field(default_factory=list)
 
 
 class ProposalRequest(SignedRequest):
-    legal_bases: list[Name] = Field(default_factory=list)
+    legal_basis_ids: list[UUID] = Field(default_factory=list, description="Instruments of the catalogue")
     attachments: list[Name] = Field(default_factory=list, description="The dossier sent with the proposal")
 
 
-def _signer(needs: Needs, request: SignedRequest) -> None:
-    needs.need(request.signer, "signer")
-    needs.need(request.signer_title, "signer_title")
+def _signer(needs: Needs, request: SignedRequest) -> dict[str, object]:
+    return signature(needs.part(request.signer_title, "signer_title"), needs.part(request.signer, "signer"))
 
 
 def _notes(notes: list[str]) -> list[str]:
@@ -64,12 +65,14 @@ def prepare_report(snap: Snapshot, subject: dict[str, str], request: ReportReque
     authority = snap.authority(cluster.authority_id)
     dated = needs.need(request.dated or (record.review.effective_date if record.review else None),
                        f"the report's date (no YearEndReviewHeld recorded for {year}; send `dated`)")
-    _signer(needs, request)
     issuer = cluster_issuer(cluster, authority, request)
-    need_issuer(needs, issuer)
     needs.check()
+    sign = _signer(needs, request)
+    need_issuer(needs, issuer)
     rows, note = scoring(snap, record, dated)
-    summary = f"Tổng kết phong trào thi đua “{record.movement}” năm {year}"
+    if not rows:
+        needs.part(None, f"scores (no ScoreRecorded for {year} in the ledger)")
+    summary = f"Tổng kết {movement_phrase(record.movement)} năm {year}"
     election = record.election
     elected = snap.unit_names([u for u in (election.leader_unit_id, election.deputy_unit_id) if u], dated) \
         if election else {}
@@ -82,17 +85,20 @@ def prepare_report(snap: Snapshot, subject: dict[str, str], request: ReportReque
     context = {
         "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
         "next_year": year + 1,
-        "drives": drive_lines(record),
-        "results": paragraphs(record.review.summary if record.review else None),
+        "drives": drive_lines(record, needs),
+        # Results are the clerk's: the review's free-text note (often who attended) is not a result.
+        "results": needs.lines(_notes(request.results), "results (Kết quả công tác)"),
         "scoring_note": note, "standings": rows,
-        "awards": or_placeholder(_awards(snap, cluster.cluster_id, year, record, dated)),
-        "lessons": or_placeholder(_notes(request.lessons)),
-        "direction": or_placeholder(direction),
+        "awards": needs.lines(_awards(snap, cluster.cluster_id, year, record, dated),
+                              f"awards (no AwardConferred or CommendationsCounted for {year} in the ledger)"),
+        "lessons": needs.lines(_notes(request.lessons), "lessons (bài học kinh nghiệm)"),
+        "direction": needs.lines(direction, "direction (phương hướng năm sau)"),
         "copies": copies(request.copies),
-        "sign": signature(request.signer_title, request.signer),
+        "sign": sign,
     }
     return Prepared(kind="report", template=templates.REPORT, type_symbol="BC", issuer=issuer, dated=dated,
-                    title=f"Báo cáo {summary[0].lower()}{summary[1:]}", context=context)
+                    title=f"Báo cáo {summary[0].lower()}{summary[1:]}", context=context, missing=needs.parts,
+                    signer=request.signer, recipients=list(request.copies))
 
 
 def _awards(snap: Snapshot, cluster_id: UUID, year: int, record: YearRecord, on: date) -> list[str]:
@@ -104,12 +110,14 @@ def _awards(snap: Snapshot, cluster_id: UUID, year: int, record: YearRecord, on:
         counts = " và ".join([f"{collectives} tập thể"] * bool(collectives)
                              + [f"{individuals} cá nhân"] * bool(individuals))
         authority = snap.authority(decree.authority_id)
+        of_authority = f" của {authority.name}" if authority else ""
         lines.append(f"{decree.award_kind}: {counts} (Quyết định số {decree.decree_no} ngày "
-                     f"{short_date(decree.decree_date)} của {authority.name if authority else PLACEHOLDER})")
+                     f"{short_date(decree.decree_date)}{of_authority})")
     for count in record.commendations:
         parts = [f"{count.collectives} tập thể"] * (count.collectives is not None) \
             + [f"{count.individuals} cá nhân"] * (count.individuals is not None)
-        lines.append(f"{count.award_kind or 'Được khen thưởng'}: {' và '.join(parts) or PLACEHOLDER}")
+        if parts:  # only stated counts are printed
+            lines.append(f"{count.award_kind or 'Được khen thưởng'}: {' và '.join(parts)}")
     return [f"- {line}" for line in punctuate(lines)]
 
 
@@ -124,30 +132,31 @@ def prepare_proposal(snap: Snapshot, subject: dict[str, str], request: ProposalR
     needs = Needs()
     dated = fact.effective_date
     issuer = _proposer(snap, fact, request)
-    _signer(needs, request)
+    sign = _signer(needs, request)
     need_issuer(needs, issuer)
-    needs.check()
     record = fold(snap.year_facts(fact.cluster_id, fact.year)) if fact.cluster_id else YearRecord()
     summary = f"Về việc đề nghị tặng {fact.award_kind}"
     rows = _proposed(snap, fact, record)
-    movement = f" trong phong trào thi đua “{record.movement}”" if record.movement else ""
+    movement = f" trong {movement_phrase(record.movement)}" if record.movement else ""
     counts = " và ".join(
         [f"{n} {label}" for n, label in ((sum(r["kind"] == "collective" for r in rows), "tập thể"),
                                          (sum(r["kind"] == "individual" for r in rows), "cá nhân")) if n])
     context = {
         "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
         "addressee": addressee.name,
-        "legal_bases": punctuate(request.legal_bases),
+        "legal_bases": punctuate(citations(snap.tx, request.legal_basis_ids, dated)),
         "intro": f"{issuer.name} kính đề nghị {addressee.name} xét, tặng {fact.award_kind} cho {counts} đã có "
                  f"thành tích{movement} năm {fact.year}, cụ thể như sau:",
         "rows": rows,
-        "attachments": [f"- {a}" for a in punctuate(request.attachments)] or [PLACEHOLDER],
+        "attachments": needs.lines([f"- {a}" for a in punctuate(request.attachments)],
+                                   "attachments (the dossier sent with the proposal)"),
         "closing": f"Kính trình {addressee.name} xem xét, quyết định./.",
         "copies": copies(request.copies),
-        "sign": signature(request.signer_title, request.signer),
+        "sign": sign,
     }
     return Prepared(kind="proposal", template=templates.PROPOSAL, type_symbol="TTr", issuer=issuer, dated=dated,
-                    title=f"Tờ trình {summary[0].lower()}{summary[1:]}", context=context)
+                    title=f"Tờ trình {summary[0].lower()}{summary[1:]}", context=context, missing=needs.parts,
+                    signer=request.signer, recipients=list(request.copies))
 
 
 def _proposer(snap: Snapshot, fact: af.AwardProposed, request: ProposalRequest) -> Issuer:
@@ -158,7 +167,7 @@ def _proposer(snap: Snapshot, fact: af.AwardProposed, request: ProposalRequest) 
         if unit is None or name is None:
             raise MissingData([f"unit {fact.proposed_by_unit_id} that proposes"])
         parent = snap.authority(unit.authority_id)
-        return Issuer(key=f"unit:{unit.unit_id}", name=name, symbol=request.issuer_symbol or unit.symbol,
+        return Issuer(key=f"unit:{unit.unit_id}", name=name,
                       parent=parent.name if parent else None,
                       place=request.place or (parent.place if parent else None))
     cluster = snap.cluster(fact.cluster_id) if fact.cluster_id else None
@@ -180,8 +189,8 @@ def _proposed(snap: Snapshot, fact: af.AwardProposed, record: YearRecord) -> lis
         standing = table.get(unit_id)
         collective_rows.append({
             "kind": "collective", "name": names.get(unit_id, PLACEHOLDER),
-            "total": points(standing.total) if standing else PLACEHOLDER,
-            "rank": str(standing.rank) if standing else PLACEHOLDER,
+            "total": points(standing.total) if standing else "",
+            "rank": str(standing.rank) if standing else "",
             "votes": _votes(record, unit_id, fact.award_kind), "achievement": recipient.achievement or ""})
     individual_rows = []
     for recipient in fact.recipients:
@@ -206,5 +215,5 @@ def _votes(record: YearRecord, unit_id: UUID, award_kind: str) -> str:
         for vote in ballot.votes:
             if vote.unit_id == unit_id:
                 return f"{vote.votes}/{ballot.valid}"
-    return PLACEHOLDER
+    return ""
 

@@ -2,11 +2,12 @@
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from thidua_events.facts.year import Criterion
 
-from thidua_documents.documents.base import name_key, or_placeholder
+from thidua_documents.documents.base import Needs, name_key
 from thidua_documents.formatting import PLACEHOLDER, points, short_date
 from thidua_documents.snapshot import Snapshot
 from thidua_documents.yearview import YearRecord, standings
@@ -28,12 +29,12 @@ def criteria_rows(criteria: Iterable[Criterion]) -> list[dict[str, str]]:
     return rows
 
 
-def drive_lines(record: YearRecord) -> list[str]:
+def drive_lines(record: YearRecord, needs: Needs) -> list[str]:
     lines = []
     for number, (drive, closed) in sorted(record.drives.items()):
         period = f"từ ngày {short_date(drive.effective_date)}" + (f" đến ngày {short_date(closed)}" if closed else "")
         lines.append(f"Đợt {number}: {drive.title} ({period}).")
-    return or_placeholder(lines)
+    return needs.lines(lines, "drives (no DriveLaunched for the year in the ledger)")
 
 
 def drive_rows(record: YearRecord) -> list[dict[str, str]]:
@@ -49,14 +50,19 @@ def scoring(snap: Snapshot, record: YearRecord, on: date) -> tuple[list[dict[str
         return [], "Kết quả chấm điểm thi đua của các đơn vị:"
     names = snap.unit_names([s.unit_id for s in table], on)
     ordered = sorted(table, key=lambda s: (s.rank, name_key(names.get(s.unit_id, ""))))
-    rows = [{"no": str(n), "unit": names.get(s.unit_id, PLACEHOLDER), "self": points(s.self_total),
-             "cross": points(s.cross_total), "total": points(s.total),
+    rows = [{"no": str(n), "unit": names.get(s.unit_id, PLACEHOLDER), "self": _points(s.self_total),
+             "cross": _points(s.cross_total), "total": points(s.total),
              "rank": f"{s.rank} (đồng hạng)" if s.tied else str(s.rank)}
             for n, s in enumerate(ordered, start=1)]
     return rows, SCORING_NOTE
 
 
+def _points(value: Decimal | None) -> str:
+    """A score not given (no cross-inspection, say) is an empty cell, never a placeholder."""
+    return "" if value is None else points(value)
+
+
 def unit_list(snap: Snapshot, unit_ids: Iterable[UUID], on: date) -> str:
     names = snap.unit_names(unit_ids, on)
-    return ", ".join(sorted(names.values(), key=name_key)) or PLACEHOLDER
+    return ", ".join(sorted(names.values(), key=name_key))
 

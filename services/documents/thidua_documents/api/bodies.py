@@ -1,0 +1,71 @@
+"""Issuing bodies (cơ quan ban hành): each registered once with its symbol and the numbering
+series its head chose; the register numbers their documents from these books."""
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from thidua_documents.api.deps import Reader, StoreDep, Writer
+from thidua_documents.books import Body, BodySymbol, Series, bodies, register_body
+from thidua_documents.projections import tracked_position
+from thidua_documents.snapshot import Snapshot
+
+router = APIRouter(prefix="/documents/issuing-bodies", tags=["issuing bodies"])
+_SYMBOL = TypeAdapter(BodySymbol)
+
+
+class IssuingBodyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["authority", "cluster", "unit"] = Field(description="What the ledger knows the body as")
+    id: UUID
+    symbol: BodySymbol | None = Field(None, description='In "Số: 05/BB-CTĐ4": capitals, digits, Đ; default: '
+                                                        "the symbol the ledger records for an authority or unit")
+    series: Series = Field(description="One common series for every document type, or one per type: the "
+                                       "head's choice (Nghị định 30/2020, Điều 15)")
+
+
+class IssuingBodyPublic(BaseModel):
+    issuer_key: str
+    symbol: str
+    series: Series
+    registered_by: str
+    registered_at: datetime
+
+    @classmethod
+    def of(cls, body: Body) -> "IssuingBodyPublic":
+        return cls(**vars(body))
+
+
+def _unprocessable(field: str, message: str) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                         [{"loc": ["body", field], "msg": message, "type": "value_error"}])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED,
+             responses={409: {"description": "Already registered, or the symbol is another body's (`rule`)"},
+                        422: {"description": "Unknown body, or a symbol that is not valid"}})
+def register_issuing_body(body: IssuingBodyCreate, store: StoreDep, user: Writer) -> IssuingBodyPublic:
+    with store.transaction(write=True) as tx:
+        snap = Snapshot(tx, tracked_position(tx))
+        known = {"authority": snap.authority, "cluster": snap.cluster, "unit": snap.unit}[body.kind](body.id)
+        if known is None:
+            raise _unprocessable("id", f"no {body.kind} {body.id} in the ledger (as far as the documents "
+                                       "service has read it)")
+        symbol = body.symbol or getattr(known, "symbol", None)
+        if symbol is None:
+            raise _unprocessable("symbol", f"the ledger records no symbol for this {body.kind}: send one")
+        try:
+            symbol = _SYMBOL.validate_python(symbol)
+        except ValidationError as error:
+            raise _unprocessable("symbol", f"the ledger's symbol {symbol!r}: {error.errors()[0]['msg']}") from None
+        return IssuingBodyPublic.of(register_body(tx, f"{body.kind}:{body.id}", symbol, body.series, user.actor))
+
+
+@router.get("")
+def list_issuing_bodies(store: StoreDep, _: Reader) -> list[IssuingBodyPublic]:
+    with store.transaction() as tx:
+        return [IssuingBodyPublic.of(body) for body in bodies(tx)]
