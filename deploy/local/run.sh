@@ -22,6 +22,25 @@ jwks=${DOCUMENTS_TOKEN_JWKS:-$DOCUMENTS_LEDGER_URL/.well-known/jwks.json}
 CLERK="Thư ký Cụm thi đua"
 LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} $bin/ledger load-demo --clerk "$CLERK"
 
+# Signed PDFs: a test certificate authority and a test key (with test images of a seal and a
+# signature) for every issuing body of the demo, under var/document-keys. A real deployment
+# sets DOCUMENTS_BODY_KEYS_DIR and DOCUMENTS_TRUST_ROOT to its own authority's keys and root.
+if [ -z "${DOCUMENTS_BODY_KEYS_DIR:-}" ]; then
+    $bin/python - <<'PY'
+from pathlib import Path
+from thidua_documents.testca import make_body_key
+from thidua_ledger import scenario
+folder = Path("var/document-keys")
+for key, (name, *_) in scenario.AUTHORITIES.items():
+    make_body_key(folder, f"authority:{scenario.authority_id(key)}", name)
+for key, (name, *_) in scenario.CLUSTERS.items():
+    make_body_key(folder, f"cluster:{scenario.cluster_id(key)}", name)
+for key, (name, *_) in scenario.UNITS.items():
+    make_body_key(folder, f"unit:{scenario.unit_id(key)}", name)
+PY
+    export DOCUMENTS_BODY_KEYS_DIR=var/document-keys DOCUMENTS_TRUST_ROOT=var/document-keys/ca.pem
+fi
+
 # The documents service follows the ledger's feed with a subscriber's token, read from a file
 # on every poll. A service's token lasts a week at most: rotate it by rewriting the file
 # (.venv/bin/ledger token --actor "Dịch vụ văn bản" --role subscriber >var/documents-feed.token).

@@ -49,10 +49,12 @@ def size(run: Any) -> float | None:
     return run.font.size.pt if run.font.size is not None else None
 
 
-def top_border(p: Paragraph) -> bool:
+def is_rule(p: Paragraph) -> bool:
+    """A rule as the template draws it: an empty paragraph of its own whose bottom border is
+    the line (so it sits below the text above it, never on it)."""
     ppr = p._p.pPr
     borders = ppr.find(qn("w:pBdr")) if ppr is not None else None
-    return borders is not None and borders.find(qn("w:top")) is not None
+    return borders is not None and borders.find(qn("w:bottom")) is not None and p.text == ""
 
 
 def indents(p: Paragraph) -> tuple[int, int]:

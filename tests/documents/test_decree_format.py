@@ -15,13 +15,13 @@ from tests.documents import requests
 from tests.documents.conftest import Docs
 from tests.documents.reading import (
     indents,
+    is_rule,
     next_table,
     open_docx,
     paragraph,
     rows,
     size,
     texts,
-    top_border,
 )
 from tests.documents.world import NEW_NAME, OLD_NAME, World
 
@@ -73,7 +73,7 @@ def test_parent_upper_regular_and_issuing_body_upper_bold_with_a_short_rule(decr
     assert all(size(r) == 13 and not r.bold for r in parent.runs)
     assert issuer.text == "CÔNG AN THÀNH PHỐ HÀ NỘI"
     assert all(size(r) == 13 and r.bold for r in issuer.runs)
-    assert top_border(rule) and rule.text == ""
+    assert is_rule(rule) and rule.text == ""
     left, right = indents(rule)
     column = cell.width.twips
     text_width = min(bold_text_width_twips(issuer.text, 13), column)
@@ -89,7 +89,7 @@ def test_quoc_hieu_bold_13_and_motto_bold_14_with_a_rule_as_long_as_the_motto(de
     assert all(size(r) == 14 and r.bold and not r.italic for r in motto.runs)
     left, right = indents(rule)
     rule_cm = (cell.width.twips - left - right) / 567
-    assert top_border(rule) and 5.8 < rule_cm < 6.4  # the motto at 14 pt bold is about 6.1 cm
+    assert is_rule(rule) and 5.8 < rule_cm < 6.4  # the motto at 14 pt bold is about 6.1 cm
 
 
 def test_number_line_under_the_issuing_body_and_italic_date_line_on_the_same_row(decree: DocumentType) -> None:
@@ -113,7 +113,7 @@ def test_title_summary_and_authority_line_are_bold_and_centred(decree: DocumentT
         assert all(r.bold and size(r) == 14 for r in p.runs if r.text)
     elements = [p._p for p in decree.paragraphs]
     summary = elements.index(paragraph(decree, "Về việc tặng")._p)
-    assert top_border(decree.paragraphs[summary + 1])  # the short rule under the summary
+    assert is_rule(decree.paragraphs[summary + 1])  # the short rule under the summary
 
 
 def test_legal_bases_are_italic_each_ending_with_a_semicolon_the_last_with_a_full_stop(

@@ -30,12 +30,12 @@ def all_text(doc: DocumentType) -> str:
 def test_review_minutes_record_time_place_attendance_and_both_signatures(docs: Docs, world: World) -> None:
     doc = year_doc(docs, world, "review-minutes", **full.review_minutes())
     number, dated = doc.tables[0].rows[1].cells
-    assert (number.text, dated.text) == ("Số: 01/BB-CTĐ4", "Hà Nội, ngày 14 tháng 11 năm 2019")
+    assert (number.text, dated.text) == ("Số: 01/BB-CTĐ4", "")  # Mẫu 1.9: no place-and-date line
     assert doc.tables[0].rows[0].cells[0].paragraphs[0].text == "CÔNG AN THÀNH PHỐ HÀ NỘI"
     assert paragraph(doc, "BIÊN BẢN").alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert paragraph(doc, "Thời gian:").text == "Thời gian: bắt đầu lúc 08 giờ 00, ngày 14 tháng 11 năm 2019."
     assert paragraph(doc, "Địa điểm:").text == "Địa điểm: Hội trường Phòng Tham mưu."
-    assert paragraph(doc, "- Chủ tọa:").text == f"- Chủ tọa: {SIGNER_2019};"
+    assert paragraph(doc, "Chủ trì (chủ tọa):").text == f"Chủ trì (chủ tọa): {SIGNER_2019}."
     members = [p.text for p in doc.paragraphs if p.text.startswith("+ ")]
     assert members[:3] == [f"+ {NEW_NAME};", "+ Phòng Dân vận;", "+ Phòng Đào tạo;"] and len(members) == 7
     assert members[-1].endswith(".")
@@ -72,7 +72,8 @@ def test_what_the_ledger_does_not_hold_is_left_to_the_clerk_in_a_draft(docs: Doc
 
 def test_pledge_minutes_name_the_draft_the_adoption_and_who_signed(docs: Docs, world: World) -> None:
     doc = year_doc(docs, world, "pledge-minutes", **full.pledge_minutes())
-    assert doc.tables[0].rows[1].cells[1].text == "Hà Nội, ngày 15 tháng 01 năm 2019"
+    assert doc.tables[0].rows[1].cells[1].text == ""  # the date is in the text (Mẫu 1.9)
+    assert paragraph(doc, "Thời gian:").text.endswith("ngày 15 tháng 01 năm 2019.")
     assert paragraph(doc, "Phòng Tham mưu (đơn vị Cụm trưởng năm 2019) trình bày dự thảo")
     assert rows(next_table(doc, "2. Tiêu chí"))[1:] == [["1", "Công tác xây dựng lực lượng", "40,00"],
                                                        ["1.1", "Công tác chính trị", "20,00"],
@@ -88,10 +89,11 @@ def test_the_pledge_has_a_signature_for_every_member_unit_and_no_number(docs: Do
     assert doc.tables[0].rows[1].cells[0].text == ""  # Phụ lục III has no symbol for a pledge
     assert paragraph(doc, "GIAO ƯỚC THI ĐUA").alignment == WD_ALIGN_PARAGRAPH.CENTER
     grid = doc.tables[-1]
-    units = [texts(cell)[0] for row in grid.rows for cell in row.cells if texts(cell)]
+    assert all(texts(cell)[0] == "ĐẠI DIỆN" for row in grid.rows for cell in row.cells if texts(cell))
+    units = [texts(cell)[1] for row in grid.rows for cell in row.cells if texts(cell)]
     assert units == [NEW_NAME.upper(), "PHÒNG DÂN VẬN", "PHÒNG ĐÀO TẠO", "PHÒNG HẬU CẦN", "PHÒNG TÀI CHÍNH",
                      "PHÒNG THAM MƯU", "PHÒNG TỔ CHỨC CÁN BỘ"]
-    signers = {texts(cell)[0]: texts(cell)[1:] for row in grid.rows for cell in row.cells if texts(cell)}
+    signers = {texts(cell)[1]: texts(cell)[2:] for row in grid.rows for cell in row.cells if texts(cell)}
     # Phòng Dân vận's representative is not recorded: left blank to sign by hand, not "……".
     assert signers["PHÒNG THAM MƯU"] == ["Đại tá Nguyễn Văn Ký"] and signers["PHÒNG DÂN VẬN"] == []
     assert rows(next_table(doc, "II. CÁC ĐỢT THI ĐUA"))[1] == ["1", "Đợt thi đua cao điểm Tết Nguyên đán",

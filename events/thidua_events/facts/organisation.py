@@ -1,11 +1,19 @@
 """Authorities, units and people (cơ quan, đơn vị, cán bộ)."""
 
+from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field
 
 from thidua_events.facts.base import Fact, Id
 from thidua_events.text import Name, Symbol
+
+
+class DocumentForm(StrEnum):
+    """Thể thức văn bản: the family of forms a body's documents follow."""
+
+    STATE = "state"  # Nghị định 30/2020/NĐ-CP: Quốc hiệu and Tiêu ngữ, "Số: 05/QĐ-…"
+    PARTY = "party"  # Hướng dẫn 36-HD/VPTW: "ĐẢNG CỘNG SẢN VIỆT NAM", the star, "Số 05-QĐ/…"
 
 
 class AuthorityRegistered(Fact):
@@ -17,6 +25,11 @@ class AuthorityRegistered(Fact):
     symbol: Symbol = Field(description='Used in document numbers, e.g. "CATP"')
     parent_id: Id | None = None
     place: Name | None = Field(None, description='Place in the date line, e.g. "Hà Nội"')
+    document_form: DocumentForm = Field(
+        DocumentForm.STATE, title="Thể thức văn bản",
+        description="The forms the documents of this authority and of the bodies under it follow: a State "
+                    "body's (Nghị định 30/2020/NĐ-CP) or a Party body's (Hướng dẫn 36-HD/VPTW, e.g. a Thành ủy "
+                    "and the offices under it). Events recorded before this field read as the State's.")
 
 
 class UnitRegistered(Fact):

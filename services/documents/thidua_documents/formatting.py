@@ -4,6 +4,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 PLACEHOLDER = "……"
 """Left for the clerk where the ledger holds no fact (never an invented value)."""
@@ -26,11 +27,11 @@ def short_date(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
-def document_number(number: int | None, type_symbol: str, issuer_symbol: str) -> str:
-    """"05/QĐ-PV01"; a draft has no number yet and leaves its place blank."""
-    if number is None:
-        return f"{' ' * 6}/{type_symbol}-{issuer_symbol}"
-    return f"{number:02d}/{type_symbol}-{issuer_symbol}"
+def document_number(number: int | None, type_symbol: str, issuer_symbol: str, party: bool = False) -> str:
+    """"05/QĐ-PV01" (Nghị định 30/2020), or "05-QĐ/PV01" for a Party body (Hướng dẫn
+    36-HD/VPTW); a draft has no number yet and leaves its place blank."""
+    digits = ' ' * 6 if number is None else f"{number:02d}"
+    return f"{digits}-{type_symbol}/{issuer_symbol}" if party else f"{digits}/{type_symbol}-{issuer_symbol}"
 
 
 def upper(text: str) -> str:
@@ -72,13 +73,86 @@ _BOLD_WIDTHS.update({" ": 250, "-": 333, ",": 250, ".": 250, ":": 333, "(": 333,
                      "Đ": 722, "đ": 556})
 
 
-def bold_text_width_twips(text: str, size_pt: float) -> int:
-    """The printed width of one line of bold Times text, in twentieths of a point."""
+# The same for Times Roman (upright, not bold).
+_REGULAR_WIDTHS = dict(zip(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    [722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611,
+     722, 722, 944, 722, 722, 611,
+     444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500, 333, 389, 278,
+     500, 500, 722, 500, 500, 444], strict=True))
+_REGULAR_WIDTHS.update({" ": 250, "-": 333, ",": 250, ".": 250, ":": 278, "(": 333, ")": 333, "/": 278,
+                        "Đ": 722, "đ": 500, "–": 500, "*": 500})
+_BOLD_WIDTHS.update({"–": 500, "*": 500})
+
+
+def _width(widths: dict[str, int], text: str, size_pt: float) -> int:
     units = 0
     for char in unicodedata.normalize("NFC", text):
-        base = char if char in _BOLD_WIDTHS else unicodedata.normalize("NFD", char)[0]
-        units += _BOLD_WIDTHS.get(base, 500)  # digits and anything unlisted
+        base = char if char in widths else unicodedata.normalize("NFD", char)[0]
+        units += widths.get(base, 500)  # digits and anything unlisted
     return round(units * size_pt * 20 / 1000)
+
+
+def bold_text_width_twips(text: str, size_pt: float) -> int:
+    """The printed width of one line of bold Times text, in twentieths of a point."""
+    return _width(_BOLD_WIDTHS, text, size_pt)
+
+
+def text_width_twips(text: str, size_pt: float, bold: bool = False) -> int:
+    return _width(_BOLD_WIDTHS if bold else _REGULAR_WIDTHS, text, size_pt)
+
+
+# Where a long name may go on to a new line: before a conjunction or "trực thuộc", after a
+# dash, and before the head noun of an organisation named inside it ("… VĂN PHÒNG / CÁC ĐẢNG
+# ỦY KHỐI / VÀ CÁC ĐẢNG ỦY / TRỰC THUỘC / THÀNH ỦY HÀ NỘI"). Never inside "Hà Nội" or
+# "Thành ủy Hà Nội": a proper name keeps its words together.
+_BEFORE = {"và", "trực", "thuộc", "của", "bộ", "cục", "phòng", "ban", "sở", "cụm", "đội", "viện",
+           "trường", "báo"}
+_BEFORE_PAIRS = {("văn", "phòng"), ("công", "an"), ("thành", "ủy"), ("đảng", "ủy"), ("ủy", "ban"),
+                 ("trung", "tâm"), ("tổng", "cục"), ("công", "ty")}
+_NOT_AFTER = {"và", "các", "trực", "của", "thuộc"}
+_KEEP = _BEFORE_PAIRS | {("bộ", "công"), ("bộ", "tư"), ("sở", "công"), ("trực", "thuộc")}
+
+
+def _break_points(words: list[str]) -> list[int]:
+    """Indexes of the words a new line of a name may start with."""
+    lower = [w.lower() for w in words]
+    points = []
+    for i in range(1, len(words)):
+        word, before = lower[i], lower[i - 1]
+        if before in ("–", "-"):
+            points.append(i)
+            continue
+        if word in ("–", "-") or before in _NOT_AFTER or (before, word) in _KEEP:
+            continue
+        pair = (word, lower[i + 1]) if i + 1 < len(words) else None
+        if word in _BEFORE or pair in _BEFORE_PAIRS:
+            points.append(i)
+    return points
+
+
+def name_lines(name: str, column_twips: int, size_pt: float, bold: bool) -> list[str]:
+    """A name in capitals laid out in a header column: one line when it fits; else broken
+    only where a new part of the name begins (Phụ lục I §II.2: a long name "có thể trình bày
+    thành nhiều dòng", never broken inside a proper name). Widths are measured with Times
+    metrics and a margin, so the word processor keeps each line whole."""
+    words = unicodedata.normalize("NFC", name).split()
+    limit = column_twips * 0.95
+
+    def fits(part: list[str]) -> bool:
+        return text_width_twips(upper(" ".join(part)), size_pt, bold) <= limit
+
+    if fits(words):
+        return [upper(" ".join(words))]
+    cuts = [0, *_break_points(words), len(words)]
+    chunks = [words[a:b] for a, b in pairwise(cuts)]
+    lines: list[list[str]] = []
+    for chunk in chunks:
+        if lines and fits(lines[-1] + chunk):
+            lines[-1] = lines[-1] + chunk
+        else:
+            lines.append(list(chunk))
+    return [upper(" ".join(line)) for line in lines]
 
 
 def centred_rule_indent(column_twips: int, rule_twips: int) -> int:

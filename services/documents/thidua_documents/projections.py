@@ -28,6 +28,10 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS proj_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS proj_authorities (position BIGINT PRIMARY KEY, authority_id TEXT NOT NULL,
         name TEXT NOT NULL, symbol TEXT NOT NULL, parent_id TEXT, place TEXT, effective_date TEXT NOT NULL)""",
+    # Which family of forms an authority's documents follow (a table of its own, so a store
+    # made before the field existed needs no change; no row reads as the State's forms).
+    """CREATE TABLE IF NOT EXISTS proj_authority_forms (position BIGINT PRIMARY KEY, authority_id TEXT NOT NULL,
+        document_form TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS proj_units (position BIGINT PRIMARY KEY, unit_id TEXT NOT NULL,
         authority_id TEXT NOT NULL, symbol TEXT, effective_date TEXT NOT NULL)""",
     # Registration and every rename: the name a unit carried on any date.
@@ -85,6 +89,8 @@ def _authority(tx: Tx, event: LedgerEvent, f: of.AuthorityRegistered) -> None:
     tx.execute("INSERT INTO proj_authorities VALUES (?, ?, ?, ?, ?, ?, ?)",
                (event.position, str(f.authority_id), f.name, f.symbol, _id(f.parent_id), f.place,
                 f.effective_date.isoformat()))
+    tx.execute("INSERT INTO proj_authority_forms VALUES (?, ?, ?)",
+               (event.position, str(f.authority_id), f.document_form.value))
 
 
 @_projects(of.UnitRegistered)

@@ -23,10 +23,11 @@ from typing import Any
 
 import psycopg
 
-from thidua_documents import books
+from thidua_documents import books, signing
 from thidua_documents.documents import KINDS, Kind, Prepared, request_for
 from thidua_documents.documents.base import MissingData
 from thidua_documents.formatting import PLACEHOLDER, document_number
+from thidua_documents.preview import pdf_preview
 from thidua_documents.projections import tracked_position
 from thidua_documents.rendering import RENDERING_VERSION, CoreProperties, canonical_digest, render, same_document
 from thidua_documents.snapshot import Snapshot
@@ -155,7 +156,8 @@ class Register:
         prepared, as_of, body = self._prepare(KINDS[kind_name], subject, request, position)
         symbol = prepared.type_symbol
         number = prepared.recorded_number or (
-            document_number(None, symbol, body.symbol if body else PLACEHOLDER) if symbol else None)
+            document_number(None, symbol, body.symbol if body else PLACEHOLDER,
+                            prepared.issuer.form == "party") if symbol else None)
         content = render(self.load_template(prepared.template), prepared.context_with(number),
                          _core(prepared, draft=True))
         return content, as_of
@@ -201,7 +203,8 @@ class Register:
             return body.symbol, book, number, recorded
         books.check_in_order(tx, *key, None, prepared.dated)
         books.advance_book(tx, *key, last, last + 1)
-        return body.symbol, book, last + 1, document_number(last + 1, prepared.type_symbol, body.symbol)
+        return body.symbol, book, last + 1, document_number(last + 1, prepared.type_symbol, body.symbol,
+                                                          prepared.issuer.form == "party")
 
     def _issue(self, kind: Kind, subject: dict[str, str], subject_key: str, request: Any, prepared: Prepared,
                position: int, template: bytes, issued_by: str, on_numbered: OnNumbered | None) -> Entry:
@@ -259,6 +262,34 @@ class Register:
         with self.store.transaction() as tx:
             row = tx.one("SELECT content FROM register_entries WHERE document_id = ?", (document_id,))
         return bytes(row[0]) if row else None
+
+    def sign(self, document_id: str, keys: "signing.KeyStore") -> "signing.SignedPdf | None":
+        """The issued document as a PDF/A signed with its issuing body's key, recorded with its
+        SHA-256 (once: a second call returns the recorded one). None for an unknown document."""
+        existing = self.signed(document_id)
+        entry = self.get(document_id)
+        if existing is not None or entry is None:
+            return existing
+        key = keys.key_for(entry.issuer_key)  # NoSigningKey before any work
+        kind = KINDS[entry.kind]
+        with self.store.transaction() as tx:
+            prepared = kind.prepare(Snapshot(tx, entry.position), entry.subject,
+                                    request_for(entry.kind, entry.request))
+        pdf = signing.sign_pdf(pdf_preview(self.content(document_id) or b"", pdfa=True), key,
+                               signing.signer_name(prepared.context))
+        cert = key.signer.signing_cert
+        signed_by = cert.subject.human_friendly if cert is not None else ""
+        with self.store.transaction(write=True) as tx:
+            tx.execute("INSERT INTO register_signed_pdfs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id) "
+                       "DO NOTHING", (document_id, hashlib.sha256(pdf).hexdigest(), len(pdf), signed_by,
+                                      datetime.now(UTC).isoformat(), pdf))
+        return self.signed(document_id)
+
+    def signed(self, document_id: str) -> "signing.SignedPdf | None":
+        with self.store.transaction() as tx:
+            row = tx.one("SELECT document_id, sha256, size, signed_by, content FROM register_signed_pdfs "
+                         "WHERE document_id = ?", (document_id,))
+        return signing.SignedPdf(row[0], row[1], int(row[2]), row[3], bytes(row[4])) if row else None
 
     def regenerate(self, document_id: str) -> Regeneration | None:
         """Render again from the recorded position, request, number and template version."""

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     revocations_url: str | None = Field(None, description="Default: <ledger_url>/.well-known/revocations")
     revocations_max_age: float = Field(2.0, gt=0, le=10, validation_alias="THIDUA_REVOCATIONS_MAX_AGE")
 
+    # Signed PDFs (Nghị định 30/2020, Điều 5): the issuing bodies' document keys, one folder
+    # each (signing.py), and the root a verifier trusts. They sign documents, never tokens:
+    # this service still cannot mint a bearer token. Without them it signs nothing (503).
+    body_keys_dir: Path | None = None
+    trust_root: Path | None = None
+
     def public_keys(self) -> PublicKeys:
         if not self.token_jwks:
             raise RuntimeError("set THIDUA_TOKEN_JWKS (the issuer's public keys: a JWKS file or URL, e.g. "
@@ -65,6 +71,7 @@ class Settings(BaseSettings):
 
     def revocation_source(self) -> str:
         return self.revocations_url or f"{self.ledger_url.rstrip('/')}/.well-known/revocations"
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -26,6 +26,7 @@ class AuthorityView:
     symbol: str
     parent_id: UUID | None
     place: str | None
+    document_form: str = "state"  # thidua_events.facts.organisation.DocumentForm
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,9 @@ class Snapshot:
                           (str(authority_id), self.as_of))
         if row is None:
             return None
-        return AuthorityView(UUID(row[0]), row[1], row[2], _uuid(row[3]), row[4])
+        form = self.tx.one("SELECT document_form FROM proj_authority_forms WHERE authority_id = ? AND position <= ? "
+                           "ORDER BY position LIMIT 1", (str(authority_id), self.as_of))
+        return AuthorityView(UUID(row[0]), row[1], row[2], _uuid(row[3]), row[4], form[0] if form else "state")
 
     def cluster(self, cluster_id: UUID) -> ClusterView | None:
         row = self.tx.one("SELECT cluster_id, name, authority_id FROM proj_clusters "

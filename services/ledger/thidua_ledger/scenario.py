@@ -29,7 +29,7 @@ from thidua_events.facts.cluster import (
     UnitLeft,
     WorkingGroupEstablished,
 )
-from thidua_events.facts.organisation import AuthorityRegistered, UnitRegistered
+from thidua_events.facts.organisation import AuthorityRegistered, DocumentForm, UnitRegistered
 from thidua_events.facts.year import (
     CommendationsCounted,
     LeadershipElected,
@@ -73,6 +73,8 @@ AUTHORITIES: dict[str, tuple[str, str, str | None, int, str]] = {
     "bca": ("Bộ Công an", "BCA", None, 2017, "002"),
     "tuhn": ("Thành ủy Hà Nội", "TU", "Hà Nội", 2016, "004"),
 }
+
+PARTY_AUTHORITIES = {"tuhn"}
 
 # key -> (name as printed, authority, first year shown, article)
 UNITS: dict[str, tuple[str, str, int, str]] = {
@@ -162,8 +164,12 @@ def _registrations() -> Facts:
         reason = _start_of_year(year, "đăng ký")
         if symbol != "CATP":
             reason += f" Ký hiệu “{symbol}” theo quy ước (bài báo không nêu; trường bắt buộc)."
+        # A Thành ủy is a Party committee: its documents and those of the bodies under it
+        # follow the Party's forms (Hướng dẫn 36-HD/VPTW), not the State's.
+        form = DocumentForm.PARTY if key in PARTY_AUTHORITIES else DocumentForm.STATE
         facts.append((AuthorityRegistered(effective_date=jan1(year), authority_id=authority_id(key),
-                                          name=name, symbol=symbol, place=place), source(article, reason)))
+                                          name=name, symbol=symbol, place=place, document_form=form),
+                      source(article, reason)))
     for key, (name, authority, year, article) in UNITS.items():
         facts.append((UnitRegistered(effective_date=jan1(year), unit_id=unit_id(key), name=name,
                                      authority_id=authority_id(authority)),

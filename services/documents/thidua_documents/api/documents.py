@@ -3,11 +3,12 @@
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel
 
-from thidua_documents.api.deps import Reader, RegisterDep
+from thidua_documents.api.deps import Reader, RegisterDep, SettingsDep, Writer
 from thidua_documents.api.errors import ENTRY_RESPONSES
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.preview import PreviewUnavailable, pdf_preview
 from thidua_documents.register import Entry, Register
+from thidua_documents.signing import KeyStore, NoSigningKey, SignedPdf
 
 router = APIRouter(prefix="/documents", tags=["register"], responses=ENTRY_RESPONSES)
 
@@ -59,6 +60,51 @@ def get_preview(document_id: str, register: RegisterDep, _: Reader) -> Response:
     except PreviewUnavailable as error:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
     return Response(pdf, media_type="application/pdf")
+
+
+class SignedPdfPublic(BaseModel):
+    document_id: str
+    sha256: str
+    size: int
+    signed_by: str
+
+    @classmethod
+    def of(cls, signed: SignedPdf) -> "SignedPdfPublic":
+        return cls(document_id=signed.document_id, sha256=signed.sha256, size=signed.size,
+                   signed_by=signed.signed_by)
+
+
+@router.post("/{document_id}/signed.pdf", status_code=status.HTTP_201_CREATED,
+             responses={503: {"description": "No signing key for the issuing body, or no LibreOffice"}})
+def sign_document(document_id: str, register: RegisterDep, settings: SettingsDep, _: Writer) -> SignedPdfPublic:
+    """Produce the issued document as a PDF/A signed with its issuing body's key (PAdES), with
+    the signer's image and the body's seal placed as Phụ lục I §II.7 of Nghị định 30/2020
+    draws them, and record its SHA-256. Made once; asking again returns the same file."""
+    _entry(register, document_id)
+    if settings.body_keys_dir is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no signing keys configured "
+                            "(DOCUMENTS_BODY_KEYS_DIR)")
+    try:
+        signed = register.sign(document_id, KeyStore(settings.body_keys_dir))
+    except (NoSigningKey, PreviewUnavailable) as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
+    if signed is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {document_id} in the register")
+    return SignedPdfPublic.of(signed)
+
+
+@router.get("/{document_id}/signed.pdf", response_class=Response,
+            responses={404: {"description": "Not issued, or not signed yet (POST first)"}})
+def get_signed(document_id: str, register: RegisterDep, _: Reader) -> Response:
+    """Download the signed PDF; its SHA-256 is in the X-SHA256 header and in the register."""
+    entry = _entry(register, document_id)
+    signed = register.signed(document_id)
+    if signed is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"document {document_id} has no signed PDF yet")
+    number = f"{entry.number:02d}" if entry.number is not None else "khong-so"
+    return Response(signed.content, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{entry.kind}-{entry.year}-{number}-signed.pdf"',
+        "X-SHA256": signed.sha256})
 
 
 @router.post("/{document_id}/regenerate")

@@ -17,11 +17,12 @@ from thidua_documents.formatting import (
     bold_text_width_twips,
     centred_rule_indent,
     date_line,
+    name_lines,
     punctuate,
     upper,
 )
 from thidua_documents.snapshot import AuthorityView, ClusterView, Snapshot
-from thidua_documents.templates.parts import LEFT_COLUMN, TEXT_WIDTH
+from thidua_documents.templates.parts import PARTY_COLUMNS, STATE_COLUMNS, TEXT_WIDTH
 
 T = TypeVar("T")
 
@@ -89,6 +90,7 @@ class Issuer:
     name: str
     parent: str | None
     place: str | None
+    form: str = "state"  # of the authority it belongs to: DocumentForm, "state" or "party"
 
 
 @dataclass
@@ -116,28 +118,39 @@ class Prepared:
 
 
 def header(issuer: Issuer, dated: date, number_text: str | None) -> dict[str, Any]:
-    name = upper(issuer.name)
-    # The rule under the issuing body is 1/3 to 1/2 of its text: aim at 2/5.
-    text_width = min(bold_text_width_twips(name, 13), LEFT_COLUMN)
+    """The header's lines, in the issuing body's form: the State's (13 pt names, "Số: …")
+    or the Party's (14 pt names, "Số …", Hướng dẫn 36-HD/VPTW)."""
+    party = issuer.form == "party"
+    size = 14 if party else 13
+    left, right = PARTY_COLUMNS if party else STATE_COLUMNS
+    issuer_lines = name_lines(issuer.name, left, size, bold=True)
+    # The rule under the issuing body is 1/3 to 1/2 of its text: aim at 2/5 of its widest line.
+    text_width = min(max(bold_text_width_twips(line, size) for line in issuer_lines), left)
     return {
-        "parent": upper(issuer.parent) if issuer.parent else "",
-        "issuer": name,
-        "issuer_rule": centred_rule_indent(LEFT_COLUMN, round(text_width * 0.4)),
+        "party": party,
+        "left_width": left,
+        "right_width": right,
+        "parent_lines": name_lines(issuer.parent, left, size, bold=False) if issuer.parent else [],
+        "issuer_lines": issuer_lines,
+        "issuer": upper(issuer.name),
+        "issuer_rule": centred_rule_indent(left, round(text_width * 0.4)),
         "number": number_text or "",
+        "number_line": f"Số {number_text or ''}" if party else f"Số: {number_text or ''}",
         "date_line": date_line(issuer.place or PLACEHOLDER, dated),
     }
 
 
 def summary_rule(summary: str) -> int:
-    """A short rule under the summary: a third of its first line, at least 2 cm."""
+    """A short rule under the summary: 2/5 of its first line (1/3 to 1/2, Phụ lục I §II.5)."""
     width = min(bold_text_width_twips(summary, 14), TEXT_WIDTH)
-    return centred_rule_indent(TEXT_WIDTH, max(1134, width // 3))
+    return centred_rule_indent(TEXT_WIDTH, round(width * 0.4))
 
 
 def authority_issuer(snap: Snapshot, authority: AuthorityView, place: str | None) -> Issuer:
     parent = snap.authority(authority.parent_id) if authority.parent_id else None
     return Issuer(key=f"authority:{authority.authority_id}", name=authority.name,
-                  parent=parent.name if parent else None, place=place or authority.place)
+                  parent=parent.name if parent else None, place=place or authority.place,
+                  form=authority.document_form)
 
 
 def cluster_issuer(cluster: ClusterView, authority: AuthorityView | None, request: DocumentRequest) -> Issuer:
@@ -146,7 +159,8 @@ def cluster_issuer(cluster: ClusterView, authority: AuthorityView | None, reques
     with the issuing body (books.py)."""
     return Issuer(key=f"cluster:{cluster.cluster_id}", name=cluster.name,
                   parent=authority.name if authority else None,
-                  place=request.place or (authority.place if authority else None))
+                  place=request.place or (authority.place if authority else None),
+                  form=authority.document_form if authority else "state")
 
 
 def need_issuer(needs: Needs, issuer: Issuer) -> None:

@@ -169,7 +169,8 @@ def _proposer(snap: Snapshot, fact: af.AwardProposed, request: ProposalRequest) 
         parent = snap.authority(unit.authority_id)
         return Issuer(key=f"unit:{unit.unit_id}", name=name,
                       parent=parent.name if parent else None,
-                      place=request.place or (parent.place if parent else None))
+                      place=request.place or (parent.place if parent else None),
+                      form=parent.document_form if parent else "state")
     cluster = snap.cluster(fact.cluster_id) if fact.cluster_id else None
     if cluster is None:
         raise MissingData(["the proposing unit or cluster (the proposal names neither)"])

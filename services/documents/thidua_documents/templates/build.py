@@ -32,6 +32,7 @@ from thidua_documents.templates.parts import (
     header_table,
     heading,
     lines,
+    minutes_copies,
     new_document,
     para,
     rule,
@@ -75,15 +76,16 @@ def decree() -> DocumentType:
 
 
 def _meeting_opening(doc: DocumentType) -> None:
-    """Time, place and attendance, as every set of minutes opens."""
+    """Mẫu 1.9 (Phụ lục III): start time, place, attendance, chair, secretary, then the
+    proceedings in the order of the meeting."""
     para(doc, R("Thời gian: ", bold=True), R("{{ opening }}"))
     para(doc, R("Địa điểm: ", bold=True), R("{{ place }}"))
     para(doc, R("Thành phần tham dự:", bold=True))
-    para(doc, R("- Chủ tọa: {{ chair }};"))
-    para(doc, R("- Thư ký: {{ secretary }};"))
     para(doc, R("{{ members_line }}"))
     lines(doc, "attendance")
-    heading(doc, "NỘI DUNG HỘI NGHỊ")
+    para(doc, R("Chủ trì (chủ tọa): ", bold=True), R("{{ chair }}."))
+    para(doc, R("Thư ký (người ghi biên bản): ", bold=True), R("{{ secretary }}."))
+    heading(doc, "Nội dung (theo diễn biến cuộc họp):")
 
 
 def _standings_table(doc: DocumentType) -> None:
@@ -100,7 +102,7 @@ def _standings_table(doc: DocumentType) -> None:
 def review_minutes() -> DocumentType:
     """Biên bản of the year-end review and honouring (tổng kết, bình xét, suy tôn)."""
     doc = new_document()
-    header_table(doc)
+    header_table(doc, dated=False)
     title_block(doc, "BIÊN BẢN")
     _meeting_opening(doc)
     heading(doc, "1. Báo cáo tổng kết phong trào thi đua năm {{ year }}")
@@ -132,7 +134,7 @@ def review_minutes() -> DocumentType:
 def pledge_minutes() -> DocumentType:
     """Biên bản of the pledge signing (ký kết giao ước thi đua)."""
     doc = new_document()
-    header_table(doc)
+    header_table(doc, dated=False)
     title_block(doc, "BIÊN BẢN")
     _meeting_opening(doc)
     heading(doc, "1. Dự thảo giao ước thi đua")
@@ -190,7 +192,7 @@ def pledge() -> DocumentType:
 def flag_minutes() -> DocumentType:
     """Biên bản of the rotating-flag handover (bàn giao Cờ luân lưu)."""
     doc = new_document()
-    header_table(doc)
+    header_table(doc, dated=False)
     title_block(doc, "BIÊN BẢN")
     para(doc, R("{{ opening }}"))
     heading(doc, "I. THÀNH PHẦN")
@@ -204,6 +206,7 @@ def flag_minutes() -> DocumentType:
     para(doc, R("Việc bàn giao kết thúc vào {{ closing }}./."))
     two_signatures(doc, left=("giver.title_lines", "{{ giver.representative }}"),
                    right=("receiver.title_lines", "{{ receiver.representative }}"))
+    minutes_copies(doc)
     return doc
 
 

@@ -21,9 +21,18 @@ from thidua_documents.rendering import save as save_fixed
 
 FONT = "Times New Roman"
 TEXT_WIDTH = 9355  # twips: 210 mm less the 30 mm and 15 mm margins
-LEFT_COLUMN, RIGHT_COLUMN = 3685, 5670  # 6.5 cm and 10 cm: the Quốc hiệu at 13 pt bold needs 9.6 cm
+# The decree draws the header as two roughly equal halves and gives no widths. The State's
+# right half holds the Quốc hiệu on one line (13 pt bold: 9.5 cm), so it takes 9.6 cm and
+# the left 6.9 cm, enough for "CÔNG AN THÀNH PHỐ HÀ NỘI" (13 pt: 6.5 cm). The Party's
+# right half holds only "ĐẢNG CỘNG SẢN VIỆT NAM" (15 pt bold: 7.3 cm): there the left half,
+# with its names at 14 pt, takes 9 cm. The template reads the widths from `hdr`.
+STATE_COLUMNS = (3912, 5443)
+PARTY_COLUMNS = (5103, 4252)
+LEFT_COLUMN, RIGHT_COLUMN = STATE_COLUMNS
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 MOTTO_RULE_INDENT = centred_rule_indent(RIGHT_COLUMN, bold_text_width_twips(MOTTO, 14))
+PARTY_RULE_INDENT = centred_rule_indent(PARTY_COLUMNS[1], bold_text_width_twips(PARTY, 15))
 FIRST_LINE_INDENT = Cm(1.27)
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
          "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
@@ -153,24 +162,27 @@ def lines(parent: Container, variable: str, italic: bool = False) -> None:
     tag(parent, "{%p endfor %}")
 
 
-def rule(parent: Container, indent: int | str) -> None:
-    """A solid line: the top border of an empty 2 pt paragraph, its length set by equal left
-    and right indents (a number, or a Jinja expression the context fills per document)."""
+def rule(parent: Container, indent: int | str, after: float = 0) -> None:
+    """A solid line in a paragraph of its own, below its text and clear of it (Phụ lục I
+    §II.1: "đặt cân đối so với dòng chữ"): the bottom border of an empty paragraph 6 pt high,
+    its length set by equal left and right indents (a number, or a Jinja expression the
+    context fills per document). Never an underline of the text, nor a border of it."""
     paragraph = parent.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.space_after = Pt(after)
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    _w(borders, "top", val="single", sz="6", space="1", color="000000")
+    _w(borders, "bottom", val="single", sz="6", space="0", color="000000")
     ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")
     spacing = ppr.get_or_add_spacing()
-    spacing.set(qn("w:line"), "40")
+    spacing.set(qn("w:line"), "120")
     spacing.set(qn("w:lineRule"), "exact")
     ind = ppr.get_or_add_ind()
     ind.set(qn("w:left"), str(indent))
     ind.set(qn("w:right"), str(indent))
     ind.set(qn("w:firstLine"), "0")
-    _w(_w(ppr, "rPr"), "sz", val="4")  # the empty paragraph's own height: 2 pt
+    _w(_w(ppr, "rPr"), "sz", val="4")  # the empty paragraph's own text: 2 pt
 
 
 def _borderless(table: Table) -> None:
@@ -205,26 +217,60 @@ def _cells(table: Table, row: int) -> tuple[Any, ...]:
     return cells
 
 
-def header_table(doc: DocumentType, numbered: bool = True) -> None:
-    """Issuing body (under its parent) and number on the left; Quốc hiệu, Tiêu ngữ and the
-    date line on the right: a borderless two-column table."""
+def _jinja_widths(table: Table, widths: tuple[str, str]) -> None:
+    """Column widths the context sets per document (docxtpl renders attributes too)."""
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), width)
+    for row in table.rows:
+        for tc, width in zip(row._tr.findall(qn("w:tc")), widths, strict=True):
+            tc.tcPr.find(qn("w:tcW")).set(qn("w:w"), width)
+
+
+def _names(cell: Any, size: float) -> None:
+    tag(cell, "{%p for line in hdr.parent_lines %}")
+    para(cell, R("{{ line }}", size=size), align="center", indent=False, after=0)
+    tag(cell, "{%p endfor %}")
+    tag(cell, "{%p for line in hdr.issuer_lines %}")
+    para(cell, R("{{ line }}", bold=True, size=size), align="center", indent=False, after=0)
+    tag(cell, "{%p endfor %}")
+
+
+def header_table(doc: DocumentType, numbered: bool = True, dated: bool = True) -> None:
+    """The two-column header, a borderless table, in the form of the issuing body
+    (`hdr.party`): the State's (Nghị định 30/2020, Phụ lục I §II.1–5) or the Party's
+    (Hướng dẫn 36-HD/VPTW).
+
+    Left: the parent (upright) and the issuing body (bold), each a paragraph per line as
+    laid out by `formatting.name_lines` (never broken inside a proper name); under them a
+    short rule (State) or the star (Party); then the number. Right: the Quốc hiệu and the
+    Tiêu ngữ with a rule as long as it (State), or "ĐẢNG CỘNG SẢN VIỆT NAM" with its rule
+    (Party); then the place and date, which minutes do not carry (`dated=False`, Mẫu 1.9)."""
     table = doc.add_table(rows=2, cols=2)
     _borderless(table)
     _widths(table, [LEFT_COLUMN, RIGHT_COLUMN], zero_margins=True)
+    _jinja_widths(table, ("{{ hdr.left_width }}", "{{ hdr.right_width }}"))
     left, right = _cells(table, 0)
-    tag(left, "{%p if hdr.parent %}")
-    para(left, R("{{ hdr.parent }}", size=13), align="center", indent=False, after=0)
-    tag(left, "{%p endif %}")
-    para(left, R("{{ hdr.issuer }}", bold=True, size=13), align="center", indent=False, after=0)
+    tag(left, "{%p if hdr.party %}")
+    _names(left, 14)
+    para(left, R("*", size=14), align="center", indent=False, after=0)
+    tag(left, "{%p else %}")
+    _names(left, 13)
     rule(left, "{{ hdr.issuer_rule }}")
+    tag(left, "{%p endif %}")
+    tag(right, "{%p if hdr.party %}")
+    para(right, R(PARTY, bold=True, size=15), align="center", indent=False, after=0)
+    rule(right, PARTY_RULE_INDENT)
+    tag(right, "{%p else %}")
     para(right, R("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13), align="center", indent=False,
          after=0)
     para(right, R(MOTTO, bold=True, size=14), align="center", indent=False, after=0)
     rule(right, MOTTO_RULE_INDENT)
-    number, dated = _cells(table, 1)
-    para(number, R("Số: {{ hdr.number }}" if numbered else "", size=13), align="center", indent=False,
+    tag(right, "{%p endif %}")
+    number, date_cell = _cells(table, 1)
+    para(number, R("{{ hdr.number_line }}" if numbered else "", size=13), align="center", indent=False,
          before=6)
-    para(dated, R("{{ hdr.date_line }}", italic=True, size=14), align="center", indent=False, before=6)
+    para(date_cell, R("{{ hdr.date_line }}" if dated else "", italic=True, size=14), align="center",
+         indent=False, before=6)
 
 
 def title_block(doc: DocumentType, kind: str) -> None:
@@ -245,6 +291,8 @@ def data_table(doc: DocumentType, loop: str, columns: list[tuple[str, int, str]]
     for cell, (title, _, _) in zip(header, columns, strict=True):
         para(cell, R(title, bold=True, size=13), align="center", indent=False, before=2, after=2)
     opening, row, closing = _cells(table, 1), _cells(table, 2), _cells(table, 3)
+    for index_row in (0, 2):  # the heading row and every item row stay whole on one page
+        _put(table.rows[index_row]._tr.get_or_add_trPr(), "cantSplit", _TR_PR)
     for index, (cell, (_, _, expression)) in enumerate(zip(row, columns, strict=True)):
         centred = index == 0 or any(word in expression for word in ("no }}", "rank", "votes", "share",
                                                                       "total", "self", "cross", "max_points"))
@@ -292,21 +340,41 @@ def two_signatures(doc: DocumentType, left: tuple[str, str] = ("left.title_lines
 
 
 def closing_and_minute_signatures(doc: DocumentType) -> None:
+    """The end of minutes as Mẫu 1.9 draws it: the closing time, THƯ KÝ left and CHỦ TỌA
+    right, then, flush left, "Nơi nhận:" and "- Lưu: VT, Hồ sơ."."""
     para(doc, R("Cuộc họp kết thúc vào {{ closing }}./."), before=6)
     two_signatures(doc)
+    minutes_copies(doc)
+
+
+def minutes_copies(doc: DocumentType) -> None:
+    para(doc, R("Nơi nhận:", bold=True, italic=True, size=12), align="left", indent=False, before=12,
+         after=0)
+    tag(doc, "{%p for line in minutes_copies %}")
+    para(doc, R("{{ line }}", size=11), align="left", indent=False, after=0)
+    tag(doc, "{%p endfor %}")
+    para(doc, R("- Lưu: VT, Hồ sơ.", size=11), align="left", indent=False, after=0)
 
 
 def signature_grid(doc: DocumentType) -> None:
-    """A signature for every member unit, two to a row (borderless)."""
+    """A signature block for every signing unit, two to a row (borderless): "ĐẠI DIỆN" and
+    the unit, the representative's post where the ledger has it, room to sign, then the
+    representative (rank and name). A row is never split across pages."""
     table = doc.add_table(rows=3, cols=2)
     _borderless(table)
     _widths(table, [4677, 4678])
     opening, row, closing = _cells(table, 0), _cells(table, 1), _cells(table, 2)
+    _put(table.rows[1]._tr.get_or_add_trPr(), "cantSplit", _TR_PR)
     para(opening[0], R("{%tr for pair in signature_rows %}"), indent=False)
     para(opening[1], R(""), indent=False)
     for cell, side in zip(row, ("pair.left", "pair.right"), strict=True):
-        para(cell, R(f"{{{{ {side}.unit }}}}", bold=True, size=13), align="center", indent=False, before=12,
-             after=0)
+        tag(cell, f"{{%p if {side}.unit %}}")
+        para(cell, R("ĐẠI DIỆN", bold=True, size=13), align="center", indent=False, before=12, after=0)
+        tag(cell, "{%p endif %}")
+        para(cell, R(f"{{{{ {side}.unit }}}}", bold=True, size=13), align="center", indent=False, after=0)
+        tag(cell, f"{{%p if {side}.post %}}")
+        para(cell, R(f"{{{{ {side}.post }}}}", bold=True, size=13), align="center", indent=False, after=0)
+        tag(cell, "{%p endif %}")
         para(cell, R(f"{{{{ {side}.name }}}}", bold=True, size=13), align="center", indent=False, before=60,
              after=6)
     para(closing[0], R("{%tr endfor %}"), indent=False)
