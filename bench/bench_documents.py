@@ -44,7 +44,7 @@ from docxtpl import DocxTemplate
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
-from thidua_documents import books, legal, projections, register, signing
+from thidua_documents import books, legal, projections
 from thidua_documents.documents import KINDS
 from thidua_documents.documents.decree import DecreeRequest
 from thidua_documents.formatting import document_number
@@ -133,7 +133,7 @@ def main() -> None:
 def rendering(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as directory:
         store = Store(Settings(store="sqlite", sqlite_path=Path(directory) / "documents.sqlite"))
-        store.migrate([*projections.SCHEMA, *books.SCHEMA, *register.SCHEMA, *legal.SCHEMA])
+        store.migrate()
         decree = world(store, args.collectives, args.individuals)
         documents = Register(store)
         subject = {"decree_id": str(decree)}
@@ -189,7 +189,7 @@ def signed(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)
         store = Store(Settings(store="sqlite", sqlite_path=folder / "documents.sqlite"))
-        store.migrate([*projections.SCHEMA, *books.SCHEMA, *register.SCHEMA, *legal.SCHEMA, *signing.SCHEMA])
+        store.migrate()
         decrees = worlds(store, args.collectives, args.individuals, 2 * n + 2)
         documents = Register(store)
         with store.transaction(write=True) as tx:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from thidua_ledger.settings import Settings
 
+from tests.integration.own_broker import own_broker  # noqa: F401 (a fixture: a broker to stop and start)
 from tests.services import PostgresServer, kafka_broker, postgres_server
 from tests.tokens import SIGNING_KEY_FILE
 

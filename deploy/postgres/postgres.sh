@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster for tests and local runs, from Debian's packages.
-#   postgres.sh up|down|status
-# `up` installs the server if missing, creates the cluster under $PG_HOME_DIR once,
-# starts it on 127.0.0.1:$POSTGRES_PORT, creates the role and database, and writes
-# their connection settings to $PG_HOME_DIR/postgres.env (the password is generated
-# here, never committed).
+#   postgres.sh up|down|status|path
+# `up` installs the server if missing, creates the cluster once, starts it on
+# 127.0.0.1:$POSTGRES_PORT, creates the role and database, and writes their connection
+# settings to $PG_HOME_DIR/postgres.env (the password is generated here, never committed).
+#
+# Where the cluster lives ($PG_CLUSTER_DIR, printed by `path`): the server refuses to run
+# as root, so as root it runs as Debian's postgres account, which cannot enter a clone
+# under a private folder (root's home is mode 700). So as root the cluster lives in the
+# postgres account's own home, one per clone (keyed by the clone's path); otherwise, and
+# for a cluster an earlier version of this script made inside the clone, in the clone.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -12,13 +17,25 @@ home=${PG_HOME_DIR:-$repo/var/postgres}
 port=${POSTGRES_PORT:-5433}
 role=${POSTGRES_USER:-thidua}
 dbname=${POSTGRES_DBNAME:-thidua}
-data=$home/data
-sock=$home/run
 envfile=$home/postgres.env
+
+cluster_dir() {
+    if [ -n "${PG_CLUSTER_DIR:-}" ]; then echo "$PG_CLUSTER_DIR"; return; fi
+    if [ "$(id -u)" != 0 ] || [ -f "$home/data/PG_VERSION" ]; then echo "$home"; return; fi
+    local owner_home key
+    owner_home=$(getent passwd postgres | cut -d: -f6)
+    [ -n "$owner_home" ] || owner_home=/var/lib/postgresql
+    key=$(printf '%s' "$repo" | sha256sum | cut -c1-16)
+    echo "$owner_home/thidua/$(basename "$repo")-$key"
+}
+cluster=$(cluster_dir)
+data=$cluster/data
+sock=$cluster/run
 
 as_owner() {
     # The server refuses to run as root; use Debian's postgres account then.
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From /: the caller's folder (a private clone) may be one the postgres account cannot enter.
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_bin() {
@@ -46,8 +63,18 @@ up() {
     local started=$SECONDS bin
     install_server
     bin=$(pg_bin)
-    mkdir -p "$home" "$sock"
-    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$home"
+    mkdir -p "$home"
+    if [ "$(id -u)" = 0 ]; then
+        # Created by the postgres account itself (install_server made it), so every directory on
+        # the way is one it can enter; never chown a path inside the clone.
+        [ "$cluster" = "$home" ] && chown postgres:postgres "$home"
+        as_owner mkdir -p "$sock" || {
+            echo "postgres: the postgres account cannot create $sock; set PG_CLUSTER_DIR to a folder it can reach" >&2
+            exit 1
+        }
+    else
+        mkdir -p "$sock"
+    fi
     if [ ! -f "$data/PG_VERSION" ]; then
         rm -f "$envfile"  # a new cluster gets a new role password
         as_owner "$bin/initdb" -D "$data" -U postgres --auth-local=trust \
@@ -56,7 +83,7 @@ up() {
     if is_running; then
         echo "postgres: already running on 127.0.0.1:$port"
     else
-        as_owner "$bin/pg_ctl" -D "$data" -l "$home/postgres.log" -w -t 60 start \
+        as_owner "$bin/pg_ctl" -D "$data" -l "$cluster/postgres.log" -w -t 60 start \
             -o "-h 127.0.0.1 -p $port -k $sock -c fsync=off -c max_connections=200" >/dev/null
     fi
     if [ ! -f "$envfile" ]; then
@@ -83,7 +110,7 @@ POSTGRES_PASSWORD=$password
 POSTGRES_DBNAME=$dbname
 ENV
     fi
-    echo "postgres: ready on 127.0.0.1:$port in $((SECONDS - started)) s (settings in $envfile)"
+    echo "postgres: ready on 127.0.0.1:$port in $((SECONDS - started)) s (cluster in $cluster, settings in $envfile)"
 }
 
 down() {
@@ -101,5 +128,6 @@ case "${1:-}" in
     up) up ;;
     down) down ;;
     status) if is_running; then echo "postgres: running"; else echo "postgres: stopped"; exit 1; fi ;;
-    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+    path) echo "$cluster" ;;
+    *) echo "usage: $0 up|down|status|path" >&2; exit 2 ;;
 esac

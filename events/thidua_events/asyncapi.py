@@ -48,6 +48,10 @@ _HEADERS = {
         "ce_reason": _attribute("Why it was recorded (corrections), when given"),
         "ce_sourceref": _attribute("Minutes or decree number, when given"),
         "ce_partitionkey": _attribute("The Kafka key (CloudEvents Partitioning extension)"),
+        "ce_previousposition": _attribute(
+            "Position of the event published before this one (0 for the first); the positions between are "
+            "internal. Partitions split the log: following these links a consumer knows it holds every event "
+            "up to a position", pattern="^[0-9]+$"),
         "content-type": _attribute("Media type of the value", const=CONTENT_TYPE),
     },
 }

@@ -14,6 +14,9 @@ these extension attributes (names: lowercase letters and digits only, as CloudEv
     entityversion  the entity's version after the fact (also the suffix of `id`)
     actor, actorrole, reason, sourceref   the provenance: who recorded it, why, from what
     partitionkey   the Kafka key (CloudEvents' Partitioning extension)
+    previousposition  the position of the event published before this one (0 for the first):
+                   the positions between are internal. Partitions split the log; following
+                   these links a consumer knows when it holds every event up to a position.
 """
 
 from collections.abc import Iterable, Mapping
@@ -72,9 +75,11 @@ def partition_key(event: LedgerEvent) -> str:
     return str(cluster_id) if cluster_id else str(event.entity_id)
 
 
-def to_kafka(event: LedgerEvent, key: str | None = None) -> tuple[bytes, bytes, Headers]:
+def to_kafka(event: LedgerEvent, key: str | None = None, previous: int | None = None
+             ) -> tuple[bytes, bytes, Headers]:
     """(key, value, headers) of one event. `key` overrides the default partition key
-    (the relay gives a revocation the key of the conferral it revokes)."""
+    (the relay gives a revocation the key of the conferral it revokes); `previous` is the
+    position of the event published before it (the relay knows it; see `previous_position`)."""
     key = key or partition_key(event)
     provenance = event.provenance
     attributes = {
@@ -94,6 +99,7 @@ def to_kafka(event: LedgerEvent, key: str | None = None) -> tuple[bytes, bytes, 
         "ce_reason": provenance.reason,
         "ce_sourceref": provenance.source_ref,
         "ce_partitionkey": key,
+        "ce_previousposition": None if previous is None else str(previous),
         "content-type": CONTENT_TYPE,
     }
     headers = [(name, value.encode()) for name, value in attributes.items() if value is not None]
@@ -146,6 +152,15 @@ def from_kafka(headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes], value
         raise InvalidMessage(f"ce_effectivedate {effective_date} differs from the data's {fact.effective_date}")
     return LedgerEvent.of(fact, provenance, position=position, entity_id=entity_id,
                           entity_version=entity_version, recorded_at=recorded_at)
+
+
+def previous_position(headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes]) -> int:
+    """The position of the event published before this message's, from its headers."""
+    raw = _decode_headers(headers).get("ce_previousposition")
+    if raw is None or not raw.isdigit():
+        raise InvalidMessage(f"ce_previousposition {raw!r} is not a position (a relay older than the link "
+                             "published it: publish the log again)")
+    return int(raw)
 
 
 def _decode_headers(headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes]) -> dict[str, str]:

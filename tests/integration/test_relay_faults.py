@@ -10,17 +10,13 @@ The broker of fault 1 is our own, on free ports, so that stopping it disturbs no
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,8 +31,8 @@ from thidua_ledger.relay import Relay, RelayConfig, RelayPosition, ensure_topics
 from thidua_ledger.settings import Settings
 
 from tests.factories import cluster_with_members
+from tests.integration.own_broker import OwnBroker
 from tests.integration.relay_support import FAST, ce_id, drain, failing_connections, position
-from tests.services import unavailable
 from tests.tokens import SIGNING_KEY_FILE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,46 +66,6 @@ def assert_in_order_per_key(events: list[LedgerEvent]) -> None:
 
 
 # Fault 1: the broker stops while clerks keep writing.
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class OwnBroker:
-    home: Path
-    port: int
-    controller_port: int
-
-    @property
-    def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def kafka_sh(self, command: str) -> None:
-        env = {**os.environ, "KAFKA_PORT": str(self.port), "KAFKA_CONTROLLER_PORT": str(self.controller_port),
-               "KAFKA_HOME_DIR": str(self.home)}
-        done = subprocess.run([str(REPO / "deploy/kafka/kafka.sh"), command], env=env, capture_output=True,
-                              text=True, timeout=180)
-        if done.returncode != 0:
-            raise RuntimeError(f"kafka.sh {command} failed: {done.stderr[-2000:]}")
-
-
-@pytest.fixture(scope="module")
-def own_broker() -> Iterator[OwnBroker]:
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        unavailable("Kafka (a broker of our own)", "no java to run it")
-    broker = OwnBroker(Path(tempfile.mkdtemp(prefix="relay-faults-kafka-")), free_port(), free_port())
-    try:
-        broker.kafka_sh("up")
-    except RuntimeError as error:
-        shutil.rmtree(broker.home, ignore_errors=True)
-        unavailable("Kafka (a broker of our own)", str(error))
-    yield broker
-    broker.kafka_sh("down")
-    shutil.rmtree(broker.home, ignore_errors=True)
 
 
 class Clerks:

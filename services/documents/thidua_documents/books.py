@@ -17,11 +17,6 @@ from pydantic import AfterValidator, StringConstraints
 
 from thidua_documents.store import Tx
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS issuing_bodies (issuer_key TEXT PRIMARY KEY, symbol TEXT NOT NULL UNIQUE,
-        series TEXT NOT NULL, registered_by TEXT NOT NULL, registered_at TEXT NOT NULL)""",
-]
-
 _SYMBOL = re.compile(r"[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*")
 
 

@@ -17,11 +17,6 @@ from thidua_documents.books import RuleBroken
 from thidua_documents.formatting import day_month_year
 from thidua_documents.store import Tx
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS legal_instruments (instrument_id TEXT PRIMARY KEY, title TEXT NOT NULL,
-        number TEXT NOT NULL UNIQUE, issued_on TEXT NOT NULL, about TEXT, in_force_from TEXT,
-        in_force_to TEXT, registered_by TEXT NOT NULL, registered_at TEXT NOT NULL)""",
-]
 _COLUMNS = "instrument_id, title, number, issued_on, about, in_force_from, in_force_to, registered_by, registered_at"
 
 

@@ -5,8 +5,9 @@ made it (its primary key), so a query "as of position P" is the same query with
 `position <= ?`: issued documents can be regenerated from their recorded position,
 and drafts rendered as of any past position, without keeping snapshots.
 
-`apply_page` updates the tables and the tracking row in one transaction: an event is
-applied exactly once even when two followers read the same page.
+The tables are made by `migrations`. `apply_page` (the feed: pages in log order) and
+`apply_arrivals` (Kafka: events in any order) update the tables and the tracking row in
+one transaction: an event is applied exactly once even when two followers read it.
 """
 
 import json
@@ -23,44 +24,6 @@ from thidua_events.facts import year as yf
 from thidua_documents.store import Store, Tx
 
 TRACKING = "ledger"
-
-SCHEMA = [
-    "CREATE TABLE IF NOT EXISTS proj_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS proj_authorities (position BIGINT PRIMARY KEY, authority_id TEXT NOT NULL,
-        name TEXT NOT NULL, symbol TEXT NOT NULL, parent_id TEXT, place TEXT, effective_date TEXT NOT NULL)""",
-    # Which family of forms an authority's documents follow (a table of its own, so a store
-    # made before the field existed needs no change; no row reads as the State's forms).
-    """CREATE TABLE IF NOT EXISTS proj_authority_forms (position BIGINT PRIMARY KEY, authority_id TEXT NOT NULL,
-        document_form TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS proj_units (position BIGINT PRIMARY KEY, unit_id TEXT NOT NULL,
-        authority_id TEXT NOT NULL, symbol TEXT, effective_date TEXT NOT NULL)""",
-    # Registration and every rename: the name a unit carried on any date.
-    """CREATE TABLE IF NOT EXISTS proj_unit_names (position BIGINT PRIMARY KEY, unit_id TEXT NOT NULL,
-        effective_date TEXT NOT NULL, name TEXT NOT NULL)""",
-    # Registration and every posting change; NULL means "not stated by this fact".
-    """CREATE TABLE IF NOT EXISTS proj_postings (position BIGINT PRIMARY KEY, person_id TEXT NOT NULL,
-        effective_date TEXT NOT NULL, full_name TEXT, unit_id TEXT NOT NULL, rank TEXT, title TEXT)""",
-    """CREATE TABLE IF NOT EXISTS proj_clusters (position BIGINT PRIMARY KEY, cluster_id TEXT NOT NULL,
-        name TEXT NOT NULL, authority_id TEXT NOT NULL, effective_date TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS proj_memberships (position BIGINT PRIMARY KEY, cluster_id TEXT NOT NULL,
-        unit_id TEXT NOT NULL, effective_date TEXT NOT NULL, joined INTEGER NOT NULL)""",
-    # Everything that belongs to one cluster's year, the flag handover included, as the event's
-    # own payload and version (decoded through the contract's upcasters when read): reviews,
-    # ballots, honours, elections, scores, criteria, pledge, signatures.
-    """CREATE TABLE IF NOT EXISTS proj_year_facts (position BIGINT PRIMARY KEY, cluster_id TEXT NOT NULL,
-        year INTEGER NOT NULL, fact_type TEXT NOT NULL, version INTEGER NOT NULL, effective_date TEXT NOT NULL,
-        payload TEXT NOT NULL)""",
-    # Conferrals, revocations and proposals, recipients inside the payload.
-    """CREATE TABLE IF NOT EXISTS proj_awards (position BIGINT PRIMARY KEY, award_id TEXT NOT NULL,
-        fact_type TEXT NOT NULL, version INTEGER NOT NULL, authority_id TEXT NOT NULL, cluster_id TEXT,
-        year INTEGER NOT NULL, payload TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS proj_unit_names_unit ON proj_unit_names (unit_id)",
-    "CREATE INDEX IF NOT EXISTS proj_postings_person ON proj_postings (person_id)",
-    "CREATE INDEX IF NOT EXISTS proj_memberships_cluster ON proj_memberships (cluster_id)",
-    "CREATE INDEX IF NOT EXISTS proj_year_facts_year ON proj_year_facts (cluster_id, year)",
-    "CREATE INDEX IF NOT EXISTS proj_awards_id ON proj_awards (award_id)",
-    "CREATE INDEX IF NOT EXISTS proj_awards_year ON proj_awards (cluster_id, year)",
-]
 
 
 def _id(value: Any) -> str | None:
@@ -162,23 +125,60 @@ def tracked_position(tx: Tx, lock: bool = False) -> int:
     return int(row[0]) if row else 0
 
 
+def _project(tx: Tx, event: LedgerEvent) -> None:
+    fact = event.fact()
+    projector = _PROJECTORS.get(type(fact))
+    if projector is not None:  # facts no document needs (regulations, mergers) are skipped
+        projector(tx, event, fact)
+
+
+def _locked_position(tx: Tx) -> int:
+    tx.execute("INSERT INTO proj_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
+               (TRACKING,))
+    return tracked_position(tx, lock=True)
+
+
+def _track(tx: Tx, position: int) -> None:
+    tx.execute("UPDATE proj_tracking SET position = ? WHERE name = ?", (position, TRACKING))
+
+
 def apply_page(store: Store, events: Iterable[LedgerEvent], read_up_to: int) -> int:
     """Project the events not yet applied and move the tracking row to `read_up_to` (the
     position the page covers, internal events included), atomically. Returns the new position."""
     with store.transaction(write=True) as tx:
-        tx.execute("INSERT INTO proj_tracking (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING",
-                   (TRACKING,))
-        current = tracked_position(tx, lock=True)
+        current = _locked_position(tx)
         for event in events:
-            if event.position <= current:
-                continue  # another follower (or an earlier run) applied it already
-            fact = event.fact()
-            projector = _PROJECTORS.get(type(fact))
-            if projector is not None:  # facts no document needs (regulations, mergers) are skipped
-                projector(tx, event, fact)
+            if event.position > current:  # else another follower (or an earlier run) applied it
+                _project(tx, event)
         new_position = max(current, read_up_to)
-        tx.execute("UPDATE proj_tracking SET position = ? WHERE name = ?", (new_position, TRACKING))
+        _track(tx, new_position)
         return new_position
+
+
+def apply_arrivals(tx: Tx, arrivals: Iterable[tuple[LedgerEvent, int]]) -> int:
+    """Project events that arrive in any order, each with the position published before it,
+    in the caller's transaction; returns the tracked position.
+
+    An event is applied when it arrives, unless it was already (a duplicate from the relay, or
+    a replica sharing the store got there first). The tracked position then follows the links:
+    it moves to the next event only if that event's previous one is at or below it, so it
+    never passes an event that has not arrived, and a late one is never taken for a duplicate.
+    """
+    current = _locked_position(tx)
+    for event, previous in arrivals:
+        if event.position <= current or tx.one("SELECT 1 FROM proj_arrivals WHERE position = ?",
+                                                (event.position,)):
+            continue
+        _project(tx, event)
+        tx.execute("INSERT INTO proj_arrivals (position, previous) VALUES (?, ?)", (event.position, previous))
+    ahead = tx.all("SELECT position, previous FROM proj_arrivals WHERE position > ? ORDER BY position",
+                   (current,))
+    for position, previous in ahead:
+        if previous > current:
+            break  # an event between has not arrived yet
+        current = position
+    _track(tx, current)
+    return current
 
 
 def projected_position(store: Store) -> int:

@@ -34,20 +34,6 @@ from thidua_documents.snapshot import Snapshot
 from thidua_documents.store import Row, Store, Tx
 from thidua_documents.templates import template_bytes, template_version
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS register_books (issuer_key TEXT NOT NULL, book TEXT NOT NULL,
-        year INTEGER NOT NULL, last_number INTEGER NOT NULL, PRIMARY KEY (issuer_key, book, year))""",
-    """CREATE TABLE IF NOT EXISTS register_templates (template_version TEXT PRIMARY KEY,
-        template_name TEXT NOT NULL, content {blob} NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS register_entries (document_id TEXT PRIMARY KEY, kind TEXT NOT NULL,
-        subject TEXT NOT NULL, request TEXT NOT NULL, issuer_key TEXT NOT NULL, issuer_symbol TEXT,
-        type_symbol TEXT, book TEXT, year INTEGER NOT NULL, number INTEGER, number_text TEXT, dated TEXT NOT NULL,
-        title TEXT NOT NULL, position BIGINT NOT NULL, template_name TEXT NOT NULL,
-        template_version TEXT NOT NULL, rendering_version TEXT NOT NULL, issued_by TEXT NOT NULL, signer TEXT,
-        recipients TEXT NOT NULL, sha256 TEXT NOT NULL, canonical_sha256 TEXT NOT NULL, size INTEGER NOT NULL,
-        issued_at TEXT NOT NULL, content {blob} NOT NULL,
-        UNIQUE (issuer_key, book, year, number), UNIQUE (kind, subject))""",
-]
 _COLUMNS = ("document_id, kind, subject, request, issuer_key, issuer_symbol, type_symbol, book, year, number, "
             "number_text, dated, title, position, template_name, template_version, rendering_version, issued_by, "
             "signer, recipients, sha256, canonical_sha256, size, issued_at")

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     poll_interval: float = Field(1.0, gt=0, description="Seconds between polls once caught up")
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     kafka_topic: str = "thidua.ledger.events"
+    # Only where the committed offsets (the lag) show in Kafka: every replica reads every partition
+    # and keeps its offsets in its own store. Give each store its own group.
     kafka_group: str = "thidua-documents"
 
     # Verifies bearer tokens with the issuer's public keys only: this service cannot mint one.

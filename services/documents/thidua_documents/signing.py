@@ -209,11 +209,6 @@ def verify(pdf: bytes, root: x509.Certificate) -> Verification:
                         signer=status.signing_cert.subject.human_friendly)
 
 
-SCHEMA = [
-    # The signed PDF of an issued document, with the SHA-256 a verifier compares.
-    """CREATE TABLE IF NOT EXISTS register_signed_pdfs (document_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL,
-        size INTEGER NOT NULL, signed_by TEXT NOT NULL, signed_at TEXT NOT NULL, content {blob} NOT NULL)""",
-]
 
 
 @dataclass(frozen=True)

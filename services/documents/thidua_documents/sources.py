@@ -1,9 +1,9 @@
 """Where the events come from, and the follower that keeps the projections up to date.
 
 One projection code, two sources: `FeedSource` polls the ledger's `GET /log` over HTTP
-(the embedded default, `make run`); `kafka_source.KafkaSource` reads the relay's topic
-(production). Both hand `projections.apply_page` pages of envelopes in log order, which
-it applies exactly once.
+(the embedded default, `make run`) and hands `projections.apply_page` pages in log order;
+`kafka_source.KafkaSource` reads the relay's topic (production), whose partitions arrive
+in any order, through `projections.apply_arrivals`. Either applies each event exactly once.
 """
 
 import logging
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 import httpx
+from kafka.errors import KafkaError
 from thidua_events.envelope import LogPage
 
 from thidua_documents.projections import apply_page, projected_position
@@ -21,8 +22,8 @@ log = logging.getLogger(__name__)
 
 
 class Source(Protocol):
-    def read(self, after: int) -> LogPage:
-        """The events after a position, and how far the page reaches."""
+    def catch_up(self, store: Store) -> int:
+        """Apply what the source holds now; returns the position the projection reached."""
         ...
 
 
@@ -44,19 +45,22 @@ class FeedSource:
         response.raise_for_status()
         return LogPage.model_validate(response.json())
 
+    def catch_up(self, store: Store) -> int:
+        """Read and apply pages until the ledger's head; returns the position reached."""
+        position = projected_position(store)
+        while True:
+            page = self.read(position)
+            reached = apply_page(store, page.events, page.next_after)
+            if reached >= page.head or reached == position:
+                return reached
+            position = reached
+
     def close(self) -> None:
         self.client.close()
 
 
 def catch_up(store: Store, source: Source) -> int:
-    """Read and apply pages until the ledger's head; returns the position reached."""
-    position = projected_position(store)
-    while True:
-        page = source.read(position)
-        reached = apply_page(store, page.events, page.next_after)
-        if reached >= page.head or reached == position:
-            return reached
-        position = reached
+    return source.catch_up(store)
 
 
 class Follower:
@@ -79,7 +83,7 @@ class Follower:
         while not self._stop.is_set():
             try:
                 catch_up(self.store, self.source)
-            except httpx.HTTPError as error:  # the ledger is down or refuses the token
+            except (httpx.HTTPError, KafkaError) as error:  # the ledger or the broker is away
                 log.warning("documents follower: %s; retrying in %.1fs", error, self.interval)
             except Exception:  # a background thread must not die silently; the next poll retries
                 log.exception("documents follower failed; retrying in %.1fs", self.interval)

@@ -1,7 +1,7 @@
 """The documents service's own database: SQLite by default, PostgreSQL by configuration.
 
 One code path for both: SQL is written once with `?` placeholders and portable types;
-`Tx` converts the placeholders for psycopg, and `{blob}` in DDL names the binary type.
+`Tx` converts the placeholders for psycopg. The tables are made by `migrations`.
 """
 
 import sqlite3
@@ -91,17 +91,20 @@ class Store:
         with self._postgres() as pg:  # psycopg commits on clean exit, rolls back on error
             yield Tx(pg, "postgres")
 
-    def migrate(self, ddl: Iterable[str]) -> None:
-        blob = "BYTEA" if self.dialect == "postgres" else "BLOB"
-        if self.dialect == "sqlite":  # readers must not wait for the follower's or the register's writes
+    def enable_wal(self) -> None:
+        """SQLite: readers must not wait for the follower's or the register's writes."""
+        if self.dialect == "sqlite":
             conn = self._sqlite()
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
             finally:
                 conn.close()
-        with self.transaction(write=True) as tx:
-            for statement in ddl:
-                tx.execute(statement.replace("{blob}", blob))
+
+    def migrate(self) -> int:
+        """Bring the tables to this release's schema (see `migrations`); returns its version."""
+        from thidua_documents.migrations import migrate  # migrations use this module's Store
+
+        return migrate(self)
 
 
 @contextmanager

@@ -125,7 +125,9 @@ class Ledger(CheckedSnapshots, Application):
             # it now breaks (the same award given twice, a year opened twice) is named as such.
             HANDLERS[type(fact)](self, fact, provenance)
             raise ConcurrentWrite(subject.id, self._version_of(subject.id)) from None
-        return Receipt(subject.id, subject.version, max(r.notification.id for r in recordings))
+        # The fact's own position: the subject's last event, not the internal ones saved with it.
+        own = max(r.notification.id for r in recordings if r.domain_event.originator_id == subject.id)
+        return Receipt(subject.id, subject.version, own)
 
     def get(self, kind: type[A], entity_id: UUID, version: int | None = None) -> A:
         found = self._load(entity_id, version)
@@ -198,7 +200,12 @@ def _register_unit(app: Ledger, fact: of.UnitRegistered, p: Provenance) -> list[
 def _rename_unit(app: Ledger, fact: of.UnitRenamed, p: Provenance) -> list[Aggregate]:
     unit = app.get(Unit, fact.unit_id)
     unit.rename(fact, p)
-    return [unit]
+    name_id = unit_name_id(unit.authority_id, fact.name)
+    if not app.exists(name_id):  # no unit of the authority took this name
+        return [unit, UnitName(unit.authority_id, fact.name, fact.unit_id)]
+    name = app.get(UnitName, name_id)
+    name.take_by_renaming(fact, p, holders=[app.get(Unit, holder) for holder in dict.fromkeys(name.unit_ids)])
+    return [unit, name]
 
 
 @handles(of.UnitMerged)

@@ -74,10 +74,20 @@ def envelope(ledger: Ledger, notification: Notification) -> LedgerEvent | None:
 
 
 def read_page(ledger: Ledger, after: int = 0, limit: int = 100) -> LogPage:
+    """Up to `limit` published events after `after`: the internal events stored beside them
+    (award claims, decree numbers) are skipped and do not count against the limit."""
     head = ledger.position()
-    notifications = ledger.recorder.select_notifications(start=after + 1, limit=limit)
-    events = [e for n in notifications if (e := envelope(ledger, n)) is not None]
-    next_after = notifications[-1].id if notifications else max(after, 0)
+    events: list[LedgerEvent] = []
+    next_after = max(after, 0)
+    while len(events) < limit:
+        wanted = limit - len(events)
+        notifications = ledger.recorder.select_notifications(start=next_after + 1, limit=wanted)
+        for notification in notifications:
+            if (published := envelope(ledger, notification)) is not None:
+                events.append(published)
+            next_after = notification.id
+        if len(notifications) < wanted:
+            break
     return LogPage(events=events, next_after=next_after, head=head)
 
 

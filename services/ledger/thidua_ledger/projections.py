@@ -1,7 +1,6 @@
-"""Projections that span entities, kept by following the log.
-
-They catch up on every read, so a clerk reads what they just wrote; a lock keeps
-concurrent requests from applying the same event twice.
+"""The award register folded in memory from the log: the auditors' replay rebuilds it from
+the log alone and compares. The API serves the persisted one (`award_register`), with the
+same entries; its models are these.
 """
 
 from datetime import date
@@ -55,7 +54,7 @@ REGISTERED = {AwardConferred, AwardRevoked, CommendationsCounted}
 
 
 class AwardRegister:
-    """The award register (sổ khen thưởng) by unit, person, authority and year."""
+    """The award register (sổ khen thưởng), folded in memory from the whole log."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
@@ -98,30 +97,3 @@ class AwardRegister:
                 collectives=fact.collectives, individuals=fact.individuals,
                 source_ref=provenance.source_ref, position=position,
             ))
-
-    def query(self, unit_id: UUID | None = None, person_id: UUID | None = None,
-              authority_id: UUID | None = None, year: int | None = None,
-              cluster_id: UUID | None = None, clock: Clock = NOW) -> AwardRegisterPublic:
-        if not clock.is_now:  # a past view is rebuilt from the log, leaving the live one alone
-            return AwardRegister(self.ledger)._query(unit_id, person_id, authority_id, year, cluster_id,
-                                                     clock)
-        return self._query(unit_id, person_id, authority_id, year, cluster_id, clock)
-
-    def _query(self, unit_id: UUID | None, person_id: UUID | None, authority_id: UUID | None,
-               year: int | None, cluster_id: UUID | None, clock: Clock) -> AwardRegisterPublic:
-        position = self.catch_up(clock)
-        awards = [
-            e for e in self.entries.values()
-            if (unit_id is None or e.unit_id == unit_id)
-            and (person_id is None or e.person_id == person_id)
-            and (authority_id is None or e.authority_id == authority_id)
-            and (year is None or e.year == year)
-            and (cluster_id is None or e.cluster_id == cluster_id)
-        ]
-        counts = [
-            c for c in self.counts
-            if unit_id is None and person_id is None and authority_id is None
-            and (year is None or c.year == year) and (cluster_id is None or c.cluster_id == cluster_id)
-        ]
-        awards.sort(key=lambda e: (e.year, e.decree_date, e.decree_no))
-        return AwardRegisterPublic(awards=awards, stated_counts=counts, position=position)

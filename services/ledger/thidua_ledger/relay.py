@@ -113,6 +113,7 @@ class Relay:
         self._producer: Producer | None = None
         self._stop = threading.Event()
         self._prefetched: list[Notification] = []  # the batch after the recorded position, if read
+        self._link = (0, 0)  # (recorded position, the last event published at or before it)
         self._next_send = 0.0
         self._last_log = 0.0
         self.published = 0  # messages acknowledged by the broker since start
@@ -163,11 +164,13 @@ class Relay:
             return 0
         producer = self._producer_or_connect()
         sent = []
+        previous = self._previous_published()
         for notification in notifications:
             event = stored_envelope(self.ledger, notification)
             if event is None:  # internal bookkeeping (award claims) is not part of the contract
                 continue
-            key, value, headers = to_kafka(event, self._key(event))
+            key, value, headers = to_kafka(event, self._key(event), previous=previous)
+            previous = event.position
             self._pace()
             sent.append(producer.send(self.config.events_topic, key=key, value=value, headers=headers))
             if event.type in AWARD_TYPES:
@@ -178,9 +181,17 @@ class Relay:
         self._await_acks(producer, sent)
         self.published += len(sent)
         self.position.advance(notifications[-1].id)
+        self._link = (notifications[-1].id, previous)
         self._prefetched = following
         self._log_progress()
         return len(notifications)
+
+    def _previous_published(self) -> int:
+        """The last event published at or before the recorded position: the first link of a batch."""
+        recorded = self.position.get()
+        if self._link[0] != recorded:  # after a restart, or another relay got further
+            self._link = (recorded, last_published(self.ledger, recorded))
+        return self._link[1]
 
     def _read(self, after: int) -> list[Notification]:
         return list(self.ledger.recorder.select_notifications(start=after + 1, limit=self.config.batch_size))
@@ -293,6 +304,19 @@ def stored_envelope(ledger: Ledger, notification: Notification) -> LedgerEvent |
             data=data)
     except (ValueError, KeyError, TypeError, AttributeError):
         return envelope(ledger, notification)
+
+
+def last_published(ledger: Ledger, at_or_before: int, window: int = 64) -> int:
+    """The position of the last published (not internal) event at or before a position; 0 if none."""
+    stop = at_or_before
+    while stop > 0:
+        start = max(1, stop - window + 1)
+        notifications = ledger.recorder.select_notifications(start=start, limit=window, stop=stop)
+        for notification in reversed(notifications):
+            if stored_envelope(ledger, notification) is not None:
+                return notification.id
+        stop = start - 1
+    return 0
 
 
 def connect_producer(config: RelayConfig) -> KafkaProducer:

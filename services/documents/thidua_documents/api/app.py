@@ -8,7 +8,6 @@ import httpx
 from fastapi import FastAPI
 from thidua_events.tokens import RevocationList, Revoked, Verifier
 
-from thidua_documents import books, legal, projections, register, signing
 from thidua_documents.api import (
     bodies,
     cluster_years,
@@ -70,7 +69,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(settings)
-        store.migrate([*projections.SCHEMA, *books.SCHEMA, *register.SCHEMA, *legal.SCHEMA, *signing.SCHEMA])
+        store.migrate()
         app.state.store = store
         app.state.register = Register(store)
         app.state.ledger = ledger or LedgerWriter(settings.ledger_url)

@@ -7,9 +7,9 @@ from fastapi import FastAPI
 from thidua_events.tokens import RevocationList, Verifier
 
 from thidua_ledger.access import revoked
-from thidua_ledger.api import access, awards, clusters, commands, errors, health, log
+from thidua_ledger.api import access, auth, awards, catalogue, clusters, commands, errors, health, log
 from thidua_ledger.application import Ledger, open_ledger
-from thidua_ledger.projections import AwardRegister
+from thidua_ledger.award_register import StoredAwardRegister
 from thidua_ledger.settings import Settings, get_settings
 
 
@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.ledger = ledger or open_ledger(settings)
-        app.state.award_register = AwardRegister(app.state.ledger)
+        app.state.award_register = StoredAwardRegister(app.state.ledger)
         revocations = RevocationList(lambda: revoked(app.state.ledger), settings.revocations_max_age)
         app.state.verifier = Verifier(keys, settings.token_issuer, settings.token_audience,
                                       settings.token_algorithms.split(","), revocations)
@@ -36,6 +36,6 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
                     "token; read with any token.",
     )
     errors.install(app)
-    for module in (health, access, commands, clusters, awards, log):
+    for module in (health, access, auth, commands, clusters, awards, log, catalogue):
         app.include_router(module.router, responses=errors.STORE_RESPONSES)
     return app

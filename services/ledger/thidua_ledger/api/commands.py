@@ -4,10 +4,10 @@ The request body is the fact itself plus the clerk's note (reason, source) and a
 optional expected version; actor and role come from the token, never the body.
 """
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Header, status
 from pydantic import BaseModel, Field, create_model
 from thidua_events.bounds import MAX_POSITION
 from thidua_events.facts import FACTS, Fact, Provenance, Role
@@ -16,15 +16,24 @@ from thidua_events.text import Name, Note
 from thidua_ledger.access import check_clerk_may_record
 from thidua_ledger.api.deps import LedgerDep, VerifierDep, Writer
 from thidua_ledger.api.errors import WRITE_RESPONSES
+from thidua_ledger.api.new_ids import fill_new_id, new_id_field
+from thidua_ledger.idempotency import first_receipt, keep_receipt, request_hash
 
 router = APIRouter(prefix="/facts")
 NOTE_FIELDS = {"reason", "source_ref", "expected_version"}
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=200,
+    description="Retry-safe: the same key and body return the first receipt and record nothing twice; "
+                "the same key with another body is refused (409, rule `idempotency-key-names-one-request`)")]
 
 
 class ReceiptPublic(BaseModel):
     entity_id: UUID
     version: int = Field(description="The entity's version after this fact")
-    position: int = Field(description="The fact's position in the log")
+    position: int = Field(description="The fact's own position in the log")
+    ids: dict[str, UUID] = Field(default_factory=dict, description=(
+        "The ids of what this fact creates (e.g. `unit_id`, `score_id`), made by the server "
+        "where the request left them out"))
 
 
 def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
@@ -36,6 +45,9 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
                                                description="Refuse with 409 unless the entity is still at this "
                                                            "version")),
     }
+    if (id_field := new_id_field(fact_type)) is not None:
+        fields[id_field] = (UUID | None, Field(None, description="Left out, the server makes it "
+                                                                  "(the receipt's `ids`)"))
     # abstract: a request model is not a fact type of its own.
     return create_model(f"{fact_type.__name__}Create", __base__=fact_type, __doc__=fact_type.__doc__,
                         __cls_kwargs__={"abstract": True}, **fields)
@@ -45,16 +57,27 @@ def _route(fact_type: type[Fact]) -> None:
     body_model = _create_model(fact_type)
 
     def record(body: body_model, user: Writer, ledger: LedgerDep,  # type: ignore[valid-type]
-               verifier: VerifierDep) -> ReceiptPublic:
+               verifier: VerifierDep, idempotency_key: IdempotencyKey = None) -> ReceiptPublic:
         note: Any = body  # its model is made at import time, so the type checker cannot see it
-        fact = fact_type.model_validate(note.model_dump(exclude=NOTE_FIELDS))
+        if idempotency_key is not None:
+            asked = request_hash(fact_type.type_name(), note.model_dump(mode="json", exclude_unset=True))
+            if (kept := first_receipt(ledger.recorder, user.subject or user.actor, idempotency_key, asked)):
+                return ReceiptPublic.model_validate(kept)
+        data = note.model_dump(exclude=NOTE_FIELDS)
+        ids = fill_new_id(fact_type, data)
+        fact = fact_type.model_validate(data)
         provenance = Provenance(actor=user.actor, role=user.role, reason=note.reason, source_ref=note.source_ref)
         if user.role is not Role.ADMIN:
             check_clerk_may_record(ledger, user.subject, fact)
         receipt = ledger.record(fact, provenance, note.expected_version)
         if fact.aggregate == "access" and verifier.revocations:
             verifier.revocations.expire()  # this process sees its own revocation at once
-        return ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position)
+        public = ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position,
+                               ids=ids)
+        if idempotency_key is not None:
+            keep_receipt(ledger.recorder, user.subject or user.actor, idempotency_key, asked,
+                         public.model_dump(mode="json"))
+        return public
 
     router.add_api_route(
         f"/{fact_type.type_name()}", record, methods=["POST"], status_code=status.HTTP_201_CREATED,

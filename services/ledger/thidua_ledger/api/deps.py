@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from thidua_events.tokens import InvalidToken, Principal, Verifier
 
 from thidua_ledger.application import Ledger
-from thidua_ledger.projections import AwardRegister
+from thidua_ledger.award_register import StoredAwardRegister
 from thidua_ledger.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `ledger token` (or the configured issuer)")
@@ -25,13 +25,13 @@ async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-async def _award_register(request: Request) -> AwardRegister:
+async def _award_register(request: Request) -> StoredAwardRegister:
     return request.app.state.award_register
 
 
 LedgerDep = Annotated[Ledger, Depends(_ledger)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
-AwardRegisterDep = Annotated[AwardRegister, Depends(_award_register)]
+AwardRegisterDep = Annotated[StoredAwardRegister, Depends(_award_register)]
 
 
 async def _verifier(request: Request) -> Verifier:

@@ -41,7 +41,8 @@ WRITE_RESPONSES: Responses = {
     400: {"model": ProblemPublic, "description": "The body is not JSON"},
     403: {"model": ProblemPublic, "description": "The token's role may only read, or the fact falls outside "
                                                  "the clerk's granted scope"},
-    409: {"model": RefusalPublic, "description": "A rule refused the fact; nothing was stored"},
+    409: {"model": RefusalPublic, "description": "A rule refused the fact (or an Idempotency-Key was reused "
+                                                 "with another body); nothing was stored"},
 }
 
 

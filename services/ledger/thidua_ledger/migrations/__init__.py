@@ -14,10 +14,18 @@ it from a database made by the schema before it (tests/integration/test_migratio
 from types import ModuleType
 from typing import Any
 
-from thidua_ledger.migrations import m0001_chain, m0002_chain_covers_reads, m0003_chain_version_index
+from thidua_ledger.migrations import (
+    m0001_chain,
+    m0002_chain_covers_reads,
+    m0003_chain_version_index,
+    m0004_award_register,
+    m0005_idempotency_keys,
+    m0006_accounts,
+)
 from thidua_ledger.migrations.database import Database, MigrationRefused, open_database
 
-MIGRATIONS: list[ModuleType] = [m0001_chain, m0002_chain_covers_reads, m0003_chain_version_index]
+MIGRATIONS: list[ModuleType] = [m0001_chain, m0002_chain_covers_reads, m0003_chain_version_index,
+                                m0004_award_register, m0005_idempotency_keys, m0006_accounts]
 
 __all__ = ["MIGRATIONS", "Database", "MigrationRefused", "current_version", "latest_version", "upgrade"]
 

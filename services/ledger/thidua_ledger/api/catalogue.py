@@ -1,0 +1,50 @@
+"""The catalogue routes: list and search by name, paged by cursor, under both clocks."""
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from thidua_ledger.api.clock import ClockDep
+from thidua_ledger.api.deps import CurrentUser, LedgerDep
+from thidua_ledger.catalogue import search
+
+router = APIRouter(prefix="/catalogue", tags=["catalogue"])
+
+
+class EntryPublic(BaseModel):
+    id: UUID
+    name: str
+    names: list[tuple[date, str]]
+    authority_id: UUID | None
+
+
+class CataloguePage(BaseModel):
+    entries: list[EntryPublic]
+    next_cursor: UUID | None
+
+
+@router.get("/{kind}", responses={401: {"description": "No valid bearer token"},
+                                  422: {"description": "A parameter is out of bounds; the body names it"}})
+def list_catalogue(
+    kind: Literal["authorities", "clusters", "units", "people"], ledger: LedgerDep, _: CurrentUser,
+    clock: ClockDep,
+    q: Annotated[str | None, Query(min_length=1, max_length=200,
+                                   description="Words in any order, without case or diacritics")] = None,
+    authority_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[UUID | None, Query(description="`next_cursor` of the page before")] = None,
+) -> CataloguePage:
+    """Entries sorted by name the Vietnamese way, as named on the as-of date; found under former names too."""
+    found = search(ledger, kind, clock, q, authority_id)
+    start = 0
+    if cursor is not None:
+        start = next((i + 1 for i, e in enumerate(found) if e.id == cursor), len(found))
+    page = found[start:start + limit]
+    more = start + limit < len(found)
+    return CataloguePage(
+        entries=[EntryPublic(id=e.id, name=e.name_on(clock.as_of), names=e.names, authority_id=e.authority_id)
+                 for e in page],
+        next_cursor=page[-1].id if more and page else None)

@@ -1,0 +1,84 @@
+"""The catalogue: find authorities, clusters, units and people by name, under both clocks."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import ADMIN, AUDITOR
+from tests.api.test_recording import head, post, setup_cluster
+
+
+def names(client: TestClient, kind: str, **params: Any) -> list[str]:
+    response = client.get(f"/catalogue/{kind}", params=params, headers=AUDITOR)
+    assert response.status_code == 200, response.text
+    return [e["name"] for e in response.json()["entries"]]
+
+
+def unit(client: TestClient, authority: str, name: str, on: str = "2016-01-01") -> str:
+    response = post(client, "UnitRegistered", {"effective_date": on, "name": name, "authority_id": authority})
+    assert response.status_code == 201, response.text
+    unit_id: str = response.json()["ids"]["unit_id"]
+    return unit_id
+
+
+def test_search_ignores_case_and_diacritics_and_word_order(client: TestClient) -> None:
+    ids = setup_cluster(client, members=1)
+    unit(client, ids["authority"], "Phòng Tham mưu")
+    unit(client, ids["authority"], "Cục Cảnh sát PCCC và CNCH")
+    unit(client, ids["authority"], "Đội Điều tra")
+    assert names(client, "clusters", q="cum 4") == ["Cụm thi đua số 4"]
+    assert names(client, "clusters", q="4 CỤM") == ["Cụm thi đua số 4"]
+    assert names(client, "units", q="tham muu") == ["Phòng Tham mưu"]
+    assert names(client, "units", q="muu tham") == ["Phòng Tham mưu"]
+    assert names(client, "units", q="pccc") == ["Cục Cảnh sát PCCC và CNCH"]
+    assert names(client, "units", q="doi dieu") == ["Đội Điều tra"]  # đ is d
+    assert names(client, "units", q="tham muu x") == []  # every word must match: the near miss
+    assert names(client, "authorities", q="ha noi") == ["Công an thành phố Hà Nội"]
+
+
+def test_lists_sort_the_vietnamese_way_and_page_by_cursor(client: TestClient) -> None:
+    ids = setup_cluster(client, members=0)
+    for name in ("Đội B", "Đội A", "Dân vận", "Ân", "An"):
+        unit(client, ids["authority"], name)
+    assert names(client, "units") == ["An", "Ân", "Dân vận", "Đội A", "Đội B"]
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/catalogue/units", params=params, headers=AUDITOR).json()
+        seen += [e["name"] for e in page["entries"]]
+        assert len(page["entries"]) <= 2
+        if not (cursor := page["next_cursor"]):
+            break
+    assert seen == ["An", "Ân", "Dân vận", "Đội A", "Đội B"]
+
+
+def test_names_are_as_on_the_as_of_date_and_found_under_former_names(client: TestClient) -> None:
+    ids = setup_cluster(client, members=0)
+    unit_id = unit(client, ids["authority"], "Phòng Cảnh sát PCCC")
+    known_before_rename = head(client)
+    assert post(client, "UnitRenamed", {"effective_date": "2018-07-01", "unit_id": unit_id,
+                                        "name": "Phòng Cảnh sát PCCC và CNCH"}).status_code == 201
+    assert names(client, "units", q="cnch") == ["Phòng Cảnh sát PCCC và CNCH"]
+    assert names(client, "units", q="pccc", as_of="2017-01-01") == ["Phòng Cảnh sát PCCC"]
+    assert names(client, "units", q="cnch", as_of="2017-01-01") == []  # not yet its name then
+    assert names(client, "units", q="pccc", known_at=known_before_rename) == ["Phòng Cảnh sát PCCC"]
+    assert names(client, "units", as_of="2015-06-01") == []  # registered later
+
+
+def test_clusters_list_by_authority(client: TestClient) -> None:
+    ids = setup_cluster(client, members=0)
+    other = post(client, "AuthorityRegistered", {"effective_date": "2015-01-01", "name": "Bộ Công an",
+                                                 "symbol": "BCA"}, ADMIN)
+    other_id = other.json()["ids"]["authority_id"]
+    assert names(client, "clusters", authority_id=ids["authority"]) == ["Cụm thi đua số 4"]
+    assert names(client, "clusters", authority_id=other_id) == []
+
+
+def test_catalogue_parameters_are_bounded(client: TestClient) -> None:
+    for params in ({"limit": 0}, {"limit": 501}, {"q": ""}, {"q": "x" * 201}, {"cursor": "not-a-uuid"}):
+        response = client.get("/catalogue/units", params=params, headers=AUDITOR)
+        assert response.status_code == 422, params
+        assert response.json()["detail"][0]["loc"][-1] == next(iter(params))
+    assert client.get("/catalogue/decrees", headers=AUDITOR).status_code == 422
+    assert client.get("/catalogue/units").status_code == 401
