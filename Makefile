@@ -25,7 +25,7 @@ $(BIN)/python:
 # Reinstall only when a dependency list changes.
 $(VENV)/.installed: $(BIN)/python constraints.txt $(addsuffix /pyproject.toml,$(PACKAGES))
 	$(BIN)/pip install -q -c constraints.txt $(addprefix -e ,$(PACKAGES)) \
-		pytest hypothesis testcontainers packaging httpx2 ruff mypy
+		pytest hypothesis testcontainers packaging httpx2 ruff mypy schemathesis jsonschema
 	touch $@
 
 install: $(VENV)/.installed  ## Create the virtualenv and install the three packages

@@ -37,5 +37,5 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     )
     errors.install(app)
     for module in (health, access, auth, commands, clusters, awards, log, catalogue):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=errors.STORE_RESPONSES)
     return app
