@@ -29,18 +29,7 @@ grep -v '^demo account' <<<"$accounts" || true
 # signature) for every issuing body of the demo, under var/document-keys. A real deployment
 # sets DOCUMENTS_BODY_KEYS_DIR and DOCUMENTS_TRUST_ROOT to its own authority's keys and root.
 if [ -z "${DOCUMENTS_BODY_KEYS_DIR:-}" ]; then
-    $bin/python - <<'PY'
-from pathlib import Path
-from thidua_documents.testca import make_body_key
-from thidua_ledger import scenario
-folder = Path("var/document-keys")
-for key, (name, *_) in scenario.AUTHORITIES.items():
-    make_body_key(folder, f"authority:{scenario.authority_id(key)}", name)
-for key, (name, *_) in scenario.CLUSTERS.items():
-    make_body_key(folder, f"cluster:{scenario.cluster_id(key)}", name)
-for key, (name, *_) in scenario.UNITS.items():
-    make_body_key(folder, f"unit:{scenario.unit_id(key)}", name)
-PY
+    $bin/python deploy/local/demo_keys.py var/document-keys
     export DOCUMENTS_BODY_KEYS_DIR=var/document-keys DOCUMENTS_TRUST_ROOT=var/document-keys/ca.pem
 fi
 
