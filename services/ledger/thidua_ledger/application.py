@@ -14,6 +14,7 @@ from thidua_events.facts import Fact, Provenance
 from thidua_events.facts import access as xf
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
+from thidua_events.facts import corrections as corr
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
 
@@ -200,7 +201,12 @@ def _register_unit(app: Ledger, fact: of.UnitRegistered, p: Provenance) -> list[
 def _rename_unit(app: Ledger, fact: of.UnitRenamed, p: Provenance) -> list[Aggregate]:
     unit = app.get(Unit, fact.unit_id)
     unit.rename(fact, p)
-    return [unit]
+    name_id = unit_name_id(unit.authority_id, fact.name)
+    if not app.exists(name_id):  # no unit of the authority took this name
+        return [unit, UnitName(unit.authority_id, fact.name, fact.unit_id)]
+    name = app.get(UnitName, name_id)
+    name.take_by_renaming(fact, p, holders=[app.get(Unit, holder) for holder in dict.fromkeys(name.unit_ids)])
+    return [unit, name]
 
 
 @handles(of.UnitMerged)
@@ -262,6 +268,13 @@ def _leave(app: Ledger, fact: cf.UnitLeft, p: Provenance) -> list[Aggregate]:
 def _adopt_regulation(app: Ledger, fact: cf.RegulationAdopted, p: Provenance) -> list[Aggregate]:
     cluster = app.get(Cluster, fact.cluster_id)
     cluster.adopt_regulation(fact, p)
+    return [cluster]
+
+
+@handles(cf.MembersCounted)
+def _count_members(app: Ledger, fact: cf.MembersCounted, p: Provenance) -> list[Aggregate]:
+    cluster = app.get(Cluster, fact.cluster_id)
+    cluster.count_members(fact, p)
     return [cluster]
 
 
@@ -369,6 +382,13 @@ def _access(app: Ledger, fact: Fact, p: Provenance) -> list[Aggregate]:
     elif isinstance(fact, xf.AccountDisabled):
         register.disable(fact, p)
     return [register]
+
+
+@handles(corr.FactCorrected, corr.FactRetracted)
+def _correct(app: Ledger, fact: corr.Correction, p: Provenance) -> list[Aggregate]:
+    from thidua_ledger.rehearsal import correct  # it replays the handlers of this module
+
+    return correct(app, fact, p)
 
 
 def open_ledger(settings: Settings) -> Ledger:

@@ -8,6 +8,7 @@ from thidua_events.topics import AWARDS_TOPIC, EVENTS_TOPIC
 
 from thidua_ledger.cli_access import account_app, demo_accounts, grant_demo_clerk, keys_app, token
 from thidua_ledger.cli_audit import app as audit_app
+from thidua_ledger.cli_audit import existing_ledger
 from thidua_ledger.settings import get_settings
 
 app = typer.Typer(help="thidua ledger: the event log of emulation years.", no_args_is_help=True)
@@ -95,11 +96,10 @@ def relay(
     import signal
     from dataclasses import asdict
 
-    from thidua_ledger.application import open_ledger
     from thidua_ledger.relay import Relay, RelayConfig, relay_status
 
     settings = get_settings()
-    ledger = open_ledger(settings)
+    ledger = existing_ledger()  # the relay publishes a log; it never starts an empty one
     try:
         if status:
             typer.echo(json.dumps(asdict(relay_status(ledger))))

@@ -1,6 +1,7 @@
 """Authorities, units and people (cơ quan, đơn vị, cán bộ)."""
 
 from datetime import date
+from typing import cast
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -39,12 +40,16 @@ class Unit(Entity):
     """A unit (đơn vị) with its name history: documents print the name of their date."""
 
     id_field = "unit_id"
+    # Each name's date as its source states it ("2016"), where that is less than a day; a class
+    # default for units snapshotted before dates kept their precision (unannotated: see Entity).
+    names_stated = cast(tuple[date | str, ...], ())
 
     @applies
     def _(self, fact: UnitRegistered) -> None:
         self.authority_id = fact.authority_id
         self.symbol = fact.symbol
         self.names: list[tuple[date, str]] = [(fact.effective_date, fact.name)]
+        self.names_stated = (fact.stated_date(),)
         self.registered_on = fact.effective_date
         self.ended_on: date | None = None
         self.merged_into: UUID | None = None
@@ -52,6 +57,8 @@ class Unit(Entity):
     @applies
     def _(self, fact: UnitRenamed) -> None:
         self.names.append((fact.effective_date, fact.name))
+        if self.names_stated:
+            self.names_stated = (*self.names_stated, fact.stated_date())
 
     @applies
     def _(self, fact: UnitMerged) -> None:
@@ -162,6 +169,23 @@ class UnitName(Aggregate):
     def take(self, fact: UnitRegistered, provenance: Provenance) -> None:
         self.check_name_free(fact, provenance)
         self._take(unit_id=fact.unit_id)
+
+    def take_by_renaming(self, fact: UnitRenamed, provenance: Provenance, holders: list[Unit]) -> None:
+        """`holders`: the units that took this name before (registered or renamed to it)."""
+        self.check_name_free_for_renaming(fact, provenance, holders)
+        self._take(unit_id=fact.unit_id)
+
+    def check_name_free_for_renaming(self, fact: UnitRenamed, provenance: Provenance,
+                                     holders: list[Unit]) -> None:
+        """Renaming a unit to the name another live unit of its authority carries on that day
+        makes two units one name, as registering it twice would; a clerk who knows otherwise
+        says why. A unit that has ended, or has since changed its name, no longer holds it."""
+        key = comparison_key(fact.name)
+        taken = [unit.id for unit in holders if unit.id != fact.unit_id and unit.exists_on(fact.effective_date)
+                 and comparison_key(unit.name_on(fact.effective_date)) == key]
+        check(not taken or bool(provenance.reason), "unit-name-unique-per-authority",
+              f"unit {taken[0] if taken else None} is named “{fact.name}” on {fact.effective_date}; "
+              "to give another unit of its authority that name, give the reason")
 
     def check_name_free(self, fact: UnitRegistered, provenance: Provenance) -> None:
         """A second unit of one name under one authority is most often the same unit entered
