@@ -3,6 +3,7 @@ the articles' scenario, signed with the keys and images deploy/local/demo_keys.p
 `make run`, and read back with poppler's `pdfimages -list`: the signer's image and the body's
 seal are in the PDF, not only an invisible signature."""
 
+import io
 import shutil
 import subprocess
 import sys
@@ -12,8 +13,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pyhanko.pdf_utils.reader import PdfFileReader
 from thidua_documents.preview import soffice
-from thidua_documents.signing import load_root, verify
+from thidua_documents.signing import find_signer_line, load_root, verify
 from thidua_ledger import scenario
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.demo_documents import issue_demo
@@ -72,6 +74,12 @@ def test_the_demo_flag_handover_minutes_signed_as_make_run_signs_show_the_seal_a
                  {"giver_representative": "Đại tá Trần Văn Giao", "receiver_representative": "Đại tá Phạm Văn Nhận",
                   "ended_at": "11 giờ 45", "venue": "Hội trường Công an tỉnh", "witness": "Đại tá Lê Văn Chứng"})
     assert images(pdf, tmp_path), "no image in the signed flag-handover minutes"
+    # over the giver's representative (ĐẠI DIỆN BÊN GIAO, on the left), under the title
+    widget = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures[0].sig_field
+    x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
+    _, name_line, _ = find_signer_line(pdf, "Đại tá Trần Văn Giao")
+    assert y0 <= name_line.y1 + 8 and y1 > name_line.y1 + 30
+    assert x0 < name_line.x1 and x1 > name_line.x0
     assert verify(pdf, load_root(demo_root(demo))).bottom_line
 
 
