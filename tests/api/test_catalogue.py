@@ -1,6 +1,7 @@
 """The catalogue: find authorities, clusters, units and people by name, under both clocks."""
 
 from typing import Any
+from uuid import uuid4
 
 from fastapi.testclient import TestClient
 
@@ -82,3 +83,32 @@ def test_catalogue_parameters_are_bounded(client: TestClient) -> None:
         assert response.json()["detail"][0]["loc"][-1] == next(iter(params))
     assert client.get("/catalogue/decrees", headers=AUDITOR).status_code == 422
     assert client.get("/catalogue/units").status_code == 401
+
+
+def test_a_renamed_unit_is_listed_by_its_authority_under_its_new_name(client: TestClient) -> None:
+    ids = setup_cluster(client, members=0)
+    unit_id = unit(client, ids["authority"], "Phòng Cảnh sát PCCC")
+    names(client, "units")  # the projection has read the registration: the rename comes in a later read
+    assert post(client, "UnitRenamed", {"effective_date": "2018-07-01", "unit_id": unit_id,
+                                        "name": "Phòng Cảnh sát PCCC và CNCH"}).status_code == 201
+    assert names(client, "units", authority_id=ids["authority"]) == ["Phòng Cảnh sát PCCC và CNCH"]
+    assert names(client, "units", authority_id=ids["authority"], q="cnch") == ["Phòng Cảnh sát PCCC và CNCH"]
+    assert names(client, "units", authority_id=str(uuid4())) == []  # another authority: the near miss
+
+
+def test_clusters_and_units_of_a_year_are_those_with_members_that_year(client: TestClient) -> None:
+    ids = setup_cluster(client, members=2)  # both joined on 2015-01-01
+    leaver, stayer = ids["units"]
+    assert post(client, "UnitLeft", {"effective_date": "2017-06-30", "cluster_id": ids["cluster"],
+                                     "unit_id": leaver}).status_code == 201
+    late = unit(client, ids["authority"], "Phòng Hậu cần", on="2018-01-01")
+    assert post(client, "UnitJoined", {"effective_date": "2018-12-31", "cluster_id": ids["cluster"],
+                                       "unit_id": late}).status_code == 201
+    members = {"cluster_id": ids["cluster"]}
+    assert names(client, "units", year=2017, **members) == ["Phòng Đào tạo", "Phòng Tổ chức cán bộ"]  # left mid-year
+    assert names(client, "units", year=2018, **members) == ["Phòng Đào tạo", "Phòng Hậu cần"]  # joined on its last day
+    assert names(client, "units", year=2014, **members) == []  # before anyone joined
+    assert names(client, "units", year=2018, as_of="2018-06-01", **members) == ["Phòng Đào tạo"]
+    assert names(client, "clusters", year=2016) == ["Cụm thi đua số 4"]
+    assert names(client, "clusters", year=2014) == []
+    assert client.get("/catalogue/clusters", params={"year": 1900}, headers=AUDITOR).status_code == 422

@@ -30,7 +30,8 @@ from thidua_ledger.feed import fact_events
 from thidua_ledger.migrations.database import Database, open_database
 
 KINDS = ("authorities", "clusters", "units", "people")
-NAMED = (of.AuthorityRegistered, cf.ClusterFormed, of.UnitRegistered, of.UnitRenamed, of.PersonRegistered)
+NAMED = (of.AuthorityRegistered, cf.ClusterFormed, of.UnitRegistered, of.UnitRenamed, of.PersonRegistered,
+         cf.UnitJoined, cf.UnitLeft)
 BATCH = 5000  # log positions applied per transaction while catching up
 
 
@@ -88,8 +89,11 @@ class StoredCatalogue:
             return position
 
     def search(self, kind: str, clock: Clock = NOW, query: str | None = None,
-               authority_id: UUID | None = None) -> list[Entry]:
-        """The kind's entries within both clocks, matching `query`, sorted by name on the as-of date."""
+               authority_id: UUID | None = None, year: int | None = None,
+               cluster_id: UUID | None = None) -> list[Entry]:
+        """The kind's entries within both clocks, matching `query`, sorted by name on the as-of date.
+        With `year`: only clusters with members in that year, or (with `cluster_id`) the units
+        that were members of that cluster in that year."""
         reached = self.catch_up()
         known = reached if clock.known_at is None else min(clock.known_at, reached)
         within = "kind = ? AND position <= ? AND effective_date <= ?"
@@ -105,6 +109,11 @@ class StoredCatalogue:
                            + " AND search_text LIKE ?" * len(words) + ")")
             params += values + [f"% {word}%" for word in words]
         with self._reading() as db:
+            if year is not None:
+                members = _members(db, known, values[2], year, cluster_id)
+                chosen = {cluster for cluster, _ in members} if kind == "clusters" else {u for _, u in members}
+                filters.append("entity_id IN (" + ", ".join("?" * len(chosen)) + ")" if chosen else "1 = 0")
+                params += sorted(chosen)
             rows = db.query("SELECT entity_id, effective_date, name, authority_id FROM {table:catalogue_names} "
                             f"WHERE {' AND '.join(filters)} ORDER BY entity_id, effective_date, position", params)
         found: dict[str, Entry] = {}
@@ -128,7 +137,33 @@ def _tracked(db: Database) -> int:
     return int(db.query("SELECT position FROM {table:catalogue_tracking} WHERE name = 'names'")[0][0])
 
 
+def _members(db: Database, known: int, day: str, year: int,
+             cluster_id: UUID | None) -> set[tuple[str, str]]:
+    """(cluster, unit) pairs where the unit was a member at some time in `year`, within both clocks."""
+    filters, params = ["position <= ?", "effective_date <= ?", "effective_date <= ?"], \
+        [known, day, date(year, 12, 31).isoformat()]
+    if cluster_id is not None:
+        filters.append("cluster_id = ?")
+        params.append(str(cluster_id))
+    rows = db.query("SELECT cluster_id, unit_id, effective_date, joined FROM {table:catalogue_members} "
+                    f"WHERE {' AND '.join(filters)} ORDER BY cluster_id, unit_id, effective_date, position", params)
+    start = date(year, 1, 1).isoformat()
+    state: dict[tuple[str, str], bool] = {}
+    during: set[tuple[str, str]] = set()
+    for cluster, unit, since, joined in rows:
+        pair = (cluster, unit)
+        if state.get(pair) and since >= start:  # a member when the year began, or left during it
+            during.add(pair)
+        state[pair] = bool(joined)
+    return during | {pair for pair, member in state.items() if member}
+
+
 def _apply(db: Database, fact: Fact, position: int) -> None:
+    if isinstance(fact, cf.UnitJoined | cf.UnitLeft):
+        db.execute("INSERT INTO {table:catalogue_members} (cluster_id, unit_id, position, effective_date, joined) "
+                   "VALUES (?, ?, ?, ?, ?)", (str(fact.cluster_id), str(fact.unit_id), position,
+                                              fact.effective_date.isoformat(), isinstance(fact, cf.UnitJoined)))
+        return
     if isinstance(fact, of.AuthorityRegistered):
         row = ("authorities", fact.authority_id, fact.name, fact.parent_id)
     elif isinstance(fact, cf.ClusterFormed):

@@ -42,11 +42,14 @@ def list_catalogue(
     q: Annotated[str | None, Query(min_length=1, max_length=200,
                                    description="Words in any order, without case or diacritics")] = None,
     authority_id: UUID | None = None,
+    year: Annotated[int | None, Query(ge=1945, le=2100, description="Clusters with members that year; with "
+                                      "`cluster_id`, the units that were its members that year")] = None,
+    cluster_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[UUID | None, Query(description="`next_cursor` of the page before")] = None,
 ) -> CataloguePage:
     """Entries sorted by name the Vietnamese way, as named on the as-of date; found under former names too."""
-    found = catalogue.search(kind, clock, q, authority_id)
+    found = catalogue.search(kind, clock, q, authority_id, year, cluster_id)
     start = 0
     if cursor is not None:
         start = next((i + 1 for i, e in enumerate(found) if e.id == cursor), len(found))

@@ -2,7 +2,7 @@
 
 One row per name an entity has had: its registration (or formation) and each rename, with
 the log position that made it known (the second clock) and the date from which it holds
-(the first clock). `search_text` is the name's words without case or diacritics, each
+(the first clock); each join and leave of a cluster likewise. `search_text` is the name's words without case or diacritics, each
 preceded by a space, so "any word starts with w" is `LIKE '% w%'`. The tracking row says
 how far the projection has read the log; `catalogue.StoredCatalogue` fills them in.
 Kept separate from the award register so either can be renumbered on its own.
@@ -19,6 +19,10 @@ def upgrade(db: Any) -> None:
                "position BIGINT NOT NULL, effective_date TEXT NOT NULL, name TEXT NOT NULL, "
                "search_text TEXT NOT NULL, authority_id TEXT, cluster_id TEXT, "
                "PRIMARY KEY (kind, entity_id, position))")
+    # Memberships, for "clusters with members in a year" and "units of a cluster in a year".
+    db.execute("CREATE TABLE {table:catalogue_members} (cluster_id TEXT NOT NULL, unit_id TEXT NOT NULL, "
+               "position BIGINT NOT NULL, effective_date TEXT NOT NULL, joined BOOLEAN NOT NULL, "
+               "PRIMARY KEY (cluster_id, unit_id, position))")
     db.execute("CREATE TABLE {table:catalogue_tracking} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
     db.execute("INSERT INTO {table:catalogue_tracking} (name, position) VALUES ('names', 0)")
     for name, columns in (("kind", "kind, position"), ("authority", "authority_id, kind")):
