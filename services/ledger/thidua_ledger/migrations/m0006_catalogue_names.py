@@ -4,8 +4,8 @@ One row per name an entity has had: its registration (or formation) and each ren
 the log position that made it known (the second clock) and the date from which it holds
 (the first clock); each join and leave of a cluster likewise. `search_text` is the name's
 words without case or diacritics, each preceded by a space, so "any word starts with w"
-is `LIKE '% w%'`. The tracking row says how far the projection has read the log; `catalogue.StoredCatalogue` fills them in.
-Kept separate from the award register so either can be renumbered on its own.
+is `LIKE '% w%'`. The tracking row says how far the projection has read the log;
+`catalogue.StoredCatalogue` fills them in. Kept separate from the award register so either can be renumbered on its own.
 """
 
 from typing import Any
