@@ -81,7 +81,7 @@ def test_catalogue_parameters_are_bounded(client: TestClient) -> None:
         response = client.get("/catalogue/units", params=params, headers=AUDITOR)
         assert response.status_code == 422, params
         assert response.json()["detail"][0]["loc"][-1] == next(iter(params))
-    assert client.get("/catalogue/decrees", headers=AUDITOR).status_code == 422
+    assert client.get("/catalogue/proposals", headers=AUDITOR).status_code == 422  # not listed yet
     assert client.get("/catalogue/units").status_code == 401
 
 
@@ -112,3 +112,18 @@ def test_clusters_and_units_of_a_year_are_those_with_members_that_year(client: T
     assert names(client, "clusters", year=2016) == ["Cụm thi đua số 4"]
     assert names(client, "clusters", year=2014) == []
     assert client.get("/catalogue/clusters", params={"year": 1900}, headers=AUDITOR).status_code == 422
+
+
+def test_award_kinds_and_decrees_are_listed_by_name_and_number(client: TestClient) -> None:
+    ids = setup_cluster(client, members=1)
+    assert names(client, "award-kinds", q="co thi dua bo") == ["Cờ thi đua của Bộ Công an"]
+    assert names(client, "award-kinds", authority_id=ids["authority"]) == ["Bằng khen", "Cờ thi đua của Bộ Công an"]
+    assert post(client, "AwardConferred", {
+        "effective_date": "2020-01-15", "decree_id": str(uuid4()), "decree_no": "05/QĐ-CATP",
+        "decree_date": "2020-01-15", "authority_id": ids["authority"], "signer": "Đoàn Ngọc Hùng",
+        "award_kind": "Cờ thi đua của Bộ Công an", "year": 2019, "cluster_id": ids["cluster"],
+        "recipients": [{"kind": "collective", "unit_id": ids["units"][0]}]}).status_code == 201
+    assert names(client, "decrees", q="qd 05") == ["05/QĐ-CATP"]
+    assert names(client, "decrees", cluster_id=ids["cluster"]) == ["05/QĐ-CATP"]
+    assert names(client, "decrees", cluster_id=str(uuid4())) == []  # another cluster: the near miss
+    assert names(client, "decrees", as_of="2020-01-14") == []  # the day before it was signed

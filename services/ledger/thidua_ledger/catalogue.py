@@ -20,18 +20,20 @@ from typing import Any, Literal
 from uuid import UUID
 
 from thidua_events.facts import Fact
+from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
 from thidua_events.facts import organisation as of
 from thidua_events.text import vietnamese_sort_key
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import NOW, Clock
+from thidua_ledger.domain.awards import award_kind_id
 from thidua_ledger.feed import fact_events
 from thidua_ledger.migrations.database import Database, open_database
 
-KINDS = ("authorities", "clusters", "units", "people")
+KINDS = ("authorities", "clusters", "units", "people", "award-kinds", "decrees")
 NAMED = (of.AuthorityRegistered, cf.ClusterFormed, of.UnitRegistered, of.UnitRenamed, of.PersonRegistered,
-         cf.UnitJoined, cf.UnitLeft)
+         cf.UnitJoined, cf.UnitLeft, af.AwardKindRegistered, af.AwardConferred, af.AwardRevoked)
 BATCH = 5000  # log positions applied per transaction while catching up
 
 
@@ -93,7 +95,8 @@ class StoredCatalogue:
                cluster_id: UUID | None = None) -> list[Entry]:
         """The kind's entries within both clocks, matching `query`, sorted by name on the as-of date.
         With `year`: only clusters with members in that year, or (with `cluster_id`) the units
-        that were members of that cluster in that year."""
+        that were members of that cluster in that year. Without `year`, `cluster_id` picks the
+        decrees of that cluster. Decrees are named by their number, award kinds by their name."""
         reached = self.catch_up()
         known = reached if clock.known_at is None else min(clock.known_at, reached)
         within = "kind = ? AND position <= ? AND effective_date <= ?"
@@ -108,6 +111,9 @@ class StoredCatalogue:
             filters.append(f"entity_id IN (SELECT entity_id FROM {{table:catalogue_names}} WHERE {within}"
                            + " AND search_text LIKE ?" * len(words) + ")")
             params += values + [f"% {word}%" for word in words]
+        if cluster_id is not None and year is None:  # the decrees of a cluster
+            filters.append("cluster_id = ?")
+            params.append(str(cluster_id))
         with self._reading() as db:
             if year is not None:
                 members = _members(db, known, values[2], year, cluster_id)
@@ -164,8 +170,14 @@ def _apply(db: Database, fact: Fact, position: int) -> None:
                    "VALUES (?, ?, ?, ?, ?)", (str(fact.cluster_id), str(fact.unit_id), position,
                                               fact.effective_date.isoformat(), isinstance(fact, cf.UnitJoined)))
         return
+    cluster_id = None
     if isinstance(fact, of.AuthorityRegistered):
         row = ("authorities", fact.authority_id, fact.name, fact.parent_id)
+    elif isinstance(fact, af.AwardKindRegistered):
+        row = ("award-kinds", award_kind_id(fact.authority_id, fact.name), fact.name, fact.authority_id)
+    elif isinstance(fact, af.AwardConferred | af.AwardRevoked):
+        row = ("decrees", fact.decree_id, fact.decree_no, fact.authority_id)
+        cluster_id = getattr(fact, "cluster_id", None)
     elif isinstance(fact, cf.ClusterFormed):
         row = ("clusters", fact.cluster_id, fact.name, fact.authority_id)
     elif isinstance(fact, of.UnitRegistered):
@@ -183,6 +195,6 @@ def _apply(db: Database, fact: Fact, position: int) -> None:
         return
     kind, entity_id, name, authority_id = row
     db.execute("INSERT INTO {table:catalogue_names} (kind, entity_id, position, effective_date, name, search_text, "
-               "authority_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               "authority_id, cluster_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                (kind, str(entity_id), position, fact.effective_date.isoformat(), name, search_text(name),
-                None if authority_id is None else str(authority_id)))
+                None if authority_id is None else str(authority_id), None if cluster_id is None else str(cluster_id)))

@@ -37,8 +37,8 @@ class CataloguePage(BaseModel):
 @router.get("/{kind}", responses={401: {"description": "No valid bearer token"},
                                   422: {"description": "A parameter is out of bounds; the body names it"}})
 def list_catalogue(
-    kind: Literal["authorities", "clusters", "units", "people"], catalogue: CatalogueDep, _: CurrentUser,
-    clock: ClockDep,
+    kind: Literal["authorities", "clusters", "units", "people", "award-kinds", "decrees"],
+    catalogue: CatalogueDep, _: CurrentUser, clock: ClockDep,
     q: Annotated[str | None, Query(min_length=1, max_length=200,
                                    description="Words in any order, without case or diacritics")] = None,
     authority_id: UUID | None = None,
