@@ -4,7 +4,7 @@ A name is searched as it was on the as-of date and under its former names too; s
 ignores case and diacritics (đ as d) and matches query words in any order, each as the
 start of a word of one of the entity's names. Lists sort the Vietnamese way, then by id.
 
-The names are a persisted projection (migration m0006), like the award register: one row
+The names are a persisted projection (migration m0007), like the award register: one row
 per name with the log position that made it known and the date from which it holds, so a
 read at any pair of clocks is one query on the kind's rows, whatever the length of the log.
 Every read first applies what was recorded since the last one.

@@ -10,7 +10,7 @@ is `LIKE '% w%'`. The tracking row says how far the projection has read the log;
 
 from typing import Any
 
-VERSION = 6
+VERSION = 7
 DESCRIPTION = "the catalogue's names, persisted with both clocks"
 
 
