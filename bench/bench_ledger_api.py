@@ -157,6 +157,12 @@ def build_plan(n: int, per_year: int, warmup: int, seed: int = 2019) -> Plan:
             ("PledgeSigned", {"effective_date": f"{year}-01-20", **key, "unit_id": unit})
             for unit in units[:count]]
         scores: list[tuple[str, str]] = []  # (score id, criterion code)
+        # One self score per unit and criterion, one cross score per inspecting unit, unit and
+        # criterion: each score takes a slot of its own, drawn at random; a second is a correction.
+        self_slots = [(unit, code, None) for unit in units for code in LEAVES]
+        cross_slots = [(unit, code, by) for unit in units for code in LEAVES for by in units if by != unit]
+        rng.shuffle(self_slots)
+        rng.shuffle(cross_slots)
         while len(commands) < count:
             if scores and rng.random() < 0.08:
                 corrected, code = scores.pop(rng.randrange(len(scores)))
@@ -166,15 +172,17 @@ def build_plan(n: int, per_year: int, warmup: int, seed: int = 2019) -> Plan:
                     "corrects_score_id": corrected, "points": _points(rng, code)}))
                 scores.append((score_id, code))  # a correction can itself be corrected
                 continue
-            unit = rng.choice(units)
-            code = rng.choice(list(LEAVES))
+            if not cross_slots and not self_slots:
+                raise SystemExit(f"--per-year {count} is more than one year's score slots")
+            cross = not self_slots or (rng.random() < 0.4 and bool(cross_slots))
+            unit, code, by = (cross_slots if cross else self_slots).pop()
             score_id = new_id()
             body: dict[str, Any] = {"effective_date": f"{year}-10-01", **key, "score_id": score_id,
                                     "unit_id": unit, "criterion_code": code, "points": _points(rng, code),
                                     "kind": "self"}
-            if rng.random() < 0.4:
+            if cross:
                 body["kind"] = "cross"
-                body["scored_by_unit_id"] = rng.choice([u for u in units if u != unit])
+                body["scored_by_unit_id"] = by
             commands.append(("ScoreRecorded", body))
             scores.append((score_id, code))
         return commands

@@ -18,9 +18,12 @@ export DOCUMENTS_LEDGER_URL=${DOCUMENTS_LEDGER_URL:-http://127.0.0.1:$LEDGER_POR
 jwks=${DOCUMENTS_TOKEN_JWKS:-$DOCUMENTS_LEDGER_URL/.well-known/jwks.json}
 
 # First start: record the articles' scenario (a later start finds it and records nothing),
-# and let the demo clerk write within its authorities.
+# and let the demo clerk write within its authorities. Accounts for a clerk, an auditor and an
+# admin sign in at POST /auth/token; their generated passwords stay in var/demo-accounts (0600).
 CLERK="Thư ký Cụm thi đua"
-LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} $bin/ledger load-demo --clerk "$CLERK"
+accounts=$(LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} \
+    $bin/ledger load-demo --clerk "$CLERK" --accounts var/demo-accounts)
+grep -v '^demo account' <<<"$accounts" || true
 
 # Signed PDFs: a test certificate authority and a test key (with test images of a seal and a
 # signature) for every issuing body of the demo, under var/document-keys. A real deployment
@@ -92,6 +95,10 @@ cat <<MSG
     clerk       $(token "$CLERK" clerk)
     auditor     $(token "Thanh tra viên" auditor)
     subscriber  $(token "Dịch vụ hồ sơ cán bộ" subscriber)
+
+  Demo accounts (sign in: POST /auth/token {"name": …, "password": …}; passwords kept in
+  var/demo-accounts):
+$(grep '^demo account' <<<"$accounts" | sed 's/^demo account/   /')
 
 MSG
 wait -n "${pids[@]}"

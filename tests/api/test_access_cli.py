@@ -62,3 +62,53 @@ def test_the_operator_makes_a_key_issues_tokens_and_grants_a_scope(tmp_path: Pat
         grant = next(e for e in events if e["type"] == "ScopeGranted")
         assert grant["provenance"] == {"actor": "Nguyễn Văn Quản trị", "role": "admin", "reason": "Quyết định 12",
                                        "source_ref": None}
+
+
+def test_the_operator_adds_an_account_that_signs_in_until_disabled(tmp_path: Path) -> None:
+    key_file, db, secret = tmp_path / "signing.key", tmp_path / "ledger.sqlite", tmp_path / "password"
+    env = {"THIDUA_SIGNING_KEY_FILE": str(key_file), "LEDGER_SQLITE_PATH": str(db), "LEDGER_STORE": "sqlite"}
+    assert ledger_command(env, "keys", "new", str(key_file)).returncode == 0
+    secret.write_text("mật khẩu của thư ký\n", encoding="utf-8")
+    added = ledger_command(env, "account", "add", "Trần Văn Thư ký", "--role", "clerk", "--password-file", str(secret))
+    assert added.returncode == 0, added.stderr
+    assert "mật khẩu" not in added.stdout + added.stderr
+    again = ledger_command(env, "account", "add", "Trần Văn Thư ký", "--role", "auditor",
+                           "--password-file", str(secret))
+    assert again.returncode != 0 and "already has an account" in again.stderr
+    prompted = subprocess.run([sys.executable, "-m", "thidua_ledger.cli", "account", "add", "Lê Thị Thanh tra",
+                               "--role", "auditor"], env={**os.environ, **env}, input="bí mật\nbí mật\n",
+                              capture_output=True, text=True, timeout=60, check=False)
+    assert prompted.returncode == 0, prompted.stderr
+    assert "bí mật" not in prompted.stdout + prompted.stderr  # the prompt does not echo it
+
+    with TestClient(create_app(Settings(sqlite_path=db, signing_key_file=key_file))) as ledger:
+        signed = ledger.post("/auth/token", json={"name": "Trần Văn Thư ký", "password": "mật khẩu của thư ký"})
+        assert signed.status_code == 200
+        assert ledger.post("/auth/token", json={"name": "Lê Thị Thanh tra", "password": "bí mật"}).json()[
+            "audience"] == ["ledger", "documents"]
+        disabled = ledger_command(env, "account", "disable", "Trần Văn Thư ký", "--by", "Nguyễn Văn Quản trị")
+        assert disabled.returncode == 0, disabled.stderr
+        refused = ledger.post("/auth/token", json={"name": "Trần Văn Thư ký", "password": "mật khẩu của thư ký"})
+        assert refused.status_code == 401
+
+
+def test_make_runs_demo_accounts_sign_in_with_the_passwords_it_printed(tmp_path: Path) -> None:
+    key_file, db, folder = tmp_path / "signing.key", tmp_path / "ledger.sqlite", tmp_path / "demo-accounts"
+    env = {"THIDUA_SIGNING_KEY_FILE": str(key_file), "LEDGER_SQLITE_PATH": str(db), "LEDGER_STORE": "sqlite"}
+    assert ledger_command(env, "keys", "new", str(key_file)).returncode == 0
+    clerk = "Thư ký Cụm thi đua"
+    first = ledger_command(env, "load-demo", "--clerk", clerk, "--accounts", str(folder))
+    assert first.returncode == 0, first.stderr
+    printed = {line.split()[2]: line.split("password: ")[1] for line in first.stdout.splitlines()
+               if line.startswith("demo account")}
+    assert set(printed) == {"clerk", "auditor", "admin"}
+    for role, password in printed.items():
+        assert (folder / f"{role}.password").read_text(encoding="utf-8").strip() == password
+        assert stat.S_IMODE((folder / f"{role}.password").stat().st_mode) == 0o600
+    second = ledger_command(env, "load-demo", "--clerk", clerk, "--accounts", str(folder))
+    assert second.stdout.count("password: ") == 3 and all(p in second.stdout for p in printed.values())  # kept
+    with TestClient(create_app(Settings(sqlite_path=db, signing_key_file=key_file))) as ledger:
+        names = {"clerk": clerk, "auditor": "Thanh tra viên", "admin": "Quản trị viên"}
+        for role, password in printed.items():
+            token = ledger.post("/auth/token", json={"name": names[role], "password": password}).json()
+            assert jwt.decode(token["access_token"], options={"verify_signature": False})["role"] == role

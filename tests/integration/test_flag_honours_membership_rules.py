@@ -1,7 +1,7 @@
 """The rotating flag, honours by ballot and membership, on SQLite and PostgreSQL (issue 10, part 2)."""
 
 from datetime import date
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from thidua_events.facts import Provenance, Role
 from thidua_events.facts.cluster import (
@@ -13,7 +13,7 @@ from thidua_events.facts.cluster import (
     UnitJoined,
     UnitLeft,
 )
-from thidua_events.facts.organisation import UnitRegistered
+from thidua_events.facts.organisation import AuthorityRegistered, UnitDissolved, UnitRegistered, UnitRenamed
 from thidua_events.facts.year import BallotHeld, UnitsHonoured, Vote
 from thidua_ledger import scenario
 from thidua_ledger.application import Ledger
@@ -201,12 +201,7 @@ def test_a_unit_that_left_cannot_be_joined_back_before_its_leave(ledger: Ledger,
 
 
 def test_clusters_of_another_authority_do_not_count(ledger: Ledger, cluster: ClusterSetup) -> None:
-    from thidua_events.facts.organisation import AuthorityRegistered
-
-    party = uuid4()
-    ledger.record(AuthorityRegistered(effective_date=START, authority_id=party, name="Thành ủy Hà Nội",
-                                      symbol="TU"), CLERK)
-    cum_party = second_cluster(ledger, cluster, authority_id=party).cluster_id
+    cum_party = second_cluster(ledger, cluster, authority_id=another_authority(ledger)).cluster_id
     assert_recorded(ledger, UnitJoined(effective_date=date(2017, 1, 1), cluster_id=cum_party,
                                        unit_id=cluster.units[0]))
 
@@ -229,3 +224,48 @@ def test_a_second_unit_of_the_same_name_needs_a_reason(ledger: Ledger, cluster: 
     assert_recorded(ledger, registering("Phòng Tham mưu"), provenance=why)
     # near miss: another name, and the same name under another authority
     assert_recorded(ledger, registering("Phòng Tham mưu tổng hợp"))
+    party = another_authority(ledger)
+    assert_recorded(ledger, UnitRegistered(effective_date=START, unit_id=uuid4(), name="Phòng Tham mưu",
+                                           authority_id=party))
+
+
+def another_authority(ledger: Ledger) -> UUID:
+    party = uuid4()
+    ledger.record(AuthorityRegistered(effective_date=START, authority_id=party, name="Thành ủy Hà Nội",
+                                      symbol="TU"), CLERK)
+    return party
+
+
+def renaming(unit_id: UUID, name: str, on: date = date(2018, 3, 1)) -> UnitRenamed:
+    return UnitRenamed(effective_date=on, unit_id=unit_id, name=name)
+
+
+def test_renaming_a_unit_to_another_live_units_name_needs_a_reason(ledger: Ledger,
+                                                                  cluster: ClusterSetup) -> None:
+    second = cluster.units[1]  # "Phòng số 2"; "Phòng số 1" is another live unit of its authority
+    for spelling in ("Phòng số 1", "phòng  SỐ 1", "Phòng số 1"):
+        assert_refused(ledger, renaming(second, spelling), "unit-name-unique-per-authority")
+    why = Provenance(actor="Nguyễn Thị Thư ký", role=Role.CLERK, reason="Hai đơn vị khác nhau cùng tên")
+    assert_recorded(ledger, renaming(second, "Phòng số 1"), provenance=why)
+    # and the name a unit took by renaming is taken for the next one too
+    assert_refused(ledger, renaming(cluster.units[2], "Phòng số 1"), "unit-name-unique-per-authority")
+    assert_refused(ledger, UnitRegistered(effective_date=START, unit_id=uuid4(), name="Phòng số 1",
+                                          authority_id=cluster.authority_id), "unit-name-unique-per-authority")
+
+
+def test_a_name_no_live_unit_of_the_authority_carries_is_free_to_rename_to(ledger: Ledger,
+                                                                           cluster: ClusterSetup) -> None:
+    first, second, third = cluster.units  # Phòng số 1, 2, 3
+    # near miss: a name carried under another authority
+    ledger.record(UnitRegistered(effective_date=START, unit_id=uuid4(), name="Phòng Hậu cần",
+                                 authority_id=another_authority(ledger)), CLERK)
+    assert_recorded(ledger, renaming(first, "Phòng Hậu cần"))
+    # near miss: the name of a unit that has since changed its name
+    ledger.record(renaming(second, "Phòng Cảnh sát cơ động", on=date(2017, 1, 1)), CLERK)
+    assert_recorded(ledger, renaming(third, "Phòng số 2"))
+    # near miss: the name of a unit dissolved before the renaming
+    ended = new_unit(ledger, cluster, name="Phòng Hồ sơ")
+    ledger.record(UnitDissolved(effective_date=date(2017, 6, 1), unit_id=ended), CLERK)
+    assert_recorded(ledger, renaming(second, "Phòng Hồ sơ", on=date(2018, 1, 1)))
+    # near miss: a unit given back its own former name
+    assert_recorded(ledger, renaming(second, "Phòng Cảnh sát cơ động", on=date(2019, 1, 1)))

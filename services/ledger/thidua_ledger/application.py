@@ -200,7 +200,12 @@ def _register_unit(app: Ledger, fact: of.UnitRegistered, p: Provenance) -> list[
 def _rename_unit(app: Ledger, fact: of.UnitRenamed, p: Provenance) -> list[Aggregate]:
     unit = app.get(Unit, fact.unit_id)
     unit.rename(fact, p)
-    return [unit]
+    name_id = unit_name_id(unit.authority_id, fact.name)
+    if not app.exists(name_id):  # no unit of the authority took this name
+        return [unit, UnitName(unit.authority_id, fact.name, fact.unit_id)]
+    name = app.get(UnitName, name_id)
+    name.take_by_renaming(fact, p, holders=[app.get(Unit, holder) for holder in dict.fromkeys(name.unit_ids)])
+    return [unit, name]
 
 
 @handles(of.UnitMerged)

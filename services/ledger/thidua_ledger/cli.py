@@ -1,11 +1,14 @@
 """The `ledger` command: serve the API, issue tokens, and the operator and auditor tools."""
 
+from pathlib import Path
+
 import typer
 import uvicorn
 from thidua_events.topics import AWARDS_TOPIC, EVENTS_TOPIC
 
-from thidua_ledger.cli_access import account_app, grant_demo_clerk, keys_app, token
+from thidua_ledger.cli_access import account_app, demo_accounts, grant_demo_clerk, keys_app, token
 from thidua_ledger.cli_audit import app as audit_app
+from thidua_ledger.cli_audit import existing_ledger
 from thidua_ledger.settings import get_settings
 
 app = typer.Typer(help="thidua ledger: the event log of emulation years.", no_args_is_help=True)
@@ -54,6 +57,8 @@ def demo_documents(
 @app.command("load-demo")
 def load_demo(
     clerk: str | None = typer.Option(None, help="A demo clerk's account to grant the scenario's authorities."),
+    accounts: Path | None = typer.Option(None, help="With --clerk: make accounts for the clerk, an auditor and an "
+                                                    "admin, their generated passwords written in this folder."),
 ) -> None:
     """Record the scenario of the articles in shared/seeds (once; a second run records nothing)."""
     from thidua_ledger.application import open_ledger
@@ -63,11 +68,14 @@ def load_demo(
     try:
         recorded = load(ledger)
         granted = grant_demo_clerk(ledger, clerk) if clerk else 0
+        people = demo_accounts(ledger, accounts, clerk) if clerk and accounts else []
     finally:
         ledger.close()
     typer.echo(f"demo scenario: {recorded} facts recorded" if recorded else "demo scenario: already loaded")
     if granted:
         typer.echo(f"demo clerk '{clerk}': granted {granted} authorities")
+    for role, name, password in people:  # the demo's own generated passwords, for the person running it
+        typer.echo(f"demo account  {role:<8} {name}  password: {password}")
 
 
 app.registered_commands += audit_app.registered_commands
@@ -88,11 +96,10 @@ def relay(
     import signal
     from dataclasses import asdict
 
-    from thidua_ledger.application import open_ledger
     from thidua_ledger.relay import Relay, RelayConfig, relay_status
 
     settings = get_settings()
-    ledger = open_ledger(settings)
+    ledger = existing_ledger()  # the relay publishes a log; it never starts an empty one
     try:
         if status:
             typer.echo(json.dumps(asdict(relay_status(ledger))))

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from thidua_ledger.application import Ledger
 
 keys_app = typer.Typer(help="The ledger's signing keys.", no_args_is_help=True)
-account_app = typer.Typer(help="Grant, revoke and disable access (recorded in the ledger).", no_args_is_help=True)
+account_app = typer.Typer(help="Add accounts; grant, revoke and disable access (recorded in the ledger).",
+                          no_args_is_help=True)
 AUDIENCES = ["ledger", "documents"]
 
 
@@ -76,6 +77,29 @@ Reason = typer.Option(None, help="Why (recorded).")
 Since = typer.Option(None, help="Effective date, YYYY-MM-DD (default today).")
 
 
+@account_app.command("add")
+def add(name: str, role: Role = typer.Option(..., help="clerk, auditor or admin."),
+        password_file: Path | None = typer.Option(None, help="Read the password from this file's first line "
+                                                             "(else it is asked for, not echoed).")) -> None:
+    """An account that signs in with a password (POST /auth/token). Only its argon2id hash is
+    stored, in the ledger's accounts table; what it may write is granted with `grant`."""
+    from thidua_ledger.accounts import AccountExists, Accounts
+    from thidua_ledger.application import open_ledger
+
+    if password_file:
+        password = password_file.read_text(encoding="utf-8").splitlines()[0] if password_file.stat().st_size else ""
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    ledger = open_ledger(get_settings())
+    try:
+        account = Accounts(ledger.recorder).add(name, role, password)
+    except (AccountExists, ValueError) as error:
+        raise typer.BadParameter(str(error)) from None
+    finally:
+        ledger.close()
+    typer.echo(f"added {account.role} account '{account.name}'")
+
+
 @account_app.command("grant")
 def grant(account: str, by: str = By, authority: UUID | None = None, cluster: UUID | None = None,
           since: str | None = Since, reason: str | None = Reason) -> None:
@@ -117,6 +141,34 @@ def grant_demo_clerk(ledger: "Ledger", account: str) -> int:
         ledger.record(xf.ScopeGranted(effective_date=date(2015, 1, 1), account=account, authority_id=scope),
                       provenance)
     return len(wanted)
+
+
+DEMO_PEOPLE = {Role.CLERK: None, Role.AUDITOR: "Thanh tra viên", Role.ADMIN: "Quản trị viên"}
+
+
+def demo_accounts(ledger: "Ledger", directory: Path, clerk: str) -> list[tuple[Role, str, str]]:
+    """`make run`'s accounts for a clerk, an auditor and an admin, each with a generated password
+    written to `directory/<role>.password` (mode 0600), once: a later run reads the files back.
+    Returns (role, name, password) for `make run` to print."""
+    import secrets
+
+    from thidua_ledger.accounts import Accounts
+
+    accounts = Accounts(ledger.recorder)
+    directory.mkdir(parents=True, exist_ok=True)
+    made = []
+    for role, name in DEMO_PEOPLE.items():
+        name = name or clerk
+        path = directory / f"{role}.password"
+        if accounts.find(name) is None:
+            password = secrets.token_urlsafe(12)
+            accounts.add(name, role, password)
+            path.unlink(missing_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(password + "\n")
+        made.append((role, name, path.read_text(encoding="utf-8").strip() if path.exists() else "(file missing)"))
+    return made
 
 
 def _day(text: str | None) -> date:

@@ -10,8 +10,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from thidua_events.envelope import LedgerEvent
 
 from thidua_ledger.application import Ledger, open_ledger
+from thidua_ledger.audit import files
 from thidua_ledger.audit import verify as chain
 from thidua_ledger.audit.clocks import position_at
 from thidua_ledger.audit.parallel import replay_in_parallel
@@ -26,8 +28,19 @@ console = Console(stderr=True)
 JSON = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
 
 
-def _ledger() -> Ledger:
-    return open_ledger(get_settings())
+def existing_ledger() -> Ledger:
+    """The ledger the settings name, if it is there: reading never creates an empty one (an
+    auditor pointed at a wrong path once got "chain intact: 0 events" and exit 0)."""
+    settings = get_settings()
+    if settings.store == "sqlite":
+        try:
+            files.check_ledger_file(settings.sqlite_path)
+        except files.MissingLedger as error:
+            console.print(f"[red]{error}[/]", soft_wrap=True)
+            raise typer.Exit(2) from None
+        for warning in files.copy_warnings(settings.sqlite_path):
+            console.print(f"[yellow]warning: {warning}[/]", soft_wrap=True)
+    return open_ledger(settings)
 
 
 def _progress() -> Progress:
@@ -56,7 +69,7 @@ def _position(ledger: Ledger, known_at: str | None) -> int | None:
 def verify(as_json: bool = JSON, snapshots: bool = typer.Option(
         False, "--snapshots", help="Also check every stored snapshot against the chain and the log.")) -> None:
     """Walk the hash chain; name the first altered, deleted, inserted or reordered event."""
-    ledger = _ledger()
+    ledger = existing_ledger()
     with _progress() as bar:
         task = bar.add_task("verifying", total=ledger.position())
         report = chain.walk(ledger.recorder, progress=lambda n: bar.update(task, completed=n))
@@ -92,7 +105,7 @@ def _digest_key() -> str:
 @app.command()
 def digest(output: Path = typer.Option(None, help="Write the digest to this file (default: stdout).")) -> None:
     """Sign the chain head with LEDGER_DIGEST_KEY, for auditors to keep."""
-    signed = chain.make_digest(_ledger().recorder, _digest_key())
+    signed = chain.make_digest(existing_ledger().recorder, _digest_key())
     text = json.dumps(signed, indent=2)
     if output:
         output.write_text(text + "\n")
@@ -106,7 +119,7 @@ def check_digest(path: Path = typer.Argument(..., exists=True, help="A digest fi
                  as_json: bool = JSON) -> None:
     """Prove that the history up to an old digest was not rewritten since."""
     try:
-        report = chain.check_digest(_ledger().recorder, json.loads(path.read_text()), _digest_key())
+        report = chain.check_digest(existing_ledger().recorder, json.loads(path.read_text()), _digest_key())
     except ValueError as error:
         console.print(f"[red]{error}[/]")
         raise typer.Exit(2) from None
@@ -130,7 +143,7 @@ def replay(cluster: UUID | None = typer.Option(None, help="The cluster's id."),
         raise typer.BadParameter("give --cluster and --year, or --all", param_hint="--cluster/--year")
     if workers > 1 and not everything:
         raise typer.BadParameter("shares out a replay of everything: use it with --all", param_hint="--workers")
-    ledger = _ledger()
+    ledger = existing_ledger()
     position = _position(ledger, known_at)
     with _progress() as bar:
         reading = bar.add_task("replaying the log", total=position or ledger.position())
@@ -168,17 +181,68 @@ def replay(cluster: UUID | None = typer.Option(None, help="The cluster's id."),
 
 
 @app.command()
-def history(entity: UUID = typer.Argument(..., help="Any entity's id (unit, cluster, year, decree…)."),
+def backup(target: Path = typer.Argument(..., help="The file to write; it must not exist.")) -> None:
+    """Copy the SQLite ledger consistently, while it runs, into one self-contained file
+    (SQLite's online backup API: the events still in the -wal are copied too)."""
+    settings = get_settings()
+    if settings.store != "sqlite":
+        console.print("[red]the ledger is in PostgreSQL: back it up with pg_dump[/]", soft_wrap=True)
+        raise typer.Exit(2)
+    try:
+        pages = files.backup(settings.sqlite_path, target)
+    except (files.MissingLedger, FileExistsError) as error:
+        console.print(f"[red]{error}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(f"{settings.sqlite_path} copied to {target} ({pages} pages)", soft_wrap=True)
+
+
+@app.command()
+def history(entity: str = typer.Argument(..., help="Any entity's id (unit, cluster, year, decree…)."),
             known_at: str = typer.Option(None, help="A log position or ISO moment (default: now)."),
+            wide: bool = typer.Option(False, "--wide", help="Every column on one wide table (default: 80 "
+                                      "columns)."),
             as_json: bool = JSON) -> None:
-    """An entity's events in order: what, when it happened, when recorded, by whom and why."""
-    ledger = _ledger()
-    events = entity_history(ledger, entity, _position(ledger, known_at))
+    """An entity's events in order: what, its data, when it happened, when recorded, by whom and why."""
+    try:
+        entity_id = UUID(entity)
+    except ValueError:
+        console.print(f"[red]{entity} is not an entity id (a UUID)[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    ledger = existing_ledger()
+    try:
+        events = entity_history(ledger, entity_id, _position(ledger, known_at))
+    except NotFound:
+        console.print(f"[red]no entity {entity_id} in the ledger[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
     _emit([e.model_dump(mode="json") for e in events], as_json)
     if not as_json:
-        table = Table("pos", "type", "effective", "recorded", "actor (role)", "reason / source")
-        for e in events:
-            p = e.provenance
-            table.add_row(str(e.position), e.type, str(e.effective_date), e.recorded_at.isoformat(" ", "seconds"),
-                          f"{p.actor} ({p.role})", " / ".join(x for x in (p.reason, p.source_ref) if x))
-        Console().print(table)
+        # Wide: each column as wide as its longest cell (a terminal or pager scrolls sideways).
+        Console(width=1000 if wide else 80).print(_history_table(events, wide))
+
+
+def _history_table(events: list[LedgerEvent], wide: bool) -> Table:
+    """One row per event; in 80 columns the clocks share a cell and the data wraps."""
+    if wide:
+        table = Table("pos", "type", "effective", "recorded", "data", "actor (role)", "reason / source")
+    else:
+        table = Table("pos", "fact · effective · recorded", "by · why")
+        table.add_column("data", overflow="fold", ratio=3)  # ids whole, folded, never cut
+        table.columns[1].ratio, table.columns[2].ratio = 2, 2
+        table.columns[1].overflow = "fold"
+    for e in events:
+        p = e.provenance
+        recorded = e.recorded_at.isoformat(" ", "seconds")
+        by, why = f"{p.actor} ({p.role})", " / ".join(x for x in (p.reason, p.source_ref) if x)
+        if wide:
+            table.add_row(str(e.position), e.type, str(e.effective_date), recorded, _data(e), by, why)
+        else:
+            table.add_row(str(e.position), f"{e.type}\n{e.effective_date}\n{recorded}",
+                          f"{by}\n{why}" if why else by, _data(e))
+    return table
+
+
+def _data(event: LedgerEvent) -> str:
+    """What the fact records, a field a line (its effective date has a column of its own)."""
+    fields = event.fact().model_dump(mode="json", exclude={"effective_date"}, exclude_none=True)
+    return "\n".join(f"{name}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}"
+                     for name, value in fields.items())

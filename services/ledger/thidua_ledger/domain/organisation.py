@@ -163,6 +163,23 @@ class UnitName(Aggregate):
         self.check_name_free(fact, provenance)
         self._take(unit_id=fact.unit_id)
 
+    def take_by_renaming(self, fact: UnitRenamed, provenance: Provenance, holders: list[Unit]) -> None:
+        """`holders`: the units that took this name before (registered or renamed to it)."""
+        self.check_name_free_for_renaming(fact, provenance, holders)
+        self._take(unit_id=fact.unit_id)
+
+    def check_name_free_for_renaming(self, fact: UnitRenamed, provenance: Provenance,
+                                     holders: list[Unit]) -> None:
+        """Renaming a unit to the name another live unit of its authority carries on that day
+        makes two units one name, as registering it twice would; a clerk who knows otherwise
+        says why. A unit that has ended, or has since changed its name, no longer holds it."""
+        key = comparison_key(fact.name)
+        taken = [unit.id for unit in holders if unit.id != fact.unit_id and unit.exists_on(fact.effective_date)
+                 and comparison_key(unit.name_on(fact.effective_date)) == key]
+        check(not taken or bool(provenance.reason), "unit-name-unique-per-authority",
+              f"unit {taken[0] if taken else None} is named “{fact.name}” on {fact.effective_date}; "
+              "to give another unit of its authority that name, give the reason")
+
     def check_name_free(self, fact: UnitRegistered, provenance: Provenance) -> None:
         """A second unit of one name under one authority is most often the same unit entered
         twice; a clerk who knows otherwise says why."""
