@@ -1,0 +1,102 @@
+"""A Party body's books (Hướng dẫn 36-HD/VPTW) run per document type per term (nhiệm kỳ) of its
+committee, from 01 at each term's start, not on 1 January; its terms are registered by the
+clerk and never overlap; a date outside every term has no book. State bodies keep their
+calendar-year books. On both stores, through the books the register numbers from."""
+
+from datetime import date
+
+import pytest
+from thidua_documents import books
+from thidua_documents.books import RuleBroken, Series
+from thidua_documents.settings import Settings
+from thidua_documents.store import Store, Tx
+
+PARTY, STATE = "cluster:party", "authority:state"
+
+
+@pytest.fixture
+def store(any_store: Settings) -> Store:
+    store = Store(any_store)
+    store.migrate()
+    with store.transaction(write=True) as tx:
+        books.register_body(tx, PARTY, "VPĐU", Series.PER_TYPE, "clerk")
+        books.register_body(tx, STATE, "CATP", Series.PER_TYPE, "clerk")
+    return store
+
+
+def take(tx: Tx, issuer_key: str, type_symbol: str, dated: str, party: bool) -> int:
+    """The next number, taken as the register takes it."""
+    body = books.body(tx, issuer_key)
+    assert body is not None
+    book = books.book_for(tx, body, type_symbol, date.fromisoformat(dated), party)
+    last = books.lock_book(tx, book)
+    books.check_in_order(tx, book, None, date.fromisoformat(dated))
+    books.advance_book(tx, book, last, last + 1)
+    return last + 1
+
+
+def terms(store: Store, *spans: tuple[str, str | None]) -> None:
+    with store.transaction(write=True) as tx:
+        for starts, ends in spans:
+            books.register_term(tx, PARTY, date.fromisoformat(starts), date.fromisoformat(ends) if ends else None,
+                                "clerk")
+
+
+def test_party_numbers_restart_at_a_new_term_not_on_1_january(store: Store) -> None:
+    terms(store, ("2015-10-01", "2020-09-30"), ("2020-10-01", None))
+    with store.transaction(write=True) as tx:
+        numbers = [take(tx, PARTY, "BB", day, party=True) for day in
+                   ("2019-12-30", "2020-01-02", "2020-09-30", "2020-10-01", "2021-01-04")]
+    assert numbers == [1, 2, 3, 1, 2]
+
+
+def test_party_books_run_per_document_type(store: Store) -> None:
+    terms(store, ("2015-10-01", None))
+    with store.transaction(write=True) as tx:
+        numbers = [take(tx, PARTY, kind, "2017-05-01", party=True) for kind in ("BB", "BC", "BB", "NQ")]
+    assert numbers == [1, 1, 2, 1]
+
+
+@pytest.mark.parametrize("day", ["2015-09-30", "2020-10-01"])  # the day before the first, the day after the last
+def test_a_party_document_dated_outside_every_term_is_refused(store: Store, day: str) -> None:
+    terms(store, ("2015-10-01", "2020-09-30"))
+    with store.transaction(write=True) as tx, pytest.raises(RuleBroken) as refused:
+        take(tx, PARTY, "BB", day, party=True)
+    assert refused.value.rule == "party-book-runs-per-term"
+    with store.transaction(write=True) as tx:  # the near miss: the term's own first and last days
+        assert [take(tx, PARTY, "BB", d, party=True) for d in ("2015-10-01", "2020-09-30")] == [1, 2]
+
+
+def test_a_party_body_with_no_registered_term_numbers_nothing(store: Store) -> None:
+    with store.transaction(write=True) as tx, pytest.raises(RuleBroken, match="no registered term") as refused:
+        take(tx, PARTY, "BB", "2017-05-01", party=True)
+    assert refused.value.rule == "party-book-runs-per-term"
+
+
+@pytest.mark.parametrize(("starts", "ends"), [
+    ("2020-09-30", None),  # shares the last day of the first term
+    ("2014-01-01", "2015-10-01"),  # ends on its first day
+    ("2016-01-01", "2017-01-01"),  # inside it
+])
+def test_party_terms_never_overlap(store: Store, starts: str, ends: str | None) -> None:
+    terms(store, ("2015-10-01", "2020-09-30"))
+    with pytest.raises(RuleBroken) as refused:
+        terms(store, (starts, ends))
+    assert refused.value.rule == "party-terms-never-overlap"
+    terms(store, ("2020-10-01", None))  # the near miss: the next day begins the next term
+    with pytest.raises(RuleBroken) as refused:  # an open term reaches every later day
+        terms(store, ("2025-10-01", None))
+    assert refused.value.rule == "party-terms-never-overlap"
+
+
+def test_a_party_term_ends_after_it_starts(store: Store) -> None:
+    with pytest.raises(RuleBroken) as refused:
+        terms(store, ("2020-10-01", "2020-09-30"))
+    assert refused.value.rule == "party-term-ends-after-it-starts"
+    terms(store, ("2020-10-01", "2020-10-01"))  # a one-day term is a term
+
+
+def test_state_bodies_still_restart_on_1_january_and_need_no_term(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        numbers = [take(tx, STATE, "QĐ", day, party=False) for day in ("2019-12-20", "2019-12-30", "2020-01-02")]
+    assert numbers == [1, 2, 1]
