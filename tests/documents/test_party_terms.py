@@ -4,12 +4,17 @@ clerk and never overlap; a date outside every term has no book. State bodies kee
 calendar-year books. On both stores, through the books the register numbers from."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from thidua_documents import books
 from thidua_documents.books import RuleBroken, Series
 from thidua_documents.settings import Settings
 from thidua_documents.store import Store, Tx
+from thidua_ledger import scenario
+from thidua_ledger.demo_documents import issue_demo
+
+from tests.documents.demo import MINUTES, open_demo
 
 PARTY, STATE = "cluster:party", "authority:state"
 
@@ -100,3 +105,38 @@ def test_state_bodies_still_restart_on_1_january_and_need_no_term(store: Store) 
     with store.transaction(write=True) as tx:
         numbers = [take(tx, STATE, "QĐ", day, party=False) for day in ("2019-12-20", "2019-12-30", "2020-01-02")]
     assert numbers == [1, 2, 1]
+
+
+def test_the_demo_s_party_documents_stay_drafts_listing_the_missing_term(tmp_path: Path) -> None:
+    """No article states a term of the Party offices cluster's committee: none is invented, so its
+    numbered minutes stay a draft whose missing parts name the term; the State bodies' issue."""
+    for docs in open_demo(tmp_path):
+        outcomes = {o.path.split("/clusters/")[1]: o for o in issue_demo(docs.client)}
+        party = outcomes[f"{scenario.cluster_id('cum-vp-du')}/years/2017/pledge-minutes"]
+        assert not party.issued and party.number is None
+        assert [m for m in party.missing if m.startswith("party-book-runs-per-term:")], party.missing
+        state = outcomes[f"{scenario.cluster_id('cum-4')}/years/2016/review-minutes"]
+        assert not any("term" in m for m in state.missing), state.missing  # the near miss: State books need none
+
+
+def test_the_clerk_registers_a_party_body_s_terms_through_the_api(tmp_path: Path) -> None:
+    for docs in open_demo(tmp_path):
+        issue_demo(docs.client)
+        key, path = f"cluster:{scenario.cluster_id('cum-vp-du')}", \
+            f"/documents/clusters/{scenario.cluster_id('cum-vp-du')}/years/2017/pledge-minutes"
+        outside = docs.client.post(f"/documents/issuing-bodies/{key}/terms", json={"starts_on": "2018-01-01"})
+        assert outside.status_code == 201, outside.text
+        refused = docs.client.post(path, json=MINUTES)
+        assert refused.status_code == 422
+        assert any(m.startswith("party-book-runs-per-term:") for m in refused.json()["missing"])
+        overlapping = docs.client.post(f"/documents/issuing-bodies/{key}/terms",
+                                       json={"starts_on": "2015-10-01", "ends_on": "2018-01-01"})
+        assert (overlapping.status_code, overlapping.json()["rule"]) == (409, "party-terms-never-overlap")
+        assert docs.client.post(f"/documents/issuing-bodies/{key}/terms",
+                                json={"starts_on": "2015-10-01", "ends_on": "2017-12-31"}).status_code == 201
+        # In a term now: the term is no longer missing (the articles leave other parts to the clerk).
+        within = docs.client.post(path, json=MINUTES)
+        assert within.status_code == 422 and within.json()["missing"]
+        assert not any(m.startswith("party-book-runs-per-term:") for m in within.json()["missing"])
+        unknown = docs.client.post("/documents/issuing-bodies/cluster:nobody/terms", json={"starts_on": "2015-10-01"})
+        assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "issuer_key"]

@@ -149,6 +149,16 @@ def check_in_a_term(tx: Tx, issuer_key: str, dated: date) -> Term:
     return found
 
 
+def missing_term(tx: Tx, issuer_key: str, dated: date) -> str | None:
+    """What a Party document dated outside every term lacks, as the clerk is told it (422 with
+    the other missing parts, so a draft lists it too); None when a term holds the date."""
+    try:
+        check_in_a_term(tx, issuer_key, dated)
+    except RuleBroken as broken:
+        return f"{broken.rule}: {broken.detail}"
+    return None
+
+
 @dataclass(frozen=True)
 class Book:
     """One book of outgoing documents: a State body's series of one calendar year, or a Party

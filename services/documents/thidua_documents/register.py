@@ -17,7 +17,7 @@ import sqlite3
 import uuid
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -133,7 +133,12 @@ class Register:
                 raise PositionNotReached(position, reached)
             as_of = reached if position is None else position
             prepared = kind.prepare(Snapshot(tx, as_of), subject, request)
-            return prepared, as_of, books.body(tx, prepared.issuer.key)
+            body = books.body(tx, prepared.issuer.key)
+            if body is not None and prepared.type_symbol is not None and prepared.issuer.form == "party":
+                term = books.missing_term(tx, body.issuer_key, prepared.dated)
+                if term is not None:  # a Party book runs per term: without one, nothing can be numbered
+                    prepared = replace(prepared, missing=[*prepared.missing, term])
+            return prepared, as_of, body
 
     def draft(self, kind_name: str, subject: dict[str, str], request: Any, position: int | None = None
               ) -> tuple[bytes, int]:
