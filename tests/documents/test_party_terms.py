@@ -3,10 +3,12 @@ committee, from 01 at each term's start, not on 1 January; its terms are registe
 clerk and never overlap; a date outside every term has no book. State bodies keep their
 calendar-year books. On both stores, through the books the register numbers from."""
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from thidua_documents import books
 from thidua_documents.books import RuleBroken, Series
 from thidua_documents.settings import Settings
@@ -14,7 +16,11 @@ from thidua_documents.store import Store, Tx
 from thidua_ledger import scenario
 from thidua_ledger.demo_documents import issue_demo
 
+from tests.documents import requests
+from tests.documents.conftest import Docs, open_docs
 from tests.documents.demo import MINUTES, open_demo
+from tests.documents.requests import cluster_year
+from tests.documents.world import World, build_world
 
 PARTY, STATE = "cluster:party", "authority:state"
 
@@ -140,3 +146,32 @@ def test_the_clerk_registers_a_party_body_s_terms_through_the_api(tmp_path: Path
         assert not any(m.startswith("party-book-runs-per-term:") for m in within.json()["missing"])
         unknown = docs.client.post("/documents/issuing-bodies/cluster:nobody/terms", json={"starts_on": "2015-10-01"})
         assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "issuer_key"]
+
+
+@pytest.fixture
+def party_docs(any_store: Settings, ledger: TestClient) -> Iterator[tuple[Docs, World]]:
+    """The test world with its cluster under an authority that issues in the Party's form."""
+    world = build_world(ledger, form="party")
+    for docs in open_docs(any_store, ledger, world):
+        yield docs, world
+
+
+def test_a_party_body_s_documents_are_numbered_per_type_per_term_through_the_register(
+        party_docs: tuple[Docs, World]) -> None:
+    docs, world = party_docs
+    key, year = f"cluster:{world.cluster}", cluster_year(world)
+    minutes = (f"{year}/review-minutes", requests.review_minutes())
+    refused = docs.client.post(minutes[0], json=minutes[1])
+    assert refused.status_code == 422
+    assert any(m.startswith("party-book-runs-per-term:") for m in refused.json()["missing"])
+    assert docs.client.get("/documents").json() == []  # nothing numbered, nothing stored
+    for term in ({"starts_on": "2015-10-01", "ends_on": "2019-06-30"}, {"starts_on": "2019-07-01"}):
+        assert docs.client.post(f"/documents/issuing-bodies/{key}/terms", json=term).status_code == 201
+    numbers = [docs.client.post(path, json=body).json().get("number") for path, body in (
+        (f"{year}/pledge-minutes", requests.pledge_minutes()), minutes,
+        (f"{year}/flag-handover-minutes", requests.flag_minutes()), (f"{year}/report", requests.report()))]
+    # January's pledge minutes in the first term; the year-end minutes in the second, from 01
+    # again within the same calendar year; BB and BC apart.
+    assert numbers == ["01-BB/CTĐ4", "01-BB/CTĐ4", "02-BB/CTĐ4", "01-BC/CTĐ4"]
+    books_of = {(d["number"], d["year"]) for d in docs.client.get("/documents").json()}
+    assert ("01-BB/CTĐ4", 2019) in books_of
