@@ -175,3 +175,33 @@ def test_a_party_body_s_documents_are_numbered_per_type_per_term_through_the_reg
     assert numbers == ["01-BB/CTĐ4", "01-BB/CTĐ4", "02-BB/CTĐ4", "01-BC/CTĐ4"]
     books_of = {(d["number"], d["year"]) for d in docs.client.get("/documents").json()}
     assert ("01-BB/CTĐ4", 2019) in books_of
+
+
+def test_an_open_party_term_is_given_its_end_once_and_keeps_its_documents(store: Store) -> None:
+    terms(store, ("2015-10-01", None))
+    start = date(2015, 10, 1)
+    with store.transaction(write=True) as tx:
+        books.close_term(tx, PARTY, start, date(2020, 9, 30))
+    terms(store, ("2020-10-01", None))  # once ended, a later term can begin
+    for ends_on, rule in ((date(2021, 1, 1), "party-term-ended-once"), (date(2020, 9, 29), "party-term-ended-once")):
+        with store.transaction(write=True) as tx, pytest.raises(RuleBroken) as refused:
+            books.close_term(tx, PARTY, start, ends_on)
+        assert refused.value.rule == rule
+    with store.transaction(write=True) as tx, pytest.raises(RuleBroken) as refused:
+        books.close_term(tx, PARTY, date(2020, 10, 1), date(2020, 9, 1))
+    assert refused.value.rule == "party-term-ends-after-it-starts"
+
+
+def test_a_term_cannot_end_before_a_document_numbered_in_it(party_docs: tuple[Docs, World]) -> None:
+    docs, world = party_docs
+    key, year = f"cluster:{world.cluster}", cluster_year(world)
+    opened = docs.client.post(f"/documents/issuing-bodies/{key}/terms", json={"starts_on": "2015-10-01"})
+    assert opened.status_code == 201
+    assert docs.client.post(f"{year}/pledge-minutes", json=requests.pledge_minutes()).json()["number"] == "01-BB/CTĐ4"
+    dated = next(d["dated"] for d in docs.client.get("/documents").json())
+    end = f"/documents/issuing-bodies/{key}/terms/2015-10-01/end"
+    early = docs.client.post(end, json={"ends_on": "2018-12-31"})
+    assert (early.status_code, early.json()["rule"]) == (409, "party-term-holds-its-documents")
+    ended = docs.client.post(end, json={"ends_on": dated})  # the near miss: the document's own day
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["ends_on"] == dated

@@ -138,6 +138,34 @@ def register_term(tx: Tx, issuer_key: str, starts_on: date, ends_on: date | None
     return term
 
 
+def check_term_closable(tx: Tx, term: Term | None, ends_on: date) -> Term:
+    """An open term is given its end once, on or after its start and after every document
+    already numbered in its books (they must stay inside it)."""
+    if term is None or term.ends_on is not None:
+        raise RuleBroken("party-term-ended-once",
+                         "only a registered term whose end is not yet stated can be given its end"
+                         + (f": {term} already ends" if term else ""))
+    closed = Term(term.issuer_key, term.starts_on, ends_on)
+    if ends_on < term.starts_on:
+        raise RuleBroken("party-term-ends-after-it-starts",
+                         f"a term cannot end ({ends_on.isoformat()}) before it starts ({term.starts_on.isoformat()})")
+    last = tx.one("SELECT number_text, dated FROM register_entries WHERE issuer_key = ? AND book LIKE ? "
+                  "AND dated > ? ORDER BY dated DESC LIMIT 1",
+                  (term.issuer_key, f"%@{term.starts_on.isoformat()}", ends_on.isoformat()))
+    if last is not None:
+        raise RuleBroken("party-term-holds-its-documents",
+                         f"{last[0]}, dated {last[1]}, is numbered in this term: it cannot end before that")
+    return closed
+
+
+def close_term(tx: Tx, issuer_key: str, starts_on: date, ends_on: date) -> Term:
+    term = next((t for t in terms(tx, issuer_key) if t.starts_on == starts_on), None)
+    closed = check_term_closable(tx, term, ends_on)
+    tx.execute("UPDATE party_terms SET ends_on = ? WHERE issuer_key = ? AND starts_on = ?",
+               (ends_on.isoformat(), issuer_key, starts_on.isoformat()))
+    return closed
+
+
 def check_in_a_term(tx: Tx, issuer_key: str, dated: date) -> Term:
     """The term a Party document's date falls in: outside every registered term it has no book."""
     found = next((term for term in terms(tx, issuer_key) if term.holds(dated)), None)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from thidua_documents.api.deps import Reader, StoreDep, Writer
-from thidua_documents.books import Body, BodySymbol, Series, bodies, register_body, register_term
+from thidua_documents.books import Body, BodySymbol, Series, bodies, close_term, register_body, register_term
 from thidua_documents.books import body as body_of
 from thidua_documents.projections import tracked_position
 from thidua_documents.snapshot import Snapshot
@@ -94,3 +94,19 @@ def register_party_term(issuer_key: str, term: PartyTermCreate, store: StoreDep,
         if body_of(tx, issuer_key) is None:
             raise _unprocessable("issuer_key", f"no issuing body {issuer_key} is registered")
         return PartyTermPublic(**vars(register_term(tx, issuer_key, term.starts_on, term.ends_on, user.actor)))
+
+
+class PartyTermEnd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ends_on: date = Field(description="Last day of the term, once known")
+
+
+@router.post("/{issuer_key}/terms/{starts_on}/end",
+             responses={409: {"description": "Not an open term, an end before its start, or a document "
+                                             "numbered in it after that day (`rule`)"}})
+def end_party_term(issuer_key: str, starts_on: date, end: PartyTermEnd, store: StoreDep, _: Writer
+                   ) -> PartyTermPublic:
+    """Give an open term its end, once (then a later term can be registered)."""
+    with store.transaction(write=True) as tx:
+        return PartyTermPublic(**vars(close_term(tx, issuer_key, starts_on, end.ends_on)))
