@@ -4,8 +4,10 @@ clerk and never overlap; a date outside every term has no book. State bodies kee
 calendar-year books. On both stores, through the books the register numbers from."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from threading import Barrier
 
 import pytest
 from fastapi.testclient import TestClient
@@ -205,3 +207,19 @@ def test_a_term_cannot_end_before_a_document_numbered_in_it(party_docs: tuple[Do
     ended = docs.client.post(end, json={"ends_on": dated})  # the near miss: the document's own day
     assert ended.status_code == 200, ended.text
     assert ended.json()["ends_on"] == dated
+
+
+def test_overlapping_terms_registered_at_once_are_kept_apart(store: Store) -> None:
+    gate = Barrier(2)
+
+    def register(starts: str) -> str:
+        gate.wait()
+        try:
+            terms(store, (starts, None))
+        except RuleBroken as broken:
+            return broken.rule
+        return "registered"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(register, ("2015-10-01", "2016-01-01")))
+    assert outcomes == ["party-terms-never-overlap", "registered"]

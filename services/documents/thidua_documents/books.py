@@ -109,6 +109,12 @@ class Term:
         return f"{self.starts_on.isoformat()} – {self.ends_on.isoformat() if self.ends_on else '(end not stated)'}"
 
 
+def _lock_terms(tx: Tx, issuer_key: str) -> None:
+    """Hold the body's row until commit (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises):
+    registering, ending and numbering within terms then cannot interleave and break their checks."""
+    tx.one("SELECT issuer_key FROM issuing_bodies WHERE issuer_key = ?" + tx.for_update, (issuer_key,))
+
+
 def terms(tx: Tx, issuer_key: str) -> list[Term]:
     rows = tx.all("SELECT starts_on, ends_on FROM party_terms WHERE issuer_key = ? ORDER BY starts_on",
                   (issuer_key,))
@@ -130,6 +136,7 @@ def check_terms_apart(tx: Tx, term: Term) -> None:
 
 
 def register_term(tx: Tx, issuer_key: str, starts_on: date, ends_on: date | None, actor: str) -> Term:
+    _lock_terms(tx, issuer_key)
     term = Term(issuer_key, starts_on, ends_on)
     check_terms_apart(tx, term)
     tx.execute("INSERT INTO party_terms VALUES (?, ?, ?, ?, ?)",
@@ -159,6 +166,7 @@ def check_term_closable(tx: Tx, term: Term | None, ends_on: date) -> Term:
 
 
 def close_term(tx: Tx, issuer_key: str, starts_on: date, ends_on: date) -> Term:
+    _lock_terms(tx, issuer_key)
     term = next((t for t in terms(tx, issuer_key) if t.starts_on == starts_on), None)
     closed = check_term_closable(tx, term, ends_on)
     tx.execute("UPDATE party_terms SET ends_on = ? WHERE issuer_key = ? AND starts_on = ?",
@@ -212,6 +220,7 @@ class Book:
 def book_for(tx: Tx, body: Body, type_symbol: str, dated: date, party: bool) -> Book:
     if not party:
         return Book(body.issuer_key, body.book(type_symbol), dated.year)
+    _lock_terms(tx, body.issuer_key)
     term = check_in_a_term(tx, body.issuer_key, dated)
     return Book(body.issuer_key, f"{type_symbol}@{term.starts_on.isoformat()}", term.starts_on.year, term)
 
