@@ -1,8 +1,11 @@
 """How the domain's refusals reach the client: a status and the rule's name."""
 
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
 from thidua_ledger.application import ConcurrentWrite
@@ -41,5 +44,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ValidationError)
     def _invalid(_: Request, error: ValidationError) -> JSONResponse:
         # Raised when a request is turned into a fact: same shape as FastAPI's own 422s.
-        return JSONResponse({"detail": error.errors(include_url=False, include_context=False)},
+        return JSONResponse({"detail": name_fields(error.errors(include_url=False))},
+                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422 shape, with a model-level check's error moved to the field it names.
+        return JSONResponse({"detail": jsonable_encoder(name_fields(error.errors()))},
                             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
