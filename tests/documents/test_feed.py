@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
@@ -148,3 +148,19 @@ def test_a_service_token_is_rotated_through_its_file_without_a_restart(docs: Doc
         catch_up(docs.store, source)
     token_file.write_text(mint(Role.SUBSCRIBER, "Dịch vụ văn bản"))
     assert catch_up(docs.store, source) == head + 1  # the revocation itself is in the log
+
+
+def test_stated_counts_reach_the_documents_year(docs: Docs, world: World) -> None:
+    """"8 đơn vị" and "4 đợt thi đua" are in the documents' own fold of a year, beside the units
+    it names, so a document can print the count and never take the named ones as complete."""
+    from thidua_documents.snapshot import Snapshot
+    from thidua_documents.yearview import fold
+
+    world.year_fact("MembersCounted", "2019-11-14", 2019, count=8)
+    world.year_fact("DrivesCounted", "2019-11-14", 2019, count=4)
+    position = docs.client.get("/projection").json()["position"]
+    page = docs.source.read(position)
+    apply_page(docs.store, page.events, page.next_after)
+    with docs.store.transaction() as tx:
+        record = fold(Snapshot(tx, page.next_after).year_facts(UUID(world.cluster), 2019))
+    assert (record.members_stated, record.drives_stated) == (8, 4)

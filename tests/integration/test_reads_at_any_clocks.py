@@ -1,7 +1,8 @@
 """No read answers 5xx at any pair of clocks (issue 10, part 2), on SQLite and PostgreSQL.
 
 Hypothesis generates histories of a cluster's year: scores, corrections (some back-dated
-before their score), drives, flag handovers, decrees and revocations (some dated before their
+before their score), generic corrections and retractions of scores and drives (FactCorrected,
+FactRetracted), drives, flag handovers, decrees and revocations (some dated before their
 decree). The API refuses what the rules forbid; history recorded before those rules existed
 is appended past them, straight through the domain, as an old store holds it. Each example then
 reads the year, its standings, the cluster, the flag and the award register at random
@@ -10,7 +11,9 @@ of the log's facts that those clocks keep.
 """
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from thidua_events.facts import Role
 from thidua_events.facts.awards import AwardConferred, AwardRevoked
-from thidua_events.facts.year import DriveClosed, DriveLaunched, ScoreKind
+from thidua_events.facts.corrections import FactCorrected, FactRetracted
+from thidua_events.facts.year import DriveClosed, DriveLaunched, ScoreKind, ScoreRecorded
 from thidua_events.standings import rank_units
 from thidua_ledger.api.app import create_app
 from thidua_ledger.application import Ledger
@@ -55,9 +59,9 @@ def served(ledger_settings: Settings) -> Iterator[TestClient]:
 
 # One step of a history: (what, unit index, another index, points, day, recorded past the rules)
 # A revocation is listed twice: with its conferral, it makes the history the award register
-# must read between two dates.
+# must read between two dates. "fix" and "retract" correct or retract an earlier score or drive.
 steps = st.tuples(st.sampled_from(["score", "cross", "correct", "drive", "close", "flag", "confer", "revoke",
-                                   "revoke"]),
+                                   "revoke", "fix", "retract"]),
                   st.integers(0, 2), st.integers(0, 2), st.integers(0, 12), days, st.booleans())
 # A read's as_of: none, any day, or the day of one of the history's facts (an integer picks it):
 # the reads that break are those between two facts' dates, such as a back-dated revocation
@@ -67,10 +71,17 @@ reads = st.tuples(st.one_of(st.none(), days.map(lambda d: d - timedelta(days=60)
                             on_a_fact_date), st.integers(0, 40))
 
 
-def post(client: TestClient, fact: Any) -> int | None:
-    answer = client.post(f"/facts/{type(fact).__name__}", json=fact.model_dump(mode="json"), headers=HEADERS)
+def post(client: TestClient, fact: Any, recorded: dict[str, Any] | None = None) -> int | None:
+    body = fact.model_dump(mode="json")
+    if isinstance(fact, FactCorrected | FactRetracted):
+        body["reason"] = "Ghi nhầm"
+    answer = client.post(f"/facts/{type(fact).__name__}", json=body, headers=HEADERS)
     assert answer.status_code < 500, answer.text
-    return int(answer.json()["position"]) if answer.status_code == 201 else None
+    if answer.status_code != 201:
+        return None
+    if recorded is not None:  # event id -> fact, for a later correction to name
+        recorded[f"{answer.json()['entity_id']}:{answer.json()['version']}"] = fact
+    return int(answer.json()["position"])
 
 
 def past_the_rules(ledger: Ledger, fact: AwardRevoked) -> None:
@@ -79,15 +90,26 @@ def past_the_rules(ledger: Ledger, fact: AwardRevoked) -> None:
 
 
 def fold_from_scratch(ledger: Ledger, entity_id: UUID, as_of: date | None, known_at: int | None) -> Any:
+    events = [e for _, e in fact_events(ledger, until=known_at) if e.originator_id == entity_id]
+    in_place: dict[int, Any] = {}  # version of an original -> what stands in its place (None: retracted)
+    original_of: dict[int, int] = {}
+    for event in events:
+        if isinstance(event.fact, FactCorrected | FactRetracted):
+            named = int(event.fact.original.split(":")[1])
+            original = original_of.setdefault(event.originator_version, original_of.get(named, named))
+            in_place[original] = event.fact.fact_in_force() if isinstance(event.fact, FactCorrected) else None
     entity: Any = None
-    for _, event in fact_events(ledger, until=known_at):
-        if event.originator_id != entity_id:
+    for event in events:
+        if isinstance(event.fact, FactCorrected | FactRetracted):
             continue
-        if as_of is not None and event.fact.effective_date > as_of:
+        fact = in_place.get(event.originator_version, event.fact)
+        if fact is None:
+            continue
+        if as_of is not None and fact.effective_date > as_of:
             if entity is None:
                 return None
             continue
-        entity = event.mutate(None) if entity is None else (entity.apply(event.fact) or entity)
+        entity = replace(event, fact=fact).mutate(None) if entity is None else (entity.apply(fact) or entity)
     return entity
 
 
@@ -102,8 +124,19 @@ def test_no_read_answers_5xx_at_any_pair_of_clocks(served: TestClient, history: 
     adopt_criteria(ledger, setup)
     positions, scores, decrees = [ledger.position()], [], []
     dated: list[date] = []  # the effective dates of the facts recorded
+    recorded: dict[str, Any] = {}  # scores and drives, by event id
     for what, i, j, points, day, legacy in history:
         fact: Any = None
+        if what in ("fix", "retract") and recorded:
+            named = sorted(recorded)[i % len(recorded)]
+            if what == "retract":
+                fact = FactRetracted(effective_date=day, original=named)
+            elif isinstance(recorded[named], ScoreRecorded):
+                fact = FactCorrected.of(named, recorded[named].model_copy(update={
+                    "points": Decimal(points), "effective_date": min(day, date(2019, 12, 31))}))
+            if fact is not None and (at := post(served, fact)) is not None:
+                positions.append(at)
+            continue
         if what in ("score", "cross"):
             by = units[j] if what == "cross" and i != j else None
             fact = score(setup, units[i], code="2", points=str(points * 5), kind=ScoreKind.CROSS if by else
@@ -134,7 +167,8 @@ def test_no_read_answers_5xx_at_any_pair_of_clocks(served: TestClient, history: 
                 past_the_rules(ledger, fact)
                 positions.append(ledger.position())
                 continue
-        if fact is not None and (at := post(served, fact)) is not None:
+        keep = recorded if isinstance(fact, ScoreRecorded | DriveLaunched) else None
+        if fact is not None and (at := post(served, fact, keep)) is not None:
             positions.append(at)
             dated.append(fact.effective_date)
 

@@ -12,13 +12,17 @@ from pydantic import ValidationError
 from thidua_events.facts import Fact, Provenance, Role
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
+from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
+from thidua_events.facts.base import DatePrecision
+from thidua_events.facts.conference import AttendanceRole
 from thidua_ledger import scenario
 from thidua_ledger.application import Ledger
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.organisation import Unit
 from thidua_ledger.domain.year import EmulationYear, year_id
+from thidua_ledger.queries import cluster_in_year, year_record
 from thidua_ledger.scenario import cluster_id, unit_id
 from thidua_ledger.transcoding import LedgerTranscoder
 
@@ -80,10 +84,74 @@ def test_every_fact_is_sample_data_recorded_by_a_clerk_from_an_article(ledger: L
         assert any(title in provenance.source_ref for title in titles)
 
 
-def test_dates_not_stated_carry_the_convention_in_the_reason(ledger: Ledger) -> None:
+def test_dates_not_stated_keep_the_precision_the_article_gives(ledger: Ledger) -> None:
     for fact, provenance in stored(ledger):
-        if isinstance(fact, cf.UnitJoined):
-            assert provenance.reason is not None and "theo quy ước" in provenance.reason
+        if isinstance(fact, cf.UnitJoined | of.UnitRegistered | cf.ClusterFormed | yf.YearOpened):
+            assert fact.date_precision is DatePrecision.YEAR, fact
+            assert (provenance.reason is not None and "không nêu ngày" in provenance.reason) or isinstance(
+                fact, yf.YearOpened)
+
+
+def test_no_fact_is_dated_by_convention_as_a_day(ledger: Ledger) -> None:
+    """01-01-Y printed as a day was a convention no article states: a day is always an article's."""
+    article_days = {date(2016, 11, 11), date(2017, 2, 23), date(2018, 3, 13), date(2019, 11, 14)}
+    for fact, _ in stored(ledger):
+        if fact.date_precision is DatePrecision.DAY:
+            assert fact.effective_date in article_days, fact
+
+
+def test_cluster_5s_pledge_of_early_2018_reads_as_2018(ledger: Ledger) -> None:
+    record = year_record(ledger, cluster_id("cum-5"), 2018)
+    assert (record.pledge_drafted_on, record.pledge_adopted_on) == ("2018", "2018")
+    signed = [f for f in of_type(ledger, yf.PledgeSigned) if f.cluster_id == cluster_id("cum-5")]
+    assert [f.stated_date() for f in signed] == ["2018"]
+
+
+def test_stated_counts_are_read_beside_the_named_members(ledger: Ledger) -> None:
+    def members(cluster: str, y: int) -> tuple[int, int | None]:
+        read = cluster_in_year(ledger, cluster_id(cluster), y)
+        return read.members_named, read.members_stated
+
+    assert members("cum-4", 2016) == (3, 8)  # "8 đơn vị", 3 named
+    assert members("cum-5", 2018) == (1, 7)  # "7 đơn vị", 1 named
+    assert members("cum-vp-du", 2016) == (0, 12)  # "12 đơn vị" in 2016, none named that year
+    assert members("cum-4", 2019) == (10, None)  # a full list, no count stated
+    assert year_record(ledger, cluster_id("cum-4"), 2016).drives_stated == 4
+    assert year_record(ledger, cluster_id("cum-4"), 2019).drives_stated == 4
+
+
+def test_each_senior_officer_the_articles_name_is_recorded_with_the_role_they_state(ledger: Ledger) -> None:
+    present = {}
+    for fact, _ in stored(ledger):
+        for o in getattr(fact, "officials", ()):
+            present[(type(fact).__name__, fact.cluster_id, fact.year, o.name)] = (o.rank, o.post, o.role)
+    assert present == {
+        ("PledgeAdopted", cluster_id("cum-5"), 2018, "Đoàn Ngọc Hùng"):
+            ("Thiếu tướng", "Phó Giám đốc CATP Hà Nội", AttendanceRole.PRESIDED),
+        ("YearEndReviewHeld", cluster_id("cum-4"), 2019, "Đoàn Ngọc Hùng"):
+            ("Thiếu tướng", "Phó Giám đốc CATP", AttendanceRole.ATTENDED),
+        ("YearEndReviewHeld", cluster_id("cum-4"), 2016, "Đinh Văn Toản"):
+            ("Thiếu tướng", "Phó Giám đốc CATP", AttendanceRole.DIRECTED),
+        ("PledgeAdopted", cluster_id("cum-2"), 2018, "Đỗ Ngọc Cẩn"):
+            ("Thiếu tướng", "Phó Tổng cục trưởng Tổng cục Chính trị CAND", AttendanceRole.ATTENDED),
+        ("PledgeAdopted", cluster_id("cum-vp-du"), 2017, "Nguyễn Minh Tâm"):
+            (None, "Phó Chánh văn phòng Thành ủy Hà Nội", AttendanceRole.ATTENDED),
+        ("PledgeAdopted", cluster_id("cum-vp-du"), 2017, "Đào Thanh Hải"):
+            ("Đại tá", "Phó Bí thư Đảng ủy, Phó Giám đốc CATP", AttendanceRole.ATTENDED),
+    }
+    chairs = {(f.cluster_id, f.year): f.chair for f, _ in stored(ledger) if getattr(f, "chair", None)}
+    assert chairs == {(cluster_id("cum-5"), 2018): "Đoàn Ngọc Hùng"}  # the only "chủ trì" stated
+    assert year_record(ledger, cluster_id("cum-2"), 2018).conferences["pledge"].place == "Hà Nội"
+
+
+def test_the_scenario_records_the_facts_the_articles_state(ledger: Ledger) -> None:
+    kinds = Counter(type(fact).__name__ for fact, _ in stored(ledger))
+    assert kinds == {
+        "AuthorityRegistered": 3, "UnitRegistered": 19, "ClusterFormed": 4, "UnitJoined": 20, "UnitLeft": 3,
+        "MembersCounted": 3, "YearOpened": 6, "YearEndReviewHeld": 2, "DrivesCounted": 2,
+        "CommendationsCounted": 3, "LeadershipElected": 2, "RotatingFlagHandedOver": 1, "RegulationAdopted": 1,
+        "PledgeDrafted": 3, "PledgeAdopted": 3, "PledgeSigned": 8, "WorkingGroupEstablished": 1,
+    }
 
 
 def test_names_are_nfc_as_in_the_articles() -> None:

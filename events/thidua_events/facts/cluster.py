@@ -6,6 +6,7 @@ from typing import Annotated, ClassVar, Protocol, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thidua_events.facts.base import Fact, Id, Year
+from thidua_events.facts.conference import Conference
 from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
@@ -89,6 +90,16 @@ class UnitLeft(Fact):
     unit_id: Id
 
 
+class MembersCounted(Fact):
+    """How many units a source says the cluster has in a year ("Cụm thi đua số 4 gồm 8 đơn vị"),
+    named or not: a stated count, not a list. Reads show it beside the members named."""
+
+    aggregate: ClassVar[str] = "cluster"
+    cluster_id: Id
+    year: Year = Field(title="Năm")
+    count: int = Field(ge=1, le=1000, title="Số đơn vị", description="The number as the source states it")
+
+
 class WorkingGroupEstablished(Fact):
     """The leader's working group (tổ giúp việc), set up by decision."""
 
@@ -99,7 +110,7 @@ class WorkingGroupEstablished(Fact):
     members: tuple[Name, ...] = ()
 
 
-class RotatingFlagHandedOver(Fact):
+class RotatingFlagHandedOver(Conference, Fact):
     """The cluster's rotating flag (cờ luân lưu) passes from its holder to the new leader."""
 
     aggregate: ClassVar[str] = "cluster"

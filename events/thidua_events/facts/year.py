@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thidua_events.facts.base import Fact, Id, Year
+from thidua_events.facts.conference import Conference
 from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
@@ -41,8 +42,8 @@ class PledgeDrafted(YearFact):
     content: Note | None = None
 
 
-class PledgeAdopted(YearFact):
-    pass
+class PledgeAdopted(Conference, YearFact):
+    """The members adopt the pledge, at the conference where they sign it (hội nghị ký kết)."""
 
 
 class PledgeSigned(YearFact):
@@ -81,14 +82,20 @@ class DriveLaunched(YearFact):
     title: Name
 
 
+class DrivesCounted(YearFact):
+    """How many emulation drives a source says the year had ("4 đợt thi đua"), whether or not
+    they are recorded one by one: a stated count, not a list."""
+
+    count: Annotated[int, Field(ge=1, le=20, title="Số đợt thi đua",
+                                description="The number as the source states it")]
+
+
 class DriveClosed(YearFact):
     drive_no: Annotated[int, Field(ge=1, le=20)]
 
 
-class ReviewHeld(YearFact, abstract=True):
-    place: Name | None = None
-    chair: Name | None = Field(None, description="Who presided (chủ trì)")
-    summary: Note | None = None
+class ReviewHeld(Conference, YearFact, abstract=True):
+    """A review conference: place, chair, officials present and summary (see Conference)."""
 
 
 class MidYearReviewHeld(ReviewHeld):

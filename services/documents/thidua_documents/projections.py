@@ -99,7 +99,8 @@ def _year_fact(tx: Tx, event: LedgerEvent, f: Any) -> None:
 
 _YEAR_TYPES: list[type[Fact]] = [t for t in vars(yf).values() if isinstance(t, type) and issubclass(t, yf.YearFact)
                                  and t not in (yf.YearFact, yf.ReviewHeld)]
-_YEAR_TYPES += [cf.RotatingFlagHandedOver, cf.WorkingGroupEstablished]
+# A cluster's stated member count names its year too: documents print it beside the named ones.
+_YEAR_TYPES += [cf.RotatingFlagHandedOver, cf.WorkingGroupEstablished, cf.MembersCounted]
 for _type in _YEAR_TYPES:
     _PROJECTORS[_type] = _year_fact
 

@@ -25,6 +25,7 @@ class YearRecord:
     movement: str | None = None
     pledge: yf.PledgeDrafted | None = None
     pledge_adopted_on: date | None = None
+    pledge_conference: yf.PledgeAdopted | None = None  # place, chair, officials present, summary
     signatures: dict[UUID, yf.PledgeSigned] = field(default_factory=dict)
     criteria: tuple[yf.Criterion, ...] = ()
     drives: dict[int, tuple[yf.DriveLaunched, date | None]] = field(default_factory=dict)
@@ -37,6 +38,8 @@ class YearRecord:
     election: yf.LeadershipElected | None = None
     commendations: list[yf.CommendationsCounted] = field(default_factory=list)
     handovers: list[cf.RotatingFlagHandedOver] = field(default_factory=list)
+    members_stated: int | None = None  # "8 đơn vị": stated, named or not
+    drives_stated: int | None = None  # "4 đợt thi đua"
 
     def current_scores(self) -> list[Score]:
         return [score for sid, score in self.scores.items() if sid not in self.superseded]
@@ -52,6 +55,7 @@ def fold(facts: list[Fact]) -> YearRecord:
                 record.pledge = fact
             case yf.PledgeAdopted():
                 record.pledge_adopted_on = fact.effective_date
+                record.pledge_conference = fact
             case yf.PledgeSigned():
                 record.signatures[fact.unit_id] = fact
             case yf.CriteriaAdopted():
@@ -80,6 +84,10 @@ def fold(facts: list[Fact]) -> YearRecord:
                 record.commendations.append(fact)
             case cf.RotatingFlagHandedOver():
                 record.handovers.append(fact)
+            case cf.MembersCounted():
+                record.members_stated = fact.count
+            case yf.DrivesCounted():
+                record.drives_stated = fact.count
     return record
 
 

@@ -16,12 +16,14 @@ from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
+from thidua_events.facts.corrections import Correction, FactCorrected, FactRetracted
 from thidua_events.tokens import Revoked
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.provenance import history
 from thidua_ledger.domain.access import ACCESS_ID, AccessRegister, OutOfScope, Scopes
 from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.entity import FactEvent
 from thidua_ledger.domain.organisation import Person, Unit
 
 ScopeOf = Callable[[Ledger, Any], Scopes]
@@ -47,6 +49,20 @@ def _proposal(ledger: Ledger, fact: af.AwardProposed) -> Scopes:
     return Scopes(f"{cluster.description} or authority {fact.authority_id}", *cluster.ids, fact.authority_id)
 
 
+def _correction(ledger: Ledger, fact: Correction) -> Scopes:
+    """A correction or retraction falls where the fact it names falls (as it is in force)."""
+    named = [e for e in ledger.events.get(fact.entity_id, gt=fact.original_version - 1,
+                                          lte=fact.original_version) if isinstance(e, FactEvent)]
+    if not named:
+        return _admins_only(ledger, fact)
+    original = named[0].fact
+    if isinstance(original, Correction):  # a correction of a correction: the fact it put in place
+        if not isinstance(original, FactCorrected):
+            return _admins_only(ledger, fact)
+        original = original.fact_in_force()
+    return SCOPES.get(type(original), _admins_only)(ledger, original)
+
+
 def _admins_only(ledger: Ledger, fact: Fact) -> Scopes:
     return Scopes(f"the access register ({fact.type_name()} needs role admin)")
 
@@ -69,6 +85,8 @@ SCOPES: dict[type[Fact], ScopeOf] = {
     xf.ScopeRevoked: _admins_only,
     xf.TokenRevoked: _admins_only,
     xf.AccountDisabled: _admins_only,
+    FactCorrected: _correction,
+    FactRetracted: _correction,
 }
 # Every other cluster fact and every year fact falls in its cluster.
 for _fact_type in (*vars(cf).values(), *vars(yf).values()):

@@ -14,6 +14,7 @@ from thidua_events.facts import Fact, Provenance
 from thidua_events.facts import access as xf
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
+from thidua_events.facts import corrections as corr
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
 
@@ -270,6 +271,13 @@ def _adopt_regulation(app: Ledger, fact: cf.RegulationAdopted, p: Provenance) ->
     return [cluster]
 
 
+@handles(cf.MembersCounted)
+def _count_members(app: Ledger, fact: cf.MembersCounted, p: Provenance) -> list[Aggregate]:
+    cluster = app.get(Cluster, fact.cluster_id)
+    cluster.count_members(fact, p)
+    return [cluster]
+
+
 @handles(cf.WorkingGroupEstablished)
 def _working_group(app: Ledger, fact: cf.WorkingGroupEstablished, p: Provenance) -> list[Aggregate]:
     cluster = app.get(Cluster, fact.cluster_id)
@@ -372,6 +380,13 @@ def _access(app: Ledger, fact: Fact, p: Provenance) -> list[Aggregate]:
     elif isinstance(fact, xf.AccountDisabled):
         register.disable(fact, p)
     return [register]
+
+
+@handles(corr.FactCorrected, corr.FactRetracted)
+def _correct(app: Ledger, fact: corr.Correction, p: Provenance) -> list[Aggregate]:
+    from thidua_ledger.rehearsal import correct  # it replays the handlers of this module
+
+    return correct(app, fact, p)
 
 
 def open_ledger(settings: Settings) -> Ledger:

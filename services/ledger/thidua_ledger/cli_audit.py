@@ -10,13 +10,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from thidua_events.envelope import LedgerEvent
 
 from thidua_ledger.application import Ledger, open_ledger
 from thidua_ledger.audit import files
 from thidua_ledger.audit import verify as chain
 from thidua_ledger.audit.clocks import position_at
 from thidua_ledger.audit.parallel import replay_in_parallel
+from thidua_ledger.audit.provenance import HistoryEntry
 from thidua_ledger.audit.provenance import history as entity_history
 from thidua_ledger.audit.replay import replay_all, replay_year
 from thidua_ledger.audit.snapshots import SnapshotFinding, check_snapshots
@@ -220,7 +220,7 @@ def history(entity: str = typer.Argument(..., help="Any entity's id (unit, clust
         Console(width=1000 if wide else 80).print(_history_table(events, wide))
 
 
-def _history_table(events: list[LedgerEvent], wide: bool) -> Table:
+def _history_table(events: list[HistoryEntry], wide: bool) -> Table:
     """One row per event; in 80 columns the clocks share a cell and the data wraps."""
     if wide:
         table = Table("pos", "type", "effective", "recorded", "data", "actor (role)", "reason / source")
@@ -234,15 +234,21 @@ def _history_table(events: list[LedgerEvent], wide: bool) -> Table:
         recorded = e.recorded_at.isoformat(" ", "seconds")
         by, why = f"{p.actor} ({p.role})", " / ".join(x for x in (p.reason, p.source_ref) if x)
         if wide:
-            table.add_row(str(e.position), e.type, str(e.effective_date), recorded, _data(e), by, why)
+            table.add_row(str(e.position), e.type, str(e.stated_date), recorded, _data(e), by, why)
         else:
-            table.add_row(str(e.position), f"{e.type}\n{e.effective_date}\n{recorded}",
+            table.add_row(str(e.position), f"{e.type}\n{e.stated_date}\n{recorded}",
                           f"{by}\n{why}" if why else by, _data(e))
     return table
 
 
-def _data(event: LedgerEvent) -> str:
-    """What the fact records, a field a line (its effective date has a column of its own)."""
-    fields = event.fact().model_dump(mode="json", exclude={"effective_date"}, exclude_none=True)
-    return "\n".join(f"{name}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}"
-                     for name, value in fields.items())
+def _data(event: HistoryEntry) -> str:
+    """What the fact records, a field a line (its effective date has a column of its own), then
+    its event id and the chain of corrections it belongs to: the id it names, the id replacing it."""
+    chain = [f"id: {event.id}"]
+    if "original" in event.data:
+        chain.append(f"names {event.data['original']}")
+    if event.corrected_by:
+        chain.append(f"replaced by {event.corrected_by}")
+    fields = event.fact().model_dump(mode="json", exclude={"effective_date", "date_precision"}, exclude_none=True)
+    return "\n".join([f"{name}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}"
+                     for name, value in fields.items()] + chain)

@@ -10,11 +10,17 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 from thidua_events.facts import Fact, Provenance
 from thidua_events.facts.awards import AwardConferred, AwardRevoked, RecipientKind
+from thidua_events.facts.corrections import Correction, FactCorrected, FactRetracted
 from thidua_events.facts.year import CommendationsCounted
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import NOW, Clock
+from thidua_ledger.domain.entity import FactEvent
 from thidua_ledger.feed import fact_events, paused_gc
+
+
+def event_id(event: FactEvent) -> str:
+    return f"{event.originator_id}:{event.originator_version}"
 
 
 class AwardEntry(BaseModel):
@@ -49,7 +55,7 @@ class AwardRegisterPublic(BaseModel):
     position: int
 
 
-REGISTERED = {AwardConferred, AwardRevoked, CommendationsCounted}
+REGISTERED = {AwardConferred, AwardRevoked, CommendationsCounted, FactCorrected, FactRetracted}
 """The facts the register folds; every other fact leaves it as it is."""
 
 
@@ -61,18 +67,31 @@ class AwardRegister:
         self.position = 0
         self.entries: dict[tuple[UUID, UUID], AwardEntry] = {}  # (decree, recipient) -> entry
         self.counts: list[StatedCount] = []
+        self._counted: dict[str, int] = {}  # event id of a stated count in force -> its position
         self._lock = Lock()
 
     def catch_up(self, clock: Clock = NOW) -> int:
         with self._lock, paused_gc():
             for position, event in fact_events(self.ledger, self.position, until=clock.known_at):
-                if clock.as_of is None or event.fact.effective_date <= clock.as_of:
-                    self.apply(event.fact, event.provenance, position)
+                if isinstance(event.fact, Correction) or clock.as_of is None \
+                        or event.fact.effective_date <= clock.as_of:
+                    self.apply(event.fact, event.provenance, position, event_id(event), clock)
                 self.position = position
             return self.position
 
-    def apply(self, fact: Fact, provenance: Provenance, position: int) -> None:
+    def apply(self, fact: Fact, provenance: Provenance, position: int, recorded_as: str = "",
+              clock: Clock = NOW) -> None:
         if type(fact) not in REGISTERED:  # most facts: a set lookup rather than three isinstance
+            return
+        if isinstance(fact, Correction):  # of a stated count (decrees are revoked, never corrected)
+            replaced = self._counted.pop(fact.original, None)
+            if replaced is None:
+                return
+            self.counts = [c for c in self.counts if c.position != replaced]
+            if isinstance(fact, FactCorrected):
+                fact = fact.fact_in_force()
+                if clock.as_of is None or fact.effective_date <= clock.as_of:
+                    self.apply(fact, provenance, replaced, recorded_as)
             return
         if isinstance(fact, AwardConferred):
             for r in fact.recipients:
@@ -97,3 +116,6 @@ class AwardRegister:
                 collectives=fact.collectives, individuals=fact.individuals,
                 source_ref=provenance.source_ref, position=position,
             ))
+            self.counts.sort(key=lambda c: c.position)
+            if recorded_as:  # a later correction names the count by this id
+                self._counted[recorded_as] = position

@@ -6,7 +6,13 @@ from decimal import Decimal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
-from thidua_events.facts.year import BallotHeld, UnitsHonoured
+from thidua_events.facts.year import (
+    BallotHeld,
+    MidYearReviewHeld,
+    PledgeAdopted,
+    UnitsHonoured,
+    YearEndReviewHeld,
+)
 from thidua_events.standings import STANDINGS_METHOD, rank_units
 from thidua_events.text import vietnamese_sort_key
 
@@ -28,7 +34,11 @@ class ClusterYearPublic(BaseModel):
     name: str
     authority_id: UUID
     year: int
-    members: list[UnitRef]
+    members: list[UnitRef] = Field(description="The members the ledger names; not a complete list "
+                                               "where a source states more (members_stated)")
+    members_named: int = Field(description="How many members are named above")
+    members_stated: int | None = Field(description="How many members a source says the cluster has "
+                                                   "(e.g. 8 stated, 3 named); null where none says")
     leader: UnitRef | None
     deputy: UnitRef | None
     flag_holder: UnitRef | None
@@ -58,21 +68,30 @@ class StandingsPublic(BaseModel):
 
 
 class YearPublic(BaseModel):
+    """Dates are days (2019-11-14), or a month (2018-03) or a year (2018) where the source states
+    no more."""
+
     cluster_id: UUID
     year: int
     movement: str | None
-    pledge_drafted_on: date | None
-    pledge_adopted_on: date | None
+    pledge_drafted_on: date | str | None
+    pledge_adopted_on: date | str | None
     signed_by: list[UnitRef]
     criteria: list[dict[str, object]]
     drives: list[dict[str, object]]
-    mid_year_review_on: date | None
-    year_end_review_on: date | None
+    drives_stated: int | None = Field(description="How many drives a source says the year had, recorded "
+                                                  "one by one above or not")
+    mid_year_review_on: date | str | None
+    year_end_review_on: date | str | None
     ballots: list[BallotHeld]
     honours: list[UnitsHonoured]
     leader_elected: UnitRef | None
     deputy_elected: UnitRef | None
-    closed_on: date | None
+    closed_on: date | str | None
+    conferences: dict[str, PledgeAdopted | MidYearReviewHeld | YearEndReviewHeld] = Field(
+        description="The pledge conference and the reviews, with place, chair, the officials present "
+                    "(rank, post and role as the source states it: dự và chủ trì, dự và chỉ đạo, dự) "
+                    "and summary")
 
 
 def _name_day(year: int, today: date, clock: Clock) -> date:
@@ -108,6 +127,7 @@ def cluster_in_year(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = 
     return ClusterYearPublic(
         cluster_id=cluster.id, name=cluster.name, authority_id=cluster.authority_id, year=year,
         members=sorted((m for m in members if m), key=lambda m: vietnamese_sort_key(m.name)),
+        members_named=len(members), members_stated=cluster.stated_members.get(year),
         leader=unit_ref(ledger, leader, on, clock),
         deputy=unit_ref(ledger, deputy, on, clock),
         # The holder on the view's day, as the cluster's own flag view answers it.
@@ -120,19 +140,26 @@ def year_record(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW)
     record = load(ledger, EmulationYear, year_id(cluster_id, year), clock)
     on = _name_day(year, ledger.today(), clock)
     election = record.election
+
+    def stated(attribute: str) -> date | str | None:
+        """A date as its source states it: "2018" for "early 2018", never 2018-01-01."""
+        day: date | None = getattr(record, attribute)
+        return record.stated_dates.get(attribute, day)
+
     return YearPublic(
         cluster_id=cluster_id, year=year, movement=record.movement,
-        pledge_drafted_on=record.pledge_drafted_on, pledge_adopted_on=record.pledge_adopted_on,
+        pledge_drafted_on=stated("pledge_drafted_on"), pledge_adopted_on=stated("pledge_adopted_on"),
         signed_by=[r for u in record.signatures if (r := unit_ref(ledger, u, on, clock))],
         criteria=[{"code": c.code, "title": c.title, "max_points": c.max_points}
                   for c in record.criteria.values()],
         drives=[{"drive_no": n, "title": t, "launched_on": a, "closed_on": b}
                 for n, (t, a, b) in sorted(record.drives.items())],
-        mid_year_review_on=record.mid_year_review_on, year_end_review_on=record.year_end_review_on,
+        drives_stated=record.drives_stated,
+        mid_year_review_on=stated("mid_year_review_on"), year_end_review_on=stated("year_end_review_on"),
         ballots=list(record.ballots.values()), honours=record.honours,
         leader_elected=unit_ref(ledger, election.leader_unit_id if election else None, on, clock),
         deputy_elected=unit_ref(ledger, election.deputy_unit_id if election else None, on, clock),
-        closed_on=record.closed_on,
+        closed_on=stated("closed_on"), conferences=dict(record.conferences),
     )
 
 

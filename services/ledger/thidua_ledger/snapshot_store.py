@@ -26,6 +26,7 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import EventStore, Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
+from thidua_ledger.domain.corrections import fold_in_force, has_corrections, slots_of
 from thidua_ledger.domain.snapshots import FORMAT, UNSEALED, EntitySnapshot, SnapshotRefused, read_head
 
 SNAPSHOT_TOPIC = get_topic(EntitySnapshot)
@@ -119,7 +120,14 @@ class CheckedSnapshots(Application):
                     stale.append(stored.originator_version)
                 else:
                     log.warning("snapshot of %s at version %s refused: %s", entity_id, lte + 1, refused)
-        found = fold(entity, self.events.get(entity_id, gt=start, lte=version))
+        events = list(self.events.get(entity_id, gt=start, lte=version))
+        if has_corrections(events):
+            slots = slots_of(events)
+            if start is not None and min(slots) <= start:  # it corrects a fact the snapshot holds
+                entity, events = None, list(self.events.get(entity_id, lte=version))
+            found = fold_in_force(entity, events)
+        else:
+            found = fold(entity, events)
         for old in stale if rebuild else ():  # ignored, then rebuilt, so later reads start from it
             try:
                 self.take_snapshot(entity_id, old, replace=True)

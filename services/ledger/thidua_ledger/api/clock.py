@@ -11,8 +11,13 @@ from thidua_ledger.audit.clocks import Clock, position_at
 
 def _clock(
     ledger: LedgerDep,
-    as_of: Annotated[date | None, Query(description="What was true on this date (effective date)")] = None,
-    known_at: Annotated[int | None, Query(ge=0, description="As the ledger knew it at this log position")] = None,
+    as_of: Annotated[date | None, Query(description=(
+        "What was true on this date (effective date), with the corrections known at the read's "
+        "position applied. A fact dated only by month or year (date_precision) counts from the first "
+        "day of its period, as the rules order it: a view as of any day in 2018 includes a pledge "
+        "signed in \"early 2018\", and shows its date as 2018, never as a day."))] = None,
+    known_at: Annotated[int | None, Query(ge=0, description=(
+        "As the ledger knew it at this log position: corrections recorded later are not applied"))] = None,
     known_at_time: Annotated[datetime | None, Query(
         description="As the ledger knew it at this moment (ISO 8601); converted to a log position")] = None,
 ) -> Clock:

@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, status
 from pydantic import BaseModel, Field, create_model
 from thidua_events.facts import FACTS, Fact, Provenance, Role
+from thidua_events.facts.corrections import Correction
 from thidua_events.text import Name, Note
 
 from thidua_ledger.access import check_clerk_may_record
@@ -45,6 +46,8 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
     if (id_field := new_id_field(fact_type)) is not None:
         fields[id_field] = (UUID | None, Field(None, description="Left out, the server makes it "
                                                                   "(the receipt's `ids`)"))
+    if issubclass(fact_type, Correction):  # a correction always says why the original was wrong
+        fields["reason"] = (Note, Field(description="Why the original was wrong (required)"))
     # abstract: a request model is not a fact type of its own.
     return create_model(f"{fact_type.__name__}Create", __base__=fact_type, __doc__=fact_type.__doc__,
                         __cls_kwargs__={"abstract": True}, **fields)

@@ -11,13 +11,16 @@ from thidua_events.tokens import RevocationsUnavailable
 from thidua_ledger.application import ConcurrentWrite
 from thidua_ledger.domain.access import OutOfScope
 from thidua_ledger.domain.errors import NotFound, RuleViolation
+from thidua_ledger.rehearsal import CorrectionRefused
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(RuleViolation)
     def _rule(_: Request, error: RuleViolation) -> JSONResponse:
-        return JSONResponse({"rule": error.rule, "detail": error.detail},
-                            status_code=status.HTTP_409_CONFLICT)
+        body = {"rule": error.rule, "detail": error.detail}
+        if isinstance(error, CorrectionRefused) and error.dependent:
+            body["dependent"] = error.dependent  # the event id of the fact the correction would break
+        return JSONResponse(body, status_code=status.HTTP_409_CONFLICT)
 
     @app.exception_handler(ConcurrentWrite)
     def _concurrent(_: Request, error: ConcurrentWrite) -> JSONResponse:

@@ -2,11 +2,11 @@ from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
-from thidua_events.envelope import LedgerEvent, LogPage
+from pydantic import BaseModel, Field
+from thidua_events.envelope import LogPage
 
 from thidua_ledger.api.deps import CurrentUser, LedgerDep
-from thidua_ledger.audit.provenance import history
+from thidua_ledger.audit.provenance import HistoryEntry, history
 from thidua_ledger.domain.organisation import Unit
 from thidua_ledger.feed import read_page
 
@@ -22,15 +22,18 @@ def get_log(ledger: LedgerDep, _: CurrentUser, after: int = Query(0, ge=0),
 
 @router.get("/entities/{entity_id}/events")
 def get_entity_events(entity_id: UUID, ledger: LedgerDep, _: CurrentUser,
-                      known_at: int | None = Query(None, ge=0)) -> list[LedgerEvent]:
-    """The ordered history of one entity, with provenance and both clocks."""
+                      known_at: int | None = Query(None, ge=0)) -> list[HistoryEntry]:
+    """The ordered history of one entity, with provenance and both clocks. A corrected or
+    retracted fact names its correction (`corrected_by`); the correction names the original
+    (`data.original`)."""
     return history(ledger, entity_id, known_at)
 
 
 class UnitPublic(BaseModel):
     unit_id: UUID
     name: str
-    names: list[tuple[date, str]]
+    names: list[tuple[date | str, str]] = Field(description="Each name since its date, a day or, where "
+                                                           "the source gives less, 2018-03 or 2018")
     authority_id: UUID
     ended_on: date | None
 
@@ -39,5 +42,8 @@ class UnitPublic(BaseModel):
 def get_unit(unit_id: UUID, ledger: LedgerDep, _: CurrentUser, on: date | None = None) -> UnitPublic:
     """A unit with its name on a date (default today) and its name history."""
     unit = ledger.get(Unit, unit_id)
-    return UnitPublic(unit_id=unit.id, name=unit.name_on(on or ledger.today()), names=unit.names,
+    names: list[tuple[date | str, str]] = list(unit.names)
+    if len(unit.names_stated) == len(unit.names):  # else read from a snapshot older than precisions
+        names = [(stated, name) for stated, (_, name) in zip(unit.names_stated, unit.names, strict=True)]
+    return UnitPublic(unit_id=unit.id, name=unit.name_on(on or ledger.today()), names=names,
                       authority_id=unit.authority_id, ended_on=unit.ended_on)

@@ -6,14 +6,17 @@ A moment of recording converts to the position of the last event recorded by the
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from thidua_events.facts import Fact
+from thidua_events.facts.corrections import Correction
 
 from thidua_ledger.audit.chain import moment as stored_moment
+from thidua_ledger.domain.corrections import slots_of
 from thidua_ledger.domain.entity import FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import effective_through
@@ -61,8 +64,10 @@ def load(ledger: Any, kind: type[A], entity_id: UUID, clock: Clock) -> A:
 
 def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day: date) -> A:
     # Facts dated after `day` are left out, even when recorded earlier; rules are not
-    # re-checked: this is a view of the record, not a new command. The fold starts from the
-    # newest snapshot whose facts all fall on or before `day`, if there is one.
+    # re-checked: this is a view of the record, not a new command. Corrections known at
+    # `version` apply first: a fact corrected to a later date leaves the view, a retracted
+    # one is never in it. The fold starts from the newest snapshot whose facts all fall on
+    # or before `day`, if there is one and no later correction names a fact it holds.
     entity: Any = None
     start = None
     for candidate in _snapshots_through(ledger, entity_id, version, day):
@@ -70,17 +75,28 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
         if entity is not None:
             start = candidate
             break
-    for event in ledger.events.get(entity_id, gt=start, lte=version):
-        if not isinstance(event, FactEvent):
+    events = [e for e in ledger.events.get(entity_id, gt=start, lte=version) if isinstance(e, FactEvent)]
+    slots = slots_of(events)
+    if start is not None and slots and min(slots) <= start:
+        entity, start = None, None
+        events = [e for e in ledger.events.get(entity_id, lte=version) if isinstance(e, FactEvent)]
+        slots = slots_of(events)
+    for event in events:
+        fact: Fact | None = event.fact
+        if isinstance(fact, Correction):
             continue
-        if event.fact.effective_date > day:
+        if event.originator_version in slots:
+            fact = slots[event.originator_version]
+        if fact is None:
+            continue  # retracted
+        if fact.effective_date > day:
             if entity is None:
                 raise NotFound(kind.__name__, entity_id)  # it did not exist yet on that day
             continue
         if entity is None:
-            entity = event.mutate(None)
+            entity = replace(event, fact=fact).mutate(None)  # type: ignore[call-arg]
         else:
-            entity.apply(event.fact)
+            entity.apply(fact)
     if not isinstance(entity, kind):
         raise NotFound(kind.__name__, entity_id)
     return entity

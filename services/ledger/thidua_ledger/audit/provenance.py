@@ -2,10 +2,13 @@
 correction, and what changed in a year between two recording moments."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
+from pydantic import Field
 from thidua_events.envelope import LedgerEvent
+from thidua_events.facts.corrections import Correction
 from thidua_events.facts.year import ScoreCorrected, ScoreRecorded
 
 from thidua_ledger.application import Ledger
@@ -22,19 +25,32 @@ def positions(ledger: Ledger, entity_id: UUID) -> dict[int, int]:
     return {int(version): int(position) for version, position in rows}
 
 
-def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None) -> list[LedgerEvent]:
-    """The ordered events of one entity, with actor, role, reason, source and both clocks."""
+class HistoryEntry(LedgerEvent):
+    """One event of an entity's history, and the correction or retraction that replaced it."""
+
+    corrected_by: str | None = Field(None, description="Event id of the correction or retraction "
+                                                       "that replaced this fact, if any (as known then)")
+    stated_date: date | str = Field(description="The effective date as precisely as its source states "
+                                                "it: a day, or 2018-03, or 2018")
+
+
+def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None) -> list[HistoryEntry]:
+    """The ordered events of one entity, with actor, role, reason, source and both clocks;
+    a corrected or retracted fact names what replaced it, so the chain reads both ways."""
     stored = [e for e in ledger.events.get(entity_id) if isinstance(e, FactEvent)]
     if not stored:
         raise NotFound("Entity", entity_id)  # unknown, or internal (an award claim)
     where = positions(ledger, entity_id)
-    events = [
-        LedgerEvent.of(e.fact, e.provenance, position=where.get(e.originator_version, 0),
-                       entity_id=e.originator_id, entity_version=e.originator_version,
-                       recorded_at=e.timestamp)
-        for e in stored
+    known = [e for e in stored if known_at is None or where.get(e.originator_version, 0) <= known_at]
+    replaced_by = {e.fact.original_version: f"{entity_id}:{e.originator_version}"
+                   for e in known if isinstance(e.fact, Correction)}
+    return [
+        HistoryEntry(**LedgerEvent.of(e.fact, e.provenance, position=where.get(e.originator_version, 0),
+                                      entity_id=e.originator_id, entity_version=e.originator_version,
+                                      recorded_at=e.timestamp).model_dump(),
+                     corrected_by=replaced_by.get(e.originator_version), stated_date=e.fact.stated_date())
+        for e in known
     ]
-    return [e for e in events if known_at is None or e.position <= known_at]
 
 
 def correction_chain(ledger: Ledger, cluster_id: UUID, year: int, score_id: UUID) -> list[LedgerEvent]:

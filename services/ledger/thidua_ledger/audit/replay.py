@@ -6,14 +6,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 from uuid import UUID
 
+from thidua_events.facts.corrections import Correction
+
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock, load
 from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.corrections import fold_in_force
 from thidua_ledger.domain.entity import Entity, FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.feed import Select, fact_events, paused_gc
-from thidua_ledger.projections import AwardRegister
+from thidua_ledger.projections import AwardRegister, event_id
 
 KINDS: dict[str, type[Entity]] = {"cluster": Cluster, "emulation_year": EmulationYear}
 """The entities whose state the ledger serves as a projection: a cluster, and its years."""
@@ -51,11 +54,11 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
             if progress and rebuilt.events_read % batch == 0:
                 progress(position, head)
             if only is None:
-                register.apply(event.fact, event.provenance, position)
+                register.apply(event.fact, event.provenance, position, event_id(event))
             elif event.originator_id not in only:
                 continue
-            if event.fact.aggregate in KINDS:
-                _fold(entities, event)
+            if event.fact.aggregate in KINDS or event.originator_id in entities:
+                _fold(ledger, entities, event)
                 rebuilt.events_applied += 1
     register.position = position
     if progress:
@@ -63,10 +66,16 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
     return rebuilt
 
 
-def _fold(entities: dict[UUID, Entity], event: FactEvent) -> None:
+def _fold(ledger: Ledger, entities: dict[UUID, Entity], event: FactEvent) -> None:
     # The domain event's own mutate, as a read from the store would: it also checks that the
     # entity's versions follow each other with no gap.
     entity: Any = entities.get(event.originator_id)
+    if isinstance(event.fact, Correction):
+        # A correction changes a fact folded earlier: fold the entity's facts in force again,
+        # from its own stored events up to this one.
+        entities[event.originator_id] = cast(Entity, fold_in_force(
+            None, ledger.events.get(event.originator_id, lte=event.originator_version)))
+        return
     if entity is None:
         entities[event.originator_id] = cast(Entity, event.mutate(None))
     else:
@@ -127,7 +136,7 @@ def first_difference(ledger: Ledger, kind: type[Entity], entity_id: UUID, versio
     for event in ledger.events.get(entity_id, lte=version):
         if not isinstance(event, FactEvent):
             continue
-        _fold(entities, event)
+        _fold(ledger, entities, event)
         try:
             live: Entity | None = ledger.get(kind, entity_id, version=event.originator_version)
         except NotFound:

@@ -1,7 +1,9 @@
 """Emulation clusters (cụm thi đua): membership over time and the rotating flag."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from types import MappingProxyType
+from typing import cast
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -10,6 +12,7 @@ from thidua_events.facts.awards import AwardConferred
 from thidua_events.facts.cluster import (
     BallotThreshold,
     ClusterFormed,
+    MembersCounted,
     RegulationAdopted,
     RotatingFlagHandedOver,
     UnitJoined,
@@ -23,6 +26,9 @@ from thidua_ledger.domain.errors import check
 
 class Cluster(Entity):
     id_field = "cluster_id"
+    # year -> the number of members a source states (MembersCounted). A class default, so a
+    # cluster read from a snapshot taken before counts were kept has none; folds replace it.
+    stated_members = cast(Mapping[int, int], MappingProxyType({}))  # unannotated: see Entity.id_field
 
     @applies
     def _(self, fact: ClusterFormed) -> None:
@@ -53,6 +59,10 @@ class Cluster(Entity):
             return  # a view as of a date that leaves out a join dated after this leave
         joined, _ = self.memberships[fact.unit_id][-1]
         self.memberships[fact.unit_id][-1] = (joined, fact.effective_date)
+
+    @applies
+    def _(self, fact: MembersCounted) -> None:
+        self.stated_members = {**self.stated_members, fact.year: fact.count}
 
     @applies
     def _(self, fact: WorkingGroupEstablished) -> None:
@@ -156,6 +166,12 @@ class Cluster(Entity):
         self.record(fact, provenance)
 
     def adopt_regulation(self, fact: RegulationAdopted, provenance: Provenance) -> None:
+        self.record(fact, provenance)
+
+    def count_members(self, fact: MembersCounted, provenance: Provenance) -> None:
+        check(fact.year not in self.stated_members, "count-members-once",
+              f"{self.name} already has {self.stated_members.get(fact.year)} members stated for {fact.year}; "
+              "correct that fact instead")
         self.record(fact, provenance)
 
     def establish_working_group(self, fact: WorkingGroupEstablished, provenance: Provenance) -> None:

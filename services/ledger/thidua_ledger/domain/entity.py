@@ -65,7 +65,8 @@ class Entity(Aggregate):
             raise TypeError(f"{type(self).__name__} does not record {fact.type_name()}") from None
         fold(self, fact)
         through = getattr(self, "_effective_through", None)
-        if through is not None and fact.effective_date > through:
+        # A correction (of no kind of its own) changes no state, so it moves no date either.
+        if through is not None and fact.aggregate and fact.effective_date > through:
             self._effective_through = fact.effective_date
 
     def __getstate__(self) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Authorities, units and people (cơ quan, đơn vị, cán bộ)."""
 
 from datetime import date
+from typing import cast
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -39,12 +40,16 @@ class Unit(Entity):
     """A unit (đơn vị) with its name history: documents print the name of their date."""
 
     id_field = "unit_id"
+    # Each name's date as its source states it ("2016"), where that is less than a day; a class
+    # default for units snapshotted before dates kept their precision (unannotated: see Entity).
+    names_stated = cast(tuple[date | str, ...], ())
 
     @applies
     def _(self, fact: UnitRegistered) -> None:
         self.authority_id = fact.authority_id
         self.symbol = fact.symbol
         self.names: list[tuple[date, str]] = [(fact.effective_date, fact.name)]
+        self.names_stated = (fact.stated_date(),)
         self.registered_on = fact.effective_date
         self.ended_on: date | None = None
         self.merged_into: UUID | None = None
@@ -52,6 +57,8 @@ class Unit(Entity):
     @applies
     def _(self, fact: UnitRenamed) -> None:
         self.names.append((fact.effective_date, fact.name))
+        if self.names_stated:
+            self.names_stated = (*self.names_stated, fact.stated_date())
 
     @applies
     def _(self, fact: UnitMerged) -> None:

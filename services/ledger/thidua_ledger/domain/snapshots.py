@@ -27,14 +27,25 @@ from pydantic import BaseModel, TypeAdapter
 from thidua_events.facts.awards import AwardLevel, Recipient, RecipientKind
 from thidua_events.facts.base import Role
 from thidua_events.facts.cluster import BallotBasis, BallotThreshold
-from thidua_events.facts.year import BallotHeld, Criterion, LeadershipElected, ScoreKind, UnitsHonoured, Vote
+from thidua_events.facts.year import (
+    BallotHeld,
+    Criterion,
+    LeadershipElected,
+    MidYearReviewHeld,
+    PledgeAdopted,
+    ScoreKind,
+    UnitsHonoured,
+    Vote,
+    YearEndReviewHeld,
+)
 
-FORMAT = 2
+FORMAT = 3  # 3: a year keeps its conferences and stated dates, a cluster its stated counts
 """1: tags named Python topics (module:Class), no chain link; 2: stable names, chain link, seal."""
 
 SNAPSHOT_TYPES: dict[str, type[Enum] | type[BaseModel]] = {t.__name__: t for t in (
     ScoreKind, RecipientKind, Role, AwardLevel, BallotBasis,
     Criterion, Vote, BallotHeld, UnitsHonoured, LeadershipElected, Recipient, BallotThreshold,
+    PledgeAdopted, MidYearReviewHeld, YearEndReviewHeld,  # a year's conferences
 )}
 """Every enum and contract model an entity's state may hold, by stable name."""
 _NAMES = {t: name for name, t in SNAPSHOT_TYPES.items()}

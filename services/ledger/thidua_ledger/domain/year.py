@@ -1,11 +1,15 @@
 """One cluster's emulation year (năm thi đua): pledge, criteria, drives, reviews,
 scores, ballots, honours and the election of next year's leadership."""
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
+from typing import cast
 from uuid import UUID, uuid5
 
 from thidua_events.facts import Provenance
+from thidua_events.facts.conference import Conference
 from thidua_events.facts.year import (
     BallotHeld,
     CommendationsCounted,
@@ -13,6 +17,7 @@ from thidua_events.facts.year import (
     Criterion,
     DriveClosed,
     DriveLaunched,
+    DrivesCounted,
     LeadershipElected,
     MidYearReviewHeld,
     PledgeAdopted,
@@ -64,8 +69,21 @@ def flatten(criteria: tuple[Criterion, ...]) -> dict[str, Criterion]:
 
 
 class EmulationYear(Entity):
+    # DrivesCounted; a class default for years snapshotted before it (unannotated: see Entity.id_field)
+    drives_stated = cast(int | None, None)
+    # "pledge" / "mid_year_review" / "year_end_review" -> the fact with its conference details
+    conferences = cast(Mapping[str, Conference], MappingProxyType({}))
+    # state attribute -> the date as stated ("2018", "2018-03") where a source gives no day
+    stated_dates = cast(Mapping[str, str], MappingProxyType({}))
+
+    def _dated(self, attribute: str, fact: YearFact) -> date:
+        stated = fact.stated_date()
+        others = {k: v for k, v in self.stated_dates.items() if k != attribute}
+        self.stated_dates = others if isinstance(stated, date) else {**others, attribute: stated}
+        return fact.effective_date
+
     @classmethod
-    def id_of(cls, fact: YearFact) -> UUID:  # type: ignore[override]
+    def id_of(cls, fact: YearFact) -> UUID:  # type: ignore[override,unused-ignore]
         return year_id(fact.cluster_id, fact.year)
 
     @applies
@@ -93,11 +111,12 @@ class EmulationYear(Entity):
 
     @applies
     def _(self, fact: PledgeDrafted) -> None:
-        self.pledge_drafted_on = fact.effective_date
+        self.pledge_drafted_on = self._dated("pledge_drafted_on", fact)
 
     @applies
     def _(self, fact: PledgeAdopted) -> None:
-        self.pledge_adopted_on = fact.effective_date
+        self.pledge_adopted_on = self._dated("pledge_adopted_on", fact)
+        self.conferences = {**self.conferences, "pledge": fact}
 
     @applies
     def _(self, fact: PledgeSigned) -> None:
@@ -112,6 +131,10 @@ class EmulationYear(Entity):
         self.drives[fact.drive_no] = (fact.title, fact.effective_date, None)
 
     @applies
+    def _(self, fact: DrivesCounted) -> None:
+        self.drives_stated = fact.count
+
+    @applies
     def _(self, fact: DriveClosed) -> None:
         if fact.drive_no not in self.drives:
             # Only in a view as of a date that leaves out a launch dated after its closing
@@ -122,11 +145,13 @@ class EmulationYear(Entity):
 
     @applies
     def _(self, fact: MidYearReviewHeld) -> None:
-        self.mid_year_review_on = fact.effective_date
+        self.mid_year_review_on = self._dated("mid_year_review_on", fact)
+        self.conferences = {**self.conferences, "mid_year_review": fact}
 
     @applies
     def _(self, fact: YearEndReviewHeld) -> None:
-        self.year_end_review_on = fact.effective_date
+        self.year_end_review_on = self._dated("year_end_review_on", fact)
+        self.conferences = {**self.conferences, "year_end_review": fact}
 
     @applies
     def _(self, fact: ScoreRecorded) -> None:
@@ -165,7 +190,7 @@ class EmulationYear(Entity):
 
     @applies
     def _(self, fact: YearClosed) -> None:
-        self.closed_on = fact.effective_date
+        self.closed_on = self._dated("closed_on", fact)
 
     # Queries
 
@@ -237,6 +262,9 @@ class EmulationYear(Entity):
             case DriveLaunched():
                 check(fact.drive_no not in self.drives, "launch-drive-once",
                       f"drive {fact.drive_no} is already launched")
+            case DrivesCounted():
+                check(self.drives_stated is None, "count-drives-once",
+                      f"{self.drives_stated} drives are stated for {year} already; correct that fact instead")
             case DriveClosed():
                 drive = self.drives.get(fact.drive_no)
                 check(drive is not None, "close-a-launched-drive", f"drive {fact.drive_no} was not launched")
