@@ -24,7 +24,8 @@ class Scope(Fact, abstract=True):
     @model_validator(mode="after")
     def _one_scope(self) -> Self:
         if (self.authority_id is None) == (self.cluster_id is None):
-            raise FieldInvalid("cluster_id" if self.authority_id else "authority_id", "name exactly one of authority_id and cluster_id")
+            raise FieldInvalid("cluster_id" if self.authority_id else "authority_id",
+                               "name exactly one of authority_id and cluster_id")
         return self
 
 
