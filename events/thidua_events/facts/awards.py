@@ -2,7 +2,7 @@
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -38,8 +38,16 @@ class AwardKindRegistered(Fact):
     level: AwardLevel
 
 
+# The rule of `_one_subject` in JSON Schema terms, so that a standard validator refuses it too.
+_ONE_SUBJECT: dict[str, Any] = {"allOf": [{"anyOf": [
+    {"properties": {"kind": {"const": kind}, subject: {"type": "string"}, other: {"type": "null"}},
+     "required": [subject]}
+    for kind, subject, other in (("collective", "unit_id", "person_id"), ("individual", "person_id", "unit_id"))
+]}]}
+
+
 class Recipient(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_ONE_SUBJECT)
 
     kind: RecipientKind
     unit_id: Id | None = None
@@ -79,6 +87,9 @@ class AwardProposed(Fact):
 
 class Decree(Fact, abstract=True):
     """What conferral and revocation share: the decree itself (quyết định)."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "$comment": "Also refused, beyond what JSON Schema can state: a recipient named twice."})
 
     aggregate: ClassVar[str] = "decree"
     decree_id: Id

@@ -4,16 +4,16 @@ and the provenance of who recorded it."""
 import calendar
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from thidua_events.bounds import Year as Year  # where the facts have always found it
 from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
 Id = UUID
-Year = Annotated[int, Field(ge=1945, le=2100, description="A calendar year")]
 
 
 def stated(day: date, precision: "DatePrecision") -> date | str:

@@ -1,9 +1,12 @@
 """Refusals answer with what is wrong and store nothing."""
 
+from typing import Any
+
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
@@ -12,6 +15,43 @@ from thidua_documents.documents import MissingData
 from thidua_documents.ledger_client import LedgerRefused, LedgerUnavailable
 from thidua_documents.legal import UnknownInstrument
 from thidua_documents.register import AlreadyIssued, PositionNotReached
+
+
+class ProblemPublic(BaseModel):
+    detail: str
+
+
+class FieldErrorPublic(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class UnprocessablePublic(BaseModel):
+    """Either the request's fields that were refused (a list), or what the ledger lacks for the
+    document (a sentence, and each item in `missing`)."""
+
+    detail: str | list[FieldErrorPublic]
+    missing: list[str] | None = None
+
+
+Responses = dict[int | str, dict[str, Any]]
+# Every answer a route can give besides its own, so that clients (and the fuzz test) can rely on the schema.
+READ_RESPONSES: Responses = {
+    401: {"model": ProblemPublic, "description": "No bearer token, or one that is expired or not valid"},
+    403: {"model": ProblemPublic, "description": "The token's role may not do this"},
+}
+ENTRY_RESPONSES: Responses = {
+    **READ_RESPONSES, 404: {"model": ProblemPublic, "description": "No such document in the register"}}
+REFUSALS: Responses = {
+    **READ_RESPONSES,
+    400: {"model": ProblemPublic, "description": "The body is not JSON"},
+    422: {"model": UnprocessablePublic, "description": "Bad fields, or missing data or parts named in `missing`; "
+                                                       "nothing was registered"},
+    409: {"model": ProblemPublic, "description": "A rule, named in `rule` (the book's order, a legal basis not in "
+                                                 "force, a rule of the ledger); already issued; or position not "
+                                                 "reached yet (draft)"},
+}
 
 
 def install(app: FastAPI) -> None:
@@ -34,7 +74,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RevocationsUnavailable)
     async def unavailable(_: Request, error: RevocationsUnavailable) -> JSONResponse:
         # Refuse rather than accept a token that may have been revoked.
-        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)})
+        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)},
+                            headers={"Retry-After": "2"})
 
     @app.exception_handler(PositionNotReached)
     async def ahead(_: Request, error: PositionNotReached) -> JSONResponse:
