@@ -34,7 +34,8 @@ MIGRATIONS: list[ModuleType] = [m0001_chain, m0002_chain_covers_reads, m0003_cha
                                 m0004_award_register, m0005_idempotency_keys, m0006_accounts,
                                 m0007_rule_indexes]
 
-__all__ = ["MIGRATIONS", "Database", "MigrationRefused", "current_version", "latest_version", "upgrade", "upgrade_ledger"]
+__all__ = ["MIGRATIONS", "Database", "MigrationRefused", "current_version", "latest_version", "upgrade",
+           "upgrade_ledger"]
 
 
 def latest_version() -> int:

@@ -13,7 +13,6 @@ Safe to re-run (each index entry is looked up first), and to run in two processe
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
@@ -63,29 +62,29 @@ def _index(ledger: Any, fact: Any, authority_of: dict[UUID, UUID]) -> None:
     elif isinstance(fact, of.UnitRenamed) and fact.unit_id in authority_of:
         _take_name(ledger, authority_of[fact.unit_id], fact.name, fact.unit_id)
     elif isinstance(fact, cf.UnitJoined):
-        index_id = affiliations_id(fact.unit_id)
-        if not ledger.exists(index_id):
-            _save(ledger, Affiliations(fact.unit_id, fact.cluster_id))
-            return
-        index = ledger.get(Affiliations, index_id)
-        if fact.cluster_id not in index.cluster_ids:
-            index.note_join(fact.cluster_id)
-            _save(ledger, index)
-    elif isinstance(fact, af.AwardConferred | af.AwardRevoked):
-        if not ledger.exists(decree_number_id(fact)):  # a number used twice keeps the first
-            _save(ledger, DecreeNumber(fact.authority_id, fact.decree_date.year, fact.decree_no, fact.decree_id))
+        _note_join(ledger, fact)
+    elif isinstance(fact, af.AwardConferred | af.AwardRevoked) and not ledger.exists(decree_number_id(fact)):
+        # A number used twice keeps its first decree.
+        ledger.save(DecreeNumber(fact.authority_id, fact.decree_date.year, fact.decree_no, fact.decree_id))
+
+
+def _note_join(ledger: Any, fact: cf.UnitJoined) -> None:
+    index_id = affiliations_id(fact.unit_id)
+    if not ledger.exists(index_id):
+        ledger.save(Affiliations(fact.unit_id, fact.cluster_id))
+        return
+    index = ledger.get(Affiliations, index_id)
+    if fact.cluster_id not in index.cluster_ids:
+        index.note_join(fact.cluster_id)
+        ledger.save(index)
 
 
 def _take_name(ledger: Any, authority_id: UUID, name: str, unit_id: UUID) -> None:
     name_id = unit_name_id(authority_id, name)
     if not ledger.exists(name_id):
-        _save(ledger, UnitName(authority_id, name, unit_id))
+        ledger.save(UnitName(authority_id, name, unit_id))
         return
     index = ledger.get(UnitName, name_id)
     if unit_id not in index.unit_ids:  # old duplicates go in together, unchecked
-        index._take(unit_id=unit_id)
-        _save(ledger, index)
-
-
-def _save(ledger: Any, index: Aggregate) -> None:
-    ledger.save(index)
+        index.note_earlier(unit_id)
+        ledger.save(index)
