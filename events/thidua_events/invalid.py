@@ -26,7 +26,11 @@ def name_fields(errors: Iterable[Any]) -> list[dict[str, Any]]:
         context = error.get("ctx") or {}
         raised = context.get("error")
         if isinstance(raised, FieldInvalid):
-            error["loc"] = (*error["loc"], raised.field)
+            if tuple(error["loc"])[-1:] != (raised.field,):  # a field's own validator is there already
+                error["loc"] = (*error["loc"], raised.field)
+            # Said so: a rule between fields, which a schema cannot state (clients and the
+            # fuzz test tell it from a field's own form).
+            context = {**context, "between_fields": True}
         if isinstance(raised, Exception):  # as FastAPI's own 422s show it: the message
             error["ctx"] = {**context, "error": str(raised)}
         error.pop("url", None)

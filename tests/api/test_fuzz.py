@@ -187,7 +187,9 @@ def unstatable(error: dict[str, Any]) -> bool:
     - an id the ledger does not have (the documents service refuses such a field with a 422
       that says so: a fact about the ledger's state, not about the request's form)."""
     last = error["loc"][-1]
-    if error["type"] in ("value_error", "assertion_error") and (last == "body" or isinstance(last, int)):
+    between_fields = (error.get("ctx") or {}).get("between_fields")
+    if error["type"] in ("value_error", "assertion_error") and (last == "body" or isinstance(last, int)
+                                                                or between_fields):
         return True
     if error["type"].startswith("decimal_") or error["type"] == "too_short":
         return True

@@ -10,9 +10,10 @@ in the history, by its latest replacement, and each retracted one left out.
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, JsonValue, ValidationInfo, field_validator
 
 from thidua_events.facts.base import FACTS, Fact
+from thidua_events.invalid import FieldInvalid
 
 EventRef = Annotated[str, Field(
     pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[1-9][0-9]{0,8}$",
@@ -38,6 +39,12 @@ class Correction(Fact, abstract=True):
         return int(self.original.split(":")[1])
 
 
+def _correctable() -> list[str]:
+    """The fact types a correction may replace, for the published schema (read when the schema
+    is made: every fact module has registered its types by then)."""
+    return sorted(name for name, kind in FACTS.items() if not issubclass(kind, Correction))
+
+
 class FactCorrected(Correction):
     """A recorded fact replaced by what really happened (đính chính). The replacement is a
     fact of the same type on the same entity; every rule is checked again on the history
@@ -47,7 +54,8 @@ class FactCorrected(Correction):
     own effective_date is the day it is decided; the replacement carries the fact's date."""
 
     replacement_type: str = Field(title="Loại sự kiện thay thế",
-                                  description="The fact type of the original, e.g. LeadershipElected")
+                                  description="The fact type of the original, e.g. LeadershipElected",
+                                  json_schema_extra=lambda schema: schema.update(enum=list[JsonValue](_correctable())))
     replacement_version: int = Field(0, ge=0, title="Phiên bản sự kiện thay thế",
                                      description="The contract version of the replacement (0: current)")
     replacement: dict[str, Any] = Field(title="Nội dung thay thế",
@@ -72,7 +80,8 @@ class FactCorrected(Correction):
         try:
             decode_fact(type_name, version, value)
         except ValueError as invalid:
-            raise ValueError(f"not a valid {type_name}: {invalid}") from None
+            # A rule between fields: what the replacement must hold depends on replacement_type.
+            raise FieldInvalid("replacement", f"not a valid {type_name}: {invalid}") from None
         return value
 
     def fact_in_force(self) -> Fact:

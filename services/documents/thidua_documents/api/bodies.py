@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from thidua_documents.api.deps import Reader, StoreDep, Writer
+from thidua_documents.api.errors import REFUSALS, ProblemPublic
 from thidua_documents.books import Body, BodySymbol, Series, bodies, close_term, register_body, register_term
 from thidua_documents.books import body as body_of
 from thidua_documents.projections import tracked_position
@@ -86,13 +87,14 @@ class PartyTermPublic(BaseModel):
 
 
 @router.post("/{issuer_key}/terms", status_code=status.HTTP_201_CREATED,
-             responses={409: {"description": "The term overlaps another, or ends before it starts (`rule`)"},
-                        422: {"description": "Unknown issuing body"}})
+             responses={**REFUSALS, 404: {"model": ProblemPublic, "description": "No such issuing body"},
+                        409: {"model": ProblemPublic,
+                              "description": "The term overlaps another, or ends before it starts (`rule`)"}})
 def register_party_term(issuer_key: str, term: PartyTermCreate, store: StoreDep, user: Writer) -> PartyTermPublic:
     """A Party body's books run per document type per term (Hướng dẫn 36-HD/VPTW)."""
     with store.transaction(write=True) as tx:
         if body_of(tx, issuer_key) is None:
-            raise _unprocessable("issuer_key", f"no issuing body {issuer_key} is registered")
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no issuing body {issuer_key} is registered")
         return PartyTermPublic(**vars(register_term(tx, issuer_key, term.starts_on, term.ends_on, user.actor)))
 
 
@@ -103,8 +105,9 @@ class PartyTermEnd(BaseModel):
 
 
 @router.post("/{issuer_key}/terms/{starts_on}/end",
-             responses={409: {"description": "Not an open term, an end before its start, or a document "
-                                             "numbered in it after that day (`rule`)"}})
+             responses={**REFUSALS, 409: {"model": ProblemPublic,
+                                          "description": "Not an open term, an end before its start, or a "
+                                                         "document numbered in it after that day (`rule`)"}})
 def end_party_term(issuer_key: str, starts_on: date, end: PartyTermEnd, store: StoreDep, _: Writer
                    ) -> PartyTermPublic:
     """Give an open term its end, once (then a later term can be registered)."""

@@ -5,8 +5,8 @@ account; too many failures (per account or per client address) answer 429 with R
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Request, status
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
-from thidua_events.text import clean_text
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from thidua_events.text import Name
 from thidua_events.tokens import issue_token, max_lifetime
 
 from thidua_ledger.access import access_register
@@ -18,12 +18,10 @@ Audience = Literal["ledger", "documents"]
 
 
 class SignIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200, title="Tên đăng nhập")
+    name: Name = Field(title="Tên đăng nhập")
     password: SecretStr = Field(min_length=1, max_length=1024, title="Mật khẩu")
     audience: list[Audience] = Field(["ledger", "documents"], min_length=1, title="Dịch vụ",
                                      description="The services the token is for")
-
-    _clean_name = field_validator("name")(lambda value: clean_text(value))
 
 
 class TokenPublic(BaseModel):
@@ -44,7 +42,10 @@ def _sign_in_body(body: Annotated[dict[str, Any], Body()]) -> SignIn:
 
 
 @router.post("/auth/token", responses={401: {"description": "Wrong name or password"},
-                                       429: {"description": "Too many failed sign-ins"}})
+                                       429: {"description": "Too many failed sign-ins"}},
+             # The body is read as a plain object (see _sign_in_body); the document still states its form.
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": SignIn.model_json_schema()}}}})
 def sign_in(body: Annotated[dict[str, Any], Body(examples=[{"name": "Trần Văn Thư ký", "password": "…"}])],
             request: Request, ledger: LedgerDep, settings: SettingsDep) -> TokenPublic:
     """A person's token (hours, like `ledger token`'s) for their name and password."""
