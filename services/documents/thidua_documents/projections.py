@@ -21,7 +21,7 @@ from thidua_events.facts import cluster as cf
 from thidua_events.facts import corrections as xf
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
-from thidua_events.versions import fact_type
+from thidua_events.versions import fact_type as model_of
 
 from thidua_documents.store import Store, Tx
 
@@ -126,7 +126,7 @@ def _proposal(tx: Tx, event: LedgerEvent, f: af.AwardProposed) -> None:
 def _correction(tx: Tx, event: LedgerEvent, f: xf.FactCorrected | xf.FactRetracted) -> None:
     """Kept whatever the original's kind: reads as of a position apply the corrections up to it
     (see `snapshot.Snapshot`), so a document issued before one regenerates unchanged."""
-    replacement = (f.replacement_type, f.replacement_version or fact_type(f.replacement_type).version,
+    replacement = (f.replacement_type, f.replacement_version or model_of(f.replacement_type).version,
                    json.dumps(f.replacement, ensure_ascii=False, sort_keys=True)) \
         if isinstance(f, xf.FactCorrected) else (None, None, None)
     tx.execute("INSERT INTO proj_corrections VALUES (?, ?, ?, ?, ?, ?, ?)",

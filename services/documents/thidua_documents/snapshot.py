@@ -76,7 +76,7 @@ class Snapshot:
         self.tx = tx
         self.as_of = as_of
 
-    def _rows_for(self, sql: str, ids: Iterable[UUID], order: str) -> list[Row]:
+    def _rows_for(self, sql: str, ids: Iterable[UUID] | Iterable[str], order: str) -> list[Row]:
         """`sql` has an `{ids}` slot for the IN list; the position filter is added here."""
         keys = sorted({str(i) for i in ids})
         rows: list[Row] = []
