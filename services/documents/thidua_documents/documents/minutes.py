@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 from thidua_events.facts import Fact
+from thidua_events.facts.conference import Conference, Official
 from thidua_events.text import Name, Note
 
 from thidua_documents import templates
@@ -66,14 +67,24 @@ def _notes(notes: list[str]) -> list[str]:
     return [p for note in notes for p in paragraphs(note)]
 
 
+def official_line(official: Official) -> str:
+    """"- Thiếu tướng Đỗ Ngọc Cẩn, Phó Tổng cục trưởng Tổng cục Chính trị CAND (dự)": the
+    role exactly as the fact states it, rank and post only where stated."""
+    who = " ".join(part for part in (official.rank, official.name) if part)
+    return f"- {who}" + (f", {official.post}" if official.post else "") + f" ({official.role.value})"
+
+
 def _meeting(snap: Snapshot, cluster: ClusterView, dated: date, request: MinutesRequest, chair: str | None,
-             venue: str | None, needs: Needs, stated: date | str | None = None) -> dict[str, Any]:
+             venue: str | None, needs: Needs, stated: date | str | None = None,
+             conference: Conference | None = None) -> dict[str, Any]:
     """Opening, attendance and closing, and the two signatures. The member units the ledger
     names are listed without a count: named members are not the whole cluster unless a
     count is stated."""
     members = snap.unit_names(snap.members_on(cluster.cluster_id, dated), dated)
     names = sorted_by_name(list(members.values()), lambda name: name)
-    attendance = punctuate([f"+ {name}" for name in names] + [f"- {guest}" for guest in request.guests])
+    officials = [official_line(o) for o in conference.officials] if conference else []
+    # The senior officers present follow the member units, like the guests the clerk adds.
+    attendance = punctuate([*(f"+ {name}" for name in names), *officials, *(f"- {guest}" for guest in request.guests)])
     chair_text = needs.part(chair, "chair (chủ tọa)")
     secretary = needs.part(request.secretary, "secretary (thư ký)")
     return {
@@ -117,7 +128,7 @@ def prepare_review(snap: Snapshot, subject: dict[str, str], request: ReviewMinut
     summary = f"Hội nghị tổng kết {movement_phrase(record.movement)} năm {year}"
     context = {
         **_meeting(snap, cluster, dated, request, request.chair or review.chair, request.venue or review.place,
-                   needs, review.stated_date()),
+                   needs, review.stated_date(), review),
         "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
         "year": year, "next_year": year + 1,
         # The review's own summary is a free-text note (often who attended): never printed as results.
@@ -182,13 +193,15 @@ def prepare_pledge_minutes(snap: Snapshot, subject: dict[str, str], request: Ple
     presented = (f"{drafter}{role} trình bày dự thảo “{pledge.title}”." if drafter
                  else f"Hội nghị nghe trình bày dự thảo “{pledge.title}”.")
     # "Early 2018" prints as "năm 2018", never as the first of January.
-    stated = request.held_on or (record.pledge_conference.stated_date() if record.pledge_conference else dated)
+    conference = record.pledge_conference
+    stated = request.held_on or (conference.stated_date() if conference else dated)
     signed = snap.unit_names(record.signatures, dated)
     summary = f"Hội nghị ký kết giao ước thi đua{quoted_movement(record.movement)} năm {year}"
     signed_lines = [f"+ {signed[u]}" + (f" (người ký: {s.signatory})" if s.signatory else "")
                     for u, s in record.signatures.items() if u in signed]
     context = {
-        **_meeting(snap, cluster, dated, request, request.chair, request.venue, needs, stated),
+        **_meeting(snap, cluster, dated, request, request.chair or (conference.chair if conference else None),
+                   request.venue or (conference.place if conference else None), needs, stated, conference),
         "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
         "draft": [presented, *(paragraphs(pledge.content) if pledge.content else [])],
         "criteria": criteria_rows(record.criteria),
@@ -205,7 +218,8 @@ def prepare_pledge_minutes(snap: Snapshot, subject: dict[str, str], request: Ple
         needs.part(None, f"criteria (no CriteriaAdopted for {year} in the ledger)")
     return Prepared(kind="pledge-minutes", template=templates.PLEDGE_MINUTES, type_symbol="BB", issuer=issuer,
                     dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context,
-                    missing=needs.parts, signer=request.chair, recipients=["Lưu: VT, Hồ sơ"], stated=stated)
+                    missing=needs.parts, signer=request.chair or (conference.chair if conference else None),
+                    recipients=["Lưu: VT, Hồ sơ"], stated=stated)
 
 
 def prepare_flag(snap: Snapshot, subject: dict[str, str], request: FlagMinutesRequest) -> Prepared:
