@@ -24,8 +24,12 @@ $(BIN)/python:
 
 # Reinstall only when a dependency list changes.
 $(VENV)/.installed: $(BIN)/python constraints.txt $(addsuffix /pyproject.toml,$(PACKAGES))
-	$(BIN)/pip install -q -c constraints.txt $(addprefix -e ,$(PACKAGES)) \
-		pytest hypothesis testcontainers packaging httpx2 ruff mypy
+	@# setuptools warns about every editable install (some 20 lines): keep pip's output, show it
+	@# only if the install fails, so a real error is never hidden.
+	@echo "installing the packages into $(VENV) (output in $(VENV)/pip.log)"
+	@$(BIN)/pip install -q -c constraints.txt $(addprefix -e ,$(PACKAGES)) \
+		pytest hypothesis testcontainers packaging httpx2 ruff mypy schemathesis jsonschema >$(VENV)/pip.log 2>&1 \
+		|| { cat $(VENV)/pip.log; exit 1; }
 	touch $@
 
 install: $(VENV)/.installed  ## Create the virtualenv and install the three packages

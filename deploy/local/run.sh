@@ -12,6 +12,12 @@ mkdir -p var
 # service gets the public keys (the ledger's JWKS) and so cannot mint a token.
 export THIDUA_SIGNING_KEY_FILE=${THIDUA_SIGNING_KEY_FILE:-var/signing.key}
 [ -f "$THIDUA_SIGNING_KEY_FILE" ] || $bin/ledger keys new "$THIDUA_SIGNING_KEY_FILE" >/dev/null
+# The ledger seals its snapshots with this key (a forged snapshot is refused on read): made once
+# per checkout like the signing key, mode 0600, never printed, given to the ledger alone.
+snapshot_key_file=var/snapshot.key
+[ -f "$snapshot_key_file" ] || (umask 077 && $bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' \
+    >"$snapshot_key_file")
+LEDGER_SNAPSHOT_KEY=${LEDGER_SNAPSHOT_KEY:-$(<"$snapshot_key_file")}
 export LEDGER_PORT=${LEDGER_PORT:-8000} DOCUMENTS_PORT=${DOCUMENTS_PORT:-8001}
 export DOCUMENTS_LEDGER_URL=${DOCUMENTS_LEDGER_URL:-http://127.0.0.1:$LEDGER_PORT}
 # What the documents service verifies with (read when first needed, again on a new kid).
@@ -21,7 +27,7 @@ jwks=${DOCUMENTS_TOKEN_JWKS:-$DOCUMENTS_LEDGER_URL/.well-known/jwks.json}
 # and let the demo clerk write within its authorities. Accounts for a clerk, an auditor and an
 # admin sign in at POST /auth/token; their generated passwords stay in var/demo-accounts (0600).
 CLERK="Thư ký Cụm thi đua"
-accounts=$(LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} \
+accounts=$(LEDGER_SNAPSHOT_KEY=$LEDGER_SNAPSHOT_KEY LEDGER_SQLITE_PATH=${LEDGER_SQLITE_PATH:-var/ledger.sqlite} \
     $bin/ledger load-demo --clerk "$CLERK" --accounts var/demo-accounts)
 grep -v '^demo account' <<<"$accounts" || true
 
@@ -29,18 +35,7 @@ grep -v '^demo account' <<<"$accounts" || true
 # signature) for every issuing body of the demo, under var/document-keys. A real deployment
 # sets DOCUMENTS_BODY_KEYS_DIR and DOCUMENTS_TRUST_ROOT to its own authority's keys and root.
 if [ -z "${DOCUMENTS_BODY_KEYS_DIR:-}" ]; then
-    $bin/python - <<'PY'
-from pathlib import Path
-from thidua_documents.testca import make_body_key
-from thidua_ledger import scenario
-folder = Path("var/document-keys")
-for key, (name, *_) in scenario.AUTHORITIES.items():
-    make_body_key(folder, f"authority:{scenario.authority_id(key)}", name)
-for key, (name, *_) in scenario.CLUSTERS.items():
-    make_body_key(folder, f"cluster:{scenario.cluster_id(key)}", name)
-for key, (name, *_) in scenario.UNITS.items():
-    make_body_key(folder, f"unit:{scenario.unit_id(key)}", name)
-PY
+    $bin/python deploy/local/demo_keys.py var/document-keys
     export DOCUMENTS_BODY_KEYS_DIR=var/document-keys DOCUMENTS_TRUST_ROOT=var/document-keys/ca.pem
 fi
 
@@ -62,7 +57,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-$bin/ledger serve --port "$LEDGER_PORT" & pids+=($!)
+LEDGER_SNAPSHOT_KEY=$LEDGER_SNAPSHOT_KEY $bin/ledger serve --port "$LEDGER_PORT" & pids+=($!)
 env -u THIDUA_SIGNING_KEY_FILE THIDUA_TOKEN_JWKS="$jwks" $bin/documents serve --port "$DOCUMENTS_PORT" & pids+=($!)
 
 wait_for() {
@@ -79,7 +74,8 @@ wait_for "http://127.0.0.1:$DOCUMENTS_PORT/health"
 # The demo's issuing bodies and legal instruments, once; then each demo document issued if
 # nothing it needs is missing, else listed with what the clerk still has to give.
 token() { $bin/ledger token --actor "$1" --role "$2"; }
-echo "demo documents:"
+echo "demo documents (the documents register starts empty; a document issues, with its number, only"
+echo "when nothing it needs is missing; the others stay drafts until the clerk gives the parts listed):"
 THIDUA_DEMO_TOKEN=$(token "$CLERK" clerk) $bin/ledger demo-documents --ledger-url "http://127.0.0.1:$LEDGER_PORT" \
     --documents-url "http://127.0.0.1:$DOCUMENTS_PORT" || echo "  (demo documents not set up)" >&2
 cat <<MSG
@@ -88,13 +84,18 @@ cat <<MSG
     ledger     http://127.0.0.1:$LEDGER_PORT    (API docs: /docs)
     documents  http://127.0.0.1:$DOCUMENTS_PORT    (API docs: /docs)
 
+  Demo clusters (id, name; search them: GET /catalogue/clusters?q=… on the ledger, with a token):
+$($bin/python -c 'from thidua_ledger import scenario
+for key, (name, *_) in scenario.CLUSTERS.items():
+    print(f"    {scenario.cluster_id(key)}  {name}")')
+
   Demo tokens (12 hours for a person, a week for a service; good on both services; send as
   "Authorization: Bearer <token>"; a new one: .venv/bin/ledger token --actor … --role …).
   The clerk writes within the scenario's authorities; auditors read and draft documents;
   subscribers only read the ledger's feed. Public keys: /.well-known/jwks.json.
-    clerk       $(token "$CLERK" clerk)
-    auditor     $(token "Thanh tra viên" auditor)
-    subscriber  $(token "Dịch vụ hồ sơ cán bộ" subscriber)
+    clerk       ("$CLERK")  $(token "$CLERK" clerk)
+    auditor     ("Thanh tra viên")  $(token "Thanh tra viên" auditor)
+    subscriber  ("Dịch vụ hồ sơ cán bộ")  $(token "Dịch vụ hồ sơ cán bộ" subscriber)
 
   Demo accounts (sign in: POST /auth/token {"name": …, "password": …}; passwords kept in
   var/demo-accounts):

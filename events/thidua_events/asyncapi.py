@@ -35,6 +35,8 @@ _HEADERS = {
                             "drop duplicates by it", pattern="^[0-9a-f-]{36}:[0-9]+$"),
         "ce_source": _attribute("The publisher", const=SOURCE),
         "ce_type": _attribute("'vn.thidua.ledger.<Type>.v<N>': the fact and the version of its schema"),
+        "ce_dataschema": _attribute("'urn:thidua:schema:<Type>.v<N>': the `$id` of the value's JSON Schema",
+                                    format="uri"),
         "ce_time": _attribute("When the ledger recorded the fact (RFC 3339)", format="date-time"),
         "ce_subject": _attribute("The entity the fact belongs to", format="uuid"),
         "ce_position": _attribute("Position in the ledger's log (decimal)", pattern="^[0-9]+$"),

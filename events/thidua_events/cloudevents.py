@@ -5,8 +5,8 @@ subscriber can route and drop duplicates without parsing the payload, and the
 payload is exactly what the fact's JSON Schema (`schemas/<Type>.v<N>.json`) describes.
 
 Besides the required attributes (specversion, id, source, type) and the optional
-time and subject, the ledger sets these extension attributes (names: lowercase
-letters and digits only, as CloudEvents requires):
+time, subject and dataschema (the `$id` of the payload's JSON Schema), the ledger sets
+these extension attributes (names: lowercase letters and digits only, as CloudEvents requires):
 
     position       the event's position in the ledger's log
     effectivedate  the day the fact happened (the first clock; `time` is the second)
@@ -34,6 +34,7 @@ SPECVERSION = "1.0"
 SOURCE = "/thidua/ledger"
 TYPE_PREFIX = "vn.thidua.ledger."
 CONTENT_TYPE = "application/json"
+SCHEMA_ID_PREFIX = "urn:thidua:schema:"
 
 Headers = list[tuple[str, bytes]]
 
@@ -52,6 +53,13 @@ class InvalidMessage(ValueError):
 def ce_type(type_name: str, version: int) -> str:
     """The CloudEvents type: names the fact and the version of its schema."""
     return f"{TYPE_PREFIX}{type_name}.v{version}"
+
+
+def dataschema(type_name: str, version: int) -> str:
+    """The `$id` of a fact's JSON Schema, also its events' `dataschema`: names the checked-in file
+    `thidua_events/schemas/<Type>.v<N>.json` (a URN: the schemas are published with the
+    package, not at an address)."""
+    return f"{SCHEMA_ID_PREFIX}{type_name}.v{version}"
 
 
 def parse_ce_type(value: str) -> tuple[str, int]:
@@ -79,6 +87,7 @@ def to_kafka(event: LedgerEvent, key: str | None = None, previous: int | None = 
         "ce_id": event.id,
         "ce_source": SOURCE,
         "ce_type": ce_type(event.type, event.version),
+        "ce_dataschema": dataschema(event.type, event.version),
         "ce_time": event.recorded_at.isoformat(),
         "ce_subject": str(event.entity_id),
         "ce_position": str(event.position),
@@ -136,6 +145,9 @@ def from_kafka(headers: Iterable[tuple[str, bytes]] | Mapping[str, bytes], value
         raise InvalidMessage(f"data is not a valid {type_name} v{version}: {_short(error)}") from None
     except ValueError as error:  # unknown type, newer version, no upcaster
         raise InvalidMessage(str(error)) from None
+    # Optional: messages published before it was set have none.
+    if "ce_dataschema" in ce and ce["ce_dataschema"] != dataschema(type_name, version):
+        raise InvalidMessage(f"ce_dataschema {ce['ce_dataschema']!r} is not the schema of {ce['ce_type']}")
     if fact.effective_date != effective_date:
         raise InvalidMessage(f"ce_effectivedate {effective_date} differs from the data's {fact.effective_date}")
     return LedgerEvent.of(fact, provenance, position=position, entity_id=entity_id,

@@ -1,6 +1,7 @@
 """The catalogue: find authorities, clusters, units and people by name, under both clocks."""
 
 from typing import Any
+from uuid import uuid4
 
 from fastapi.testclient import TestClient
 
@@ -80,5 +81,49 @@ def test_catalogue_parameters_are_bounded(client: TestClient) -> None:
         response = client.get("/catalogue/units", params=params, headers=AUDITOR)
         assert response.status_code == 422, params
         assert response.json()["detail"][0]["loc"][-1] == next(iter(params))
-    assert client.get("/catalogue/decrees", headers=AUDITOR).status_code == 422
+    assert client.get("/catalogue/proposals", headers=AUDITOR).status_code == 422  # not listed yet
     assert client.get("/catalogue/units").status_code == 401
+
+
+def test_a_renamed_unit_is_listed_by_its_authority_under_its_new_name(client: TestClient) -> None:
+    ids = setup_cluster(client, members=0)
+    unit_id = unit(client, ids["authority"], "Phòng Cảnh sát PCCC")
+    names(client, "units")  # the projection has read the registration: the rename comes in a later read
+    assert post(client, "UnitRenamed", {"effective_date": "2018-07-01", "unit_id": unit_id,
+                                        "name": "Phòng Cảnh sát PCCC và CNCH"}).status_code == 201
+    assert names(client, "units", authority_id=ids["authority"]) == ["Phòng Cảnh sát PCCC và CNCH"]
+    assert names(client, "units", authority_id=ids["authority"], q="cnch") == ["Phòng Cảnh sát PCCC và CNCH"]
+    assert names(client, "units", authority_id=str(uuid4())) == []  # another authority: the near miss
+
+
+def test_clusters_and_units_of_a_year_are_those_with_members_that_year(client: TestClient) -> None:
+    ids = setup_cluster(client, members=2)  # both joined on 2015-01-01
+    leaver = ids["units"][0]
+    assert post(client, "UnitLeft", {"effective_date": "2017-06-30", "cluster_id": ids["cluster"],
+                                     "unit_id": leaver}).status_code == 201
+    late = unit(client, ids["authority"], "Phòng Hậu cần", on="2018-01-01")
+    assert post(client, "UnitJoined", {"effective_date": "2018-12-31", "cluster_id": ids["cluster"],
+                                       "unit_id": late}).status_code == 201
+    members = {"cluster_id": ids["cluster"]}
+    assert names(client, "units", year=2017, **members) == ["Phòng Đào tạo", "Phòng Tổ chức cán bộ"]  # left mid-year
+    assert names(client, "units", year=2018, **members) == ["Phòng Đào tạo", "Phòng Hậu cần"]  # joined on its last day
+    assert names(client, "units", year=2014, **members) == []  # before anyone joined
+    assert names(client, "units", year=2018, as_of="2018-06-01", **members) == ["Phòng Đào tạo"]
+    assert names(client, "clusters", year=2016) == ["Cụm thi đua số 4"]
+    assert names(client, "clusters", year=2014) == []
+    assert client.get("/catalogue/clusters", params={"year": 1900}, headers=AUDITOR).status_code == 422
+
+
+def test_award_kinds_and_decrees_are_listed_by_name_and_number(client: TestClient) -> None:
+    ids = setup_cluster(client, members=1)
+    assert names(client, "award-kinds", q="co thi dua bo") == ["Cờ thi đua của Bộ Công an"]
+    assert names(client, "award-kinds", authority_id=ids["authority"]) == ["Bằng khen", "Cờ thi đua của Bộ Công an"]
+    assert post(client, "AwardConferred", {
+        "effective_date": "2020-01-15", "decree_id": str(uuid4()), "decree_no": "05/QĐ-CATP",
+        "decree_date": "2020-01-15", "authority_id": ids["authority"], "signer": "Đoàn Ngọc Hùng",
+        "award_kind": "Cờ thi đua của Bộ Công an", "year": 2019, "cluster_id": ids["cluster"],
+        "recipients": [{"kind": "collective", "unit_id": ids["units"][0]}]}).status_code == 201
+    assert names(client, "decrees", q="qd 05") == ["05/QĐ-CATP"]
+    assert names(client, "decrees", cluster_id=ids["cluster"]) == ["05/QĐ-CATP"]
+    assert names(client, "decrees", cluster_id=str(uuid4())) == []  # another cluster: the near miss
+    assert names(client, "decrees", as_of="2020-01-14") == []  # the day before it was signed

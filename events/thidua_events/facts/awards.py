@@ -2,11 +2,12 @@
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thidua_events.facts.base import Fact, Id, Year
+from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
 
@@ -37,8 +38,16 @@ class AwardKindRegistered(Fact):
     level: AwardLevel
 
 
+# The rule of `_one_subject` in JSON Schema terms, so that a standard validator refuses it too.
+_ONE_SUBJECT: dict[str, Any] = {"allOf": [{"anyOf": [
+    {"properties": {"kind": {"const": kind}, subject: {"type": "string"}, other: {"type": "null"}},
+     "required": [subject]}
+    for kind, subject, other in (("collective", "unit_id", "person_id"), ("individual", "person_id", "unit_id"))
+]}]}
+
+
 class Recipient(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_ONE_SUBJECT)
 
     kind: RecipientKind
     unit_id: Id | None = None
@@ -48,9 +57,11 @@ class Recipient(BaseModel):
     @model_validator(mode="after")
     def _one_subject(self) -> Self:
         if self.kind is RecipientKind.COLLECTIVE and (self.unit_id is None or self.person_id):
-            raise ValueError("a collective recipient names a unit_id and no person_id")
+            raise FieldInvalid("person_id" if self.unit_id else "unit_id",
+                               "a collective recipient names a unit_id and no person_id")
         if self.kind is RecipientKind.INDIVIDUAL and (self.person_id is None or self.unit_id):
-            raise ValueError("an individual recipient names a person_id and no unit_id")
+            raise FieldInvalid("unit_id" if self.person_id else "person_id",
+                               "an individual recipient names a person_id and no unit_id")
         return self
 
     @property
@@ -77,6 +88,9 @@ class AwardProposed(Fact):
 class Decree(Fact, abstract=True):
     """What conferral and revocation share: the decree itself (quyết định)."""
 
+    model_config = ConfigDict(json_schema_extra={
+        "$comment": "Also refused, beyond what JSON Schema can state: a recipient named twice."})
+
     aggregate: ClassVar[str] = "decree"
     decree_id: Id
     decree_no: Name = Field(description='As printed, e.g. "05/QĐ-CATP"')
@@ -92,7 +106,7 @@ class Decree(Fact, abstract=True):
     def _no_repeats(self) -> Self:
         subjects = [r.subject_id for r in self.recipients]
         if len(set(subjects)) != len(subjects):
-            raise ValueError("a recipient appears twice in one decree")
+            raise FieldInvalid("recipients", "a recipient appears twice in one decree")
         return self
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from thidua_events.cloudevents import ce_type
+from thidua_events.cloudevents import ce_type, dataschema
 from thidua_events.compatibility import breaking_changes
 from thidua_events.facts import FACTS, Fact
 from thidua_events.versions import UPCASTERS
@@ -31,6 +31,7 @@ def schema_of(fact_type: type[Fact]) -> Schema:
     generated = fact_type.model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": dataschema(fact_type.type_name(), fact_type.version),
         "x-cloudevents-type": ce_type(fact_type.type_name(), fact_type.version),
         **generated,
     }

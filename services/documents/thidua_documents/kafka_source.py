@@ -106,6 +106,9 @@ class KafkaSource:
                 self.consumer.seek(tp, stored[tp])
             else:
                 self.consumer.seek_to_beginning(tp)
+        # A crash between the store's commit and Kafka's left Kafka behind; a partition with
+        # nothing new to read would never catch up, and lag tools would show lag that is not there.
+        self._commit({tp: offset for tp, offset in stored.items() if tp in partitions})
 
     def close(self) -> None:
         self.consumer.close(autocommit=False)

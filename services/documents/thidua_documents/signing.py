@@ -221,7 +221,14 @@ class SignedPdf:
 
 
 def signer_name(context: dict[str, Any]) -> str | None:
-    """Whose signature the images stand for: the document's signer ("sign"), or the chair
-    (CHỦ TỌA, on the right) of minutes; none for a pledge, which every unit signs."""
+    """Whose signature the images stand for: the document's signer ("sign"), the chair
+    (CHỦ TỌA, on the right) of minutes, or the giver's representative (ĐẠI DIỆN BÊN GIAO) of
+    flag-handover minutes. Those minutes go out under the cluster's name and the service
+    holds one key per issuing body, so the cluster's one signature stands over the giver,
+    whom the register records as the signer; the receiving unit's representative signs the
+    paper copy (a second body's signature would need that unit's key and its own field).
+    None for a pledge, which every unit signs: its signature stays invisible."""
     block = context.get("sign") or context.get("right")
+    if block is None and isinstance(context.get("giver"), dict):
+        return context["giver"].get("representative") or None
     return (block or {}).get("name") or None

@@ -303,8 +303,6 @@ def _open_year(app: Ledger, fact: yf.YearOpened, p: Provenance) -> list[Aggregat
         cluster.check_member(fact.leader_unit_id, fact.year, "the leader")
     if fact.deputy_unit_id:
         cluster.check_member(fact.deputy_unit_id, fact.year, "the deputy")
-    check(fact.leader_unit_id is None or fact.leader_unit_id != fact.deputy_unit_id,
-          "leader-and-deputy-differ", "leader and deputy must be different units")
     return [EmulationYear(fact=fact, provenance=p)]
 
 

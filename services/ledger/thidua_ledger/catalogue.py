@@ -2,26 +2,39 @@
 
 A name is searched as it was on the as-of date and under its former names too; search
 ignores case and diacritics (đ as d) and matches query words in any order, each as the
-start of a word of the name. Lists sort the Vietnamese way, then by id.
+start of a word of one of the entity's names. Lists sort the Vietnamese way, then by id.
 
-This first version folds the log up to the known-at position on each request: correct under
-both clocks, but it reads the whole log; a persisted, indexed names projection is next.
+The names are a persisted projection (migration m0007), like the award register: one row
+per name with the log position that made it known and the date from which it holds, so a
+read at any pair of clocks is one query on the kind's rows, whatever the length of the log.
+Every read first applies what was recorded since the last one.
 """
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from threading import Lock
+from typing import Any, Literal
 from uuid import UUID
 
+from thidua_events.facts import Fact
+from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
 from thidua_events.facts import organisation as of
 from thidua_events.text import vietnamese_sort_key
 
 from thidua_ledger.application import Ledger
-from thidua_ledger.audit.clocks import Clock
+from thidua_ledger.audit.clocks import NOW, Clock
+from thidua_ledger.domain.awards import award_kind_id
 from thidua_ledger.feed import fact_events
+from thidua_ledger.migrations.database import Database, open_database
 
-KINDS = ("authorities", "clusters", "units", "people")
+KINDS = ("authorities", "clusters", "units", "people", "award-kinds", "decrees")
+NAMED = (of.AuthorityRegistered, cf.ClusterFormed, of.UnitRegistered, of.UnitRenamed, of.PersonRegistered,
+         cf.UnitJoined, cf.UnitLeft, af.AwardKindRegistered, af.AwardConferred, af.AwardRevoked)
+BATCH = 5000  # log positions applied per transaction while catching up
 
 
 @dataclass
@@ -43,37 +56,145 @@ def folded(text: str) -> list[str]:
     return "".join(c if c.isalnum() else " " for c in letters).split()
 
 
-def matches(query: str, names: list[str]) -> bool:
-    wanted = folded(query)
-    words = {word for name in names for word in folded(name)}
-    return all(any(word.startswith(w) for word in words) for w in wanted)
+def search_text(name: str) -> str:
+    """Each folded word after a space, so `LIKE '% w%'` is "some word starts with w"."""
+    return "".join(" " + word for word in folded(name))
 
 
-def entries(ledger: Ledger, kind: str, clock: Clock) -> list[Entry]:
-    found: dict[UUID, Entry] = {}
-    for _, event in fact_events(ledger, 0, clock.known_at):
-        fact = event.fact
-        if clock.as_of is not None and fact.effective_date > clock.as_of:
-            continue
-        if kind == "authorities" and isinstance(fact, of.AuthorityRegistered):
-            found[fact.authority_id] = Entry(fact.authority_id, kind, [(fact.effective_date, fact.name)],
-                                             fact.parent_id)
-        elif kind == "clusters" and isinstance(fact, cf.ClusterFormed):
-            found[fact.cluster_id] = Entry(fact.cluster_id, kind, [(fact.effective_date, fact.name)],
-                                           fact.authority_id)
-        elif kind == "units" and isinstance(fact, of.UnitRegistered):
-            found[fact.unit_id] = Entry(fact.unit_id, kind, [(fact.effective_date, fact.name)], fact.authority_id)
-        elif kind == "units" and isinstance(fact, of.UnitRenamed) and fact.unit_id in found:
-            found[fact.unit_id].names.append((fact.effective_date, fact.name))
-            found[fact.unit_id].names.sort()
-        elif kind == "people" and isinstance(fact, of.PersonRegistered):
-            found[fact.person_id] = Entry(fact.person_id, kind, [(fact.effective_date, fact.full_name)])
-    return list(found.values())
+class StoredCatalogue:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._lock = Lock()  # one catch-up at a time in this process; the tracking row guards the rest
+
+    def catch_up(self) -> int:
+        """Apply the events recorded since the last read; returns the position reached."""
+        with self._lock:
+            with self._reading() as db:
+                position = _tracked(db)
+            head = self.ledger.position()
+            while position < head:
+                until = min(head, position + BATCH)
+                # Read before the write transaction: SQLite's reader and writer are separate connections.
+                facts = [(at, event.fact) for at, event in fact_events(self.ledger, position, until=until)
+                         if isinstance(event.fact, NAMED)]
+                with open_database(self.ledger.recorder) as db:
+                    # The update takes the row's lock (SQLite: the write lock) before reading it.
+                    db.execute("UPDATE {table:catalogue_tracking} SET position = position WHERE name = 'names'")
+                    current = _tracked(db)
+                    if current == position:  # else another process applied them meanwhile
+                        for at, fact in facts:
+                            _apply(db, fact, at)
+                        db.execute("UPDATE {table:catalogue_tracking} SET position = ? WHERE name = 'names'",
+                                   (until,))
+                        current = until
+                position = current
+            return position
+
+    def search(self, kind: str, clock: Clock = NOW, query: str | None = None,
+               authority_id: UUID | None = None, year: int | None = None,
+               cluster_id: UUID | None = None) -> list[Entry]:
+        """The kind's entries within both clocks, matching `query`, sorted by name on the as-of date.
+        With `year`: only clusters with members in that year, or (with `cluster_id`) the units
+        that were members of that cluster in that year. Without `year`, `cluster_id` picks the
+        decrees of that cluster. Decrees are named by their number, award kinds by their name."""
+        reached = self.catch_up()
+        known = reached if clock.known_at is None else min(clock.known_at, reached)
+        within = "kind = ? AND position <= ? AND effective_date <= ?"
+        values: list[Any] = [kind, known, (clock.as_of or date.max).isoformat()]
+        filters, params = [within], list(values)
+        if authority_id is not None:
+            filters.append("authority_id = ?")
+            params.append(str(authority_id))
+        words = folded(query or "")
+        if words:
+            # An entity is found when one of its names (within the clocks) has every word.
+            filters.append(f"entity_id IN (SELECT entity_id FROM {{table:catalogue_names}} WHERE {within}"
+                           + " AND search_text LIKE ?" * len(words) + ")")
+            params += values + [f"% {word}%" for word in words]
+        if cluster_id is not None and year is None:  # the decrees of a cluster
+            filters.append("cluster_id = ?")
+            params.append(str(cluster_id))
+        with self._reading() as db:
+            if year is not None:
+                members = _members(db, known, values[2], year, cluster_id)
+                chosen = {cluster for cluster, _ in members} if kind == "clusters" else {u for _, u in members}
+                filters.append("entity_id IN (" + ", ".join("?" * len(chosen)) + ")" if chosen else "1 = 0")
+                params += sorted(chosen)
+            rows = db.query("SELECT entity_id, effective_date, name, authority_id FROM {table:catalogue_names} "
+                            f"WHERE {' AND '.join(filters)} ORDER BY entity_id, effective_date, position", params)
+        found: dict[str, Entry] = {}
+        for entity_id, since, name, authority in rows:
+            if entity_id not in found:
+                found[entity_id] = Entry(UUID(entity_id), kind, authority_id=None if authority is None
+                                         else UUID(authority))
+            found[entity_id].names.append((date.fromisoformat(since), name))
+        return sorted(found.values(), key=lambda e: (vietnamese_sort_key(e.name_on(clock.as_of)), str(e.id)))
+
+    @contextmanager
+    def _reading(self) -> Iterator[Database]:
+        """A read-only transaction (SQLite: a reader's connection, not the single writer's)."""
+        recorder: Any = self.ledger.recorder
+        dialect: Literal["sqlite", "postgres"] = "postgres" if hasattr(recorder.datastore, "schema") else "sqlite"
+        with recorder.datastore.transaction(commit=False) as cursor:
+            yield Database(recorder, cursor, dialect)
 
 
-def search(ledger: Ledger, kind: str, clock: Clock, query: str | None = None,
-           authority_id: UUID | None = None) -> list[Entry]:
-    listed = [e for e in entries(ledger, kind, clock)
-              if (authority_id is None or e.authority_id == authority_id)
-              and (not query or matches(query, [name for _, name in e.names]))]
-    return sorted(listed, key=lambda e: (vietnamese_sort_key(e.name_on(clock.as_of)), str(e.id)))
+def _tracked(db: Database) -> int:
+    return int(db.query("SELECT position FROM {table:catalogue_tracking} WHERE name = 'names'")[0][0])
+
+
+def _members(db: Database, known: int, day: str, year: int,
+             cluster_id: UUID | None) -> set[tuple[str, str]]:
+    """(cluster, unit) pairs where the unit was a member at some time in `year`, within both clocks."""
+    filters, params = ["position <= ?", "effective_date <= ?", "effective_date <= ?"], \
+        [known, day, date(year, 12, 31).isoformat()]
+    if cluster_id is not None:
+        filters.append("cluster_id = ?")
+        params.append(str(cluster_id))
+    rows = db.query("SELECT cluster_id, unit_id, effective_date, joined FROM {table:catalogue_members} "
+                    f"WHERE {' AND '.join(filters)} ORDER BY cluster_id, unit_id, effective_date, position", params)
+    start = date(year, 1, 1).isoformat()
+    state: dict[tuple[str, str], bool] = {}
+    during: set[tuple[str, str]] = set()
+    for cluster, unit, since, joined in rows:
+        pair = (cluster, unit)
+        if state.get(pair) and since >= start:  # a member when the year began, or left during it
+            during.add(pair)
+        state[pair] = bool(joined)
+    return during | {pair for pair, member in state.items() if member}
+
+
+def _apply(db: Database, fact: Fact, position: int) -> None:
+    if isinstance(fact, cf.UnitJoined | cf.UnitLeft):
+        db.execute("INSERT INTO {table:catalogue_members} (cluster_id, unit_id, position, effective_date, joined) "
+                   "VALUES (?, ?, ?, ?, ?)", (str(fact.cluster_id), str(fact.unit_id), position,
+                                              fact.effective_date.isoformat(), isinstance(fact, cf.UnitJoined)))
+        return
+    cluster_id = None
+    if isinstance(fact, of.AuthorityRegistered):
+        row = ("authorities", fact.authority_id, fact.name, fact.parent_id)
+    elif isinstance(fact, af.AwardKindRegistered):
+        row = ("award-kinds", award_kind_id(fact.authority_id, fact.name), fact.name, fact.authority_id)
+    elif isinstance(fact, af.AwardConferred | af.AwardRevoked):
+        row = ("decrees", fact.decree_id, fact.decree_no, fact.authority_id)
+        cluster_id = getattr(fact, "cluster_id", None)
+    elif isinstance(fact, cf.ClusterFormed):
+        row = ("clusters", fact.cluster_id, fact.name, fact.authority_id)
+    elif isinstance(fact, of.UnitRegistered):
+        row = ("units", fact.unit_id, fact.name, fact.authority_id)
+    elif isinstance(fact, of.UnitRenamed):
+        # A new name keeps the unit's authority, so a list by authority finds it under every name.
+        first = db.query("SELECT authority_id FROM {table:catalogue_names} WHERE kind = 'units' AND entity_id = ? "
+                         "ORDER BY position LIMIT 1", (str(fact.unit_id),))
+        if not first:
+            return
+        row = ("units", fact.unit_id, fact.name, first[0][0])
+    elif isinstance(fact, of.PersonRegistered):
+        row = ("people", fact.person_id, fact.full_name, None)
+    else:
+        return
+    kind, entity_id, name, authority_id = row
+    db.execute("INSERT INTO {table:catalogue_names} (kind, entity_id, position, effective_date, name, search_text, "
+               "authority_id, cluster_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               (kind, str(entity_id), position, fact.effective_date.isoformat(), name, search_text(name),
+                None if authority_id is None else str(authority_id), None if cluster_id is None else str(cluster_id)))

@@ -102,5 +102,6 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
     errors.install(app)
     # bodies and instruments before documents, whose /documents/{document_id} would take their paths
     for module in (health, projection, decrees, cluster_years, proposals, bodies, instruments, documents):
-        app.include_router(module.router)
+        # Every route but /health takes a token: its 401 and 403 are documented once, here.
+        app.include_router(module.router, responses=errors.READ_RESPONSES if module is not health else None)
     return app

@@ -2,17 +2,20 @@
 the pledge itself, and the year-end report. One issue route and one draft route per kind,
 generated from the kinds so that each has its own request schema in the API docs."""
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
+from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
 
-from thidua_documents.api.decrees import REFUSALS
 from thidua_documents.api.deps import Reader, RegisterDep, Writer
+from thidua_documents.api.errors import REFUSALS
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents import KINDS
 
 router = APIRouter(prefix="/documents/clusters/{cluster_id}/years/{year}", tags=["cluster years"])
+YearParam = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR,
+                                description=f"The emulation year, {FIRST_YEAR}..{LAST_YEAR}")]
 CLUSTER_YEAR_KINDS = [name for name, kind in KINDS.items() if kind.subject_keys == ("cluster_id", "year")]
 
 
@@ -20,12 +23,12 @@ def _routes(kind_name: str) -> None:
     model = KINDS[kind_name].request_model
     summary = (model.__doc__ or kind_name).strip().splitlines()[0]
 
-    def issue(cluster_id: UUID, year: int, body: model, register: RegisterDep, user: Writer) -> DocumentPublic:  # type: ignore[valid-type]
+    def issue(cluster_id: UUID, year: YearParam, body: model, register: RegisterDep, user: Writer) -> DocumentPublic:  # type: ignore[valid-type]
         subject = {"cluster_id": str(cluster_id), "year": str(year)}
         return DocumentPublic.of(register.issue(kind_name, subject, body, user.actor))
 
-    def draft(cluster_id: UUID, year: int, body: model, register: RegisterDep, _: Reader,  # type: ignore[valid-type]
-              position: int | None = Query(None, ge=0)) -> Response:
+    def draft(cluster_id: UUID, year: YearParam, body: model, register: RegisterDep, _: Reader,  # type: ignore[valid-type]
+              position: int | None = Query(None, ge=0, le=MAX_POSITION)) -> Response:
         subject = {"cluster_id": str(cluster_id), "year": str(year)}
         content, as_of = register.draft(kind_name, subject, body, position)
         return docx_response(content, f"{kind_name}-{year}-draft-{as_of}.docx", {"X-Position": str(as_of)})

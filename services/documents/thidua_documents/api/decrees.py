@@ -3,24 +3,18 @@ own number; or draft one from a proposal and issue it, which numbers it and reco
 conferral it decides in the ledger under the clerk's identity."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Query, Response, status
+from thidua_events.bounds import MAX_POSITION
 
 from thidua_documents.api.deps import BearerToken, LedgerDep, Reader, RegisterDep, Writer
+from thidua_documents.api.errors import REFUSALS
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents import Prepared
 from thidua_documents.documents.decree import DecreeRequest, NewDecreeRequest, conferral
 
 router = APIRouter(prefix="/documents/decrees", tags=["decrees"])
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Missing data or parts, named in `missing`; nothing was registered"},
-    409: {"description": "A rule, named in `rule` (the book's order, a legal basis not in force, a rule of "
-                         "the ledger); already issued; or position not reached yet (draft)"},
-    401: {"description": "No bearer token, or one that is expired or not valid"},
-    403: {"description": "The token's role may not do this"},
-}
 VIETNAM = timezone(timedelta(hours=7))
 
 
@@ -66,7 +60,8 @@ def issue_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, us
 @router.post("/{decree_id}/draft", responses=REFUSALS,
              response_class=Response)
 def draft_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, _: Reader,
-                 position: int | None = Query(None, ge=0, description="Default: the newest")) -> Response:
+                 position: int | None = Query(None, ge=0, le=MAX_POSITION,
+                                              description="Default: the newest")) -> Response:
     """The decree as the ledger knew it at `position`, marked DỰ THẢO; nothing is registered."""
     content, as_of = register.draft("decree", {"decree_id": str(decree_id)}, body, position)
     return docx_response(content, f"decree-draft-{as_of}.docx", {"X-Position": str(as_of)})

@@ -4,12 +4,13 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel
 
 from thidua_documents.api.deps import Reader, RegisterDep, SettingsDep, Writer
+from thidua_documents.api.errors import ENTRY_RESPONSES
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.preview import PreviewUnavailable, pdf_preview
 from thidua_documents.register import Entry, Register
 from thidua_documents.signing import KeyStore, NoSigningKey, SignedPdf
 
-router = APIRouter(prefix="/documents", tags=["register"])
+router = APIRouter(prefix="/documents", tags=["register"], responses=ENTRY_RESPONSES)
 
 
 class RegenerationPublic(BaseModel):

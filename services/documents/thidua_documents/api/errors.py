@@ -1,7 +1,13 @@
 """Refusals answer with what is wrong and store nothing."""
 
+from typing import Any
+
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
 from thidua_documents.books import RuleBroken
@@ -11,7 +17,50 @@ from thidua_documents.legal import UnknownInstrument
 from thidua_documents.register import AlreadyIssued, PositionNotReached
 
 
+class ProblemPublic(BaseModel):
+    detail: str
+
+
+class FieldErrorPublic(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class UnprocessablePublic(BaseModel):
+    """Either the request's fields that were refused (a list), or what the ledger lacks for the
+    document (a sentence, and each item in `missing`)."""
+
+    detail: str | list[FieldErrorPublic]
+    missing: list[str] | None = None
+
+
+Responses = dict[int | str, dict[str, Any]]
+# Every answer a route can give besides its own, so that clients (and the fuzz test) can rely on the schema.
+READ_RESPONSES: Responses = {
+    401: {"model": ProblemPublic, "description": "No bearer token, or one that is expired or not valid"},
+    403: {"model": ProblemPublic, "description": "The token's role may not do this"},
+}
+ENTRY_RESPONSES: Responses = {
+    **READ_RESPONSES, 404: {"model": ProblemPublic, "description": "No such document in the register"}}
+REFUSALS: Responses = {
+    **READ_RESPONSES,
+    400: {"model": ProblemPublic, "description": "The body is not JSON"},
+    422: {"model": UnprocessablePublic, "description": "Bad fields, or missing data or parts named in `missing`; "
+                                                       "nothing was registered"},
+    409: {"model": ProblemPublic, "description": "A rule, named in `rule` (the book's order, a legal basis not in "
+                                                 "force, a rule of the ledger); already issued; or position not "
+                                                 "reached yet (draft)"},
+}
+
+
 def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422 shape, with a model-level check's error moved to the field it names.
+        return JSONResponse({"detail": jsonable_encoder(name_fields(error.errors()))},
+                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
     @app.exception_handler(MissingData)
     async def missing(_: Request, error: MissingData) -> JSONResponse:
         return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -25,7 +74,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RevocationsUnavailable)
     async def unavailable(_: Request, error: RevocationsUnavailable) -> JSONResponse:
         # Refuse rather than accept a token that may have been revoked.
-        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)})
+        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)},
+                            headers={"Retry-After": "2"})
 
     @app.exception_handler(PositionNotReached)
     async def ahead(_: Request, error: PositionNotReached) -> JSONResponse:

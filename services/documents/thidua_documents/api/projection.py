@@ -4,9 +4,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from thidua_documents.api.deps import Reader, SettingsDep, StoreDep
+from thidua_documents.api.errors import READ_RESPONSES
 from thidua_documents.projections import projected_position
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=READ_RESPONSES)
 
 
 class ProjectionPublic(BaseModel):

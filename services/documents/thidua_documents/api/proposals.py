@@ -3,9 +3,10 @@
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
+from thidua_events.bounds import MAX_POSITION
 
-from thidua_documents.api.decrees import REFUSALS
 from thidua_documents.api.deps import Reader, RegisterDep, Writer
+from thidua_documents.api.errors import REFUSALS
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents.report import ProposalRequest
 
@@ -21,6 +22,6 @@ def issue_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterD
 @router.post("/{proposal_id}/draft", responses=REFUSALS,
              response_class=Response)
 def draft_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep, _: Reader,
-                   position: int | None = Query(None, ge=0)) -> Response:
+                   position: int | None = Query(None, ge=0, le=MAX_POSITION)) -> Response:
     content, as_of = register.draft("proposal", {"proposal_id": str(proposal_id)}, body, position)
     return docx_response(content, f"proposal-draft-{as_of}.docx", {"X-Position": str(as_of)})

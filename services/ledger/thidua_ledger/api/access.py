@@ -11,8 +11,9 @@ from pydantic import BaseModel
 from thidua_ledger.access import GrantPublic, revoked, who_could_write_to_cluster
 from thidua_ledger.api.clock import ClockDep
 from thidua_ledger.api.deps import CurrentUser, LedgerDep, SettingsDep
+from thidua_ledger.api.errors import READ_RESPONSES
 
-router = APIRouter(tags=["access"])
+router = APIRouter(tags=["access"], responses=READ_RESPONSES)
 
 
 @router.get("/.well-known/jwks.json")

@@ -10,6 +10,7 @@ from thidua_ledger.access import revoked
 from thidua_ledger.api import access, auth, awards, catalogue, clusters, commands, errors, health, log
 from thidua_ledger.application import Ledger, open_ledger
 from thidua_ledger.award_register import StoredAwardRegister
+from thidua_ledger.catalogue import StoredCatalogue
 from thidua_ledger.settings import Settings, get_settings
 
 
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.settings = settings
         app.state.ledger = ledger or open_ledger(settings)
         app.state.award_register = StoredAwardRegister(app.state.ledger)
+        app.state.catalogue = StoredCatalogue(app.state.ledger)
         revocations = RevocationList(lambda: revoked(app.state.ledger), settings.revocations_max_age)
         app.state.verifier = Verifier(keys, settings.token_issuer, settings.token_audience,
                                       settings.token_algorithms.split(","), revocations)
@@ -37,5 +39,5 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     )
     errors.install(app)
     for module in (health, access, auth, commands, clusters, awards, log, catalogue):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=errors.STORE_RESPONSES)
     return app

@@ -4,14 +4,22 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from thidua_ledger.api.clock import ClockDep
-from thidua_ledger.api.deps import CurrentUser, LedgerDep
-from thidua_ledger.catalogue import search
+from thidua_ledger.api.deps import CurrentUser
+from thidua_ledger.catalogue import StoredCatalogue
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
+
+
+async def _catalogue(request: Request) -> StoredCatalogue:
+    catalogue: StoredCatalogue = request.app.state.catalogue
+    return catalogue
+
+
+CatalogueDep = Annotated[StoredCatalogue, Depends(_catalogue)]
 
 
 class EntryPublic(BaseModel):
@@ -29,16 +37,19 @@ class CataloguePage(BaseModel):
 @router.get("/{kind}", responses={401: {"description": "No valid bearer token"},
                                   422: {"description": "A parameter is out of bounds; the body names it"}})
 def list_catalogue(
-    kind: Literal["authorities", "clusters", "units", "people"], ledger: LedgerDep, _: CurrentUser,
-    clock: ClockDep,
+    kind: Literal["authorities", "clusters", "units", "people", "award-kinds", "decrees"],
+    catalogue: CatalogueDep, _: CurrentUser, clock: ClockDep,
     q: Annotated[str | None, Query(min_length=1, max_length=200,
                                    description="Words in any order, without case or diacritics")] = None,
     authority_id: UUID | None = None,
+    year: Annotated[int | None, Query(ge=1945, le=2100, description="Clusters with members that year; with "
+                                      "`cluster_id`, the units that were its members that year")] = None,
+    cluster_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[UUID | None, Query(description="`next_cursor` of the page before")] = None,
 ) -> CataloguePage:
     """Entries sorted by name the Vietnamese way, as named on the as-of date; found under former names too."""
-    found = search(ledger, kind, clock, q, authority_id)
+    found = catalogue.search(kind, clock, q, authority_id, year, cluster_id)
     start = 0
     if cursor is not None:
         start = next((i + 1 for i, e in enumerate(found) if e.id == cursor), len(found))

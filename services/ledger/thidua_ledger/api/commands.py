@@ -9,12 +9,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, status
 from pydantic import BaseModel, Field, create_model
+from thidua_events.bounds import MAX_POSITION
 from thidua_events.facts import FACTS, Fact, Provenance, Role
 from thidua_events.facts.corrections import Correction
 from thidua_events.text import Name, Note
 
 from thidua_ledger.access import check_clerk_may_record
 from thidua_ledger.api.deps import LedgerDep, VerifierDep, Writer
+from thidua_ledger.api.errors import WRITE_RESPONSES
 from thidua_ledger.api.new_ids import fill_new_id, new_id_field
 from thidua_ledger.idempotency import first_receipt, keep_receipt, request_hash
 
@@ -40,8 +42,9 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
         "reason": (Note | None, Field(None, description="Why this is recorded (required for corrections "
                                                            "in a closed year)")),
         "source_ref": (Name | None, Field(None, description="Minutes or decree number")),
-        "expected_version": (int | None, Field(None, description="Refuse with 409 unless the entity is "
-                                                                 "still at this version")),
+        "expected_version": (int | None, Field(None, ge=0, le=MAX_POSITION,
+                                               description="Refuse with 409 unless the entity is still at this "
+                                                           "version")),
     }
     if (id_field := new_id_field(fact_type)) is not None:
         fields[id_field] = (UUID | None, Field(None, description="Left out, the server makes it "
@@ -83,12 +86,7 @@ def _route(fact_type: type[Fact]) -> None:
         f"/{fact_type.type_name()}", record, methods=["POST"], status_code=status.HTTP_201_CREATED,
         tags=[fact_type.aggregate], summary=f"Record {fact_type.type_name()}",
         description=(fact_type.__doc__ or "").strip(), operation_id=f"record_{fact_type.type_name()}",
-        responses={409: {"description": "A rule refused the fact (or an Idempotency-Key was reused with "
-                                        "another body); nothing was stored"},
-                   401: {"description": "No valid bearer token"},
-                   422: {"description": "A field is missing or malformed; the body names it"},
-                   403: {"description": "The fact falls outside the clerk's granted scope"},
-                   404: {"description": "An entity it names is not in the ledger"}},
+        responses=WRITE_RESPONSES,
     )
 
 

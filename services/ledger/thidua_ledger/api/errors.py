@@ -1,8 +1,18 @@
 """How the domain's refusals reach the client: a status and the rule's name."""
 
+import errno
+import sqlite3
+from typing import Any
+
+import psycopg
+from eventsourcing import persistence
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from psycopg_pool import PoolTimeout
+from pydantic import BaseModel, ValidationError
+from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
 from thidua_ledger.application import ConcurrentWrite
@@ -11,7 +21,75 @@ from thidua_ledger.domain.errors import NotFound, RuleViolation
 from thidua_ledger.rehearsal import CorrectionRefused
 
 
+class ProblemPublic(BaseModel):
+    detail: str
+
+
+class RefusalPublic(BaseModel):
+    """A broken rule (409) or a missing entity (404): the rule's name and what broke it."""
+
+    rule: str
+    detail: str
+    entity_id: str | None = None
+    current_version: int | None = None
+
+
+Responses = dict[int | str, dict[str, Any]]
+# Every answer a route can give besides its own, so that clients (and the fuzz test) can rely on the schema.
+READ_RESPONSES: Responses = {
+    401: {"model": ProblemPublic, "description": "No bearer token, or one that is expired or not valid"},
+    404: {"model": RefusalPublic, "description": "An entity it names is not in the ledger"},
+}
+WRITE_RESPONSES: Responses = {
+    **READ_RESPONSES,
+    400: {"model": ProblemPublic, "description": "The body is not JSON"},
+    403: {"model": ProblemPublic, "description": "The token's role may only read, or the fact falls outside "
+                                                 "the clerk's granted scope"},
+    409: {"model": RefusalPublic, "description": "A rule refused the fact (or an Idempotency-Key was reused "
+                                                 "with another body); nothing was stored"},
+}
+
+
+RETRY_AFTER_SECONDS = 2
+# What the event store raises when it cannot answer now (a restart, a full disk, a lock):
+# the request failed as a whole, inside a transaction that was rolled back or never began.
+STORE_UNAVAILABLE = (persistence.OperationalError, persistence.InterfaceError,
+                     persistence.ConnectionUnavailableError, psycopg.OperationalError,
+                     psycopg.InterfaceError, PoolTimeout, sqlite3.OperationalError)
+STORE_RESPONSES: Responses = {
+    503: {"model": ProblemPublic, "description": "The event store does not answer (e.g. restarting); retry "
+          "after `Retry-After` seconds", "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+    507: {"model": ProblemPublic, "description": "The event store's disk is full; nothing was stored"},
+}
+
+
+def disk_full(error: BaseException | None) -> bool:
+    """Whether a store error, or one it was raised from, says the disk is full."""
+    while error is not None:
+        if (isinstance(error, sqlite3.Error) and getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL) \
+                or isinstance(error, psycopg.errors.DiskFull) \
+                or (isinstance(error, OSError) and error.errno == errno.ENOSPC) \
+                or "database or disk is full" in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def install(app: FastAPI) -> None:
+    def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
+        if disk_full(error):
+            return JSONResponse({"detail": "the event store's disk is full: nothing was stored; free space, "
+                                           "then send the command again"},
+                                status_code=status.HTTP_507_INSUFFICIENT_STORAGE)
+        return JSONResponse(
+            {"detail": f"the event store does not answer ({type(error).__name__}); retry in "
+                       f"{RETRY_AFTER_SECONDS} s. A command may or may not have been recorded if the store "
+                       "failed while committing: send it again with expected_version, or read first"},
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    for kind in STORE_UNAVAILABLE:
+        app.add_exception_handler(kind, _store_unavailable)
+
     @app.exception_handler(RuleViolation)
     def _rule(_: Request, error: RuleViolation) -> JSONResponse:
         body = {"rule": error.rule, "detail": error.detail}
@@ -34,7 +112,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RevocationsUnavailable)
     def _unavailable(_: Request, error: RevocationsUnavailable) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
+        # The list is read from the store: while it is down, this is the same outage.
+        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(NotFound)
     def _not_found(_: Request, error: NotFound) -> JSONResponse:
@@ -44,5 +124,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ValidationError)
     def _invalid(_: Request, error: ValidationError) -> JSONResponse:
         # Raised when a request is turned into a fact: same shape as FastAPI's own 422s.
-        return JSONResponse({"detail": error.errors(include_url=False, include_context=False)},
+        return JSONResponse({"detail": name_fields(error.errors(include_url=False))},
+                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422 shape, with a model-level check's error moved to the field it names.
+        return JSONResponse({"detail": jsonable_encoder(name_fields(error.errors()))},
                             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)

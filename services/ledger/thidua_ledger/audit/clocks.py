@@ -7,7 +7,7 @@ A moment of recording converts to the position of the last event recorded by the
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -40,7 +40,11 @@ NOW = Clock()
 def position_at(recorder: Any, moment: datetime) -> int:
     """The last log position recorded at or before a moment (0 before the first event)."""
     # Recording moments never go backwards along the log, so this is a prefix of it.
-    rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (stored_moment(moment),))
+    try:
+        stored = stored_moment(moment)
+    except OverflowError:  # a moment in year 1 or 9999 whose UTC falls outside: before or after every event
+        stored = stored_moment((datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC))
+    rows = recorder.query("SELECT MAX(position) FROM {chain} WHERE recorded_at <= ?", (stored,))
     return int(rows[0][0] or 0)
 
 

@@ -21,11 +21,13 @@ from thidua_ledger.migrations import (
     m0004_award_register,
     m0005_idempotency_keys,
     m0006_accounts,
+    m0007_catalogue_names,
 )
 from thidua_ledger.migrations.database import Database, MigrationRefused, open_database
 
 MIGRATIONS: list[ModuleType] = [m0001_chain, m0002_chain_covers_reads, m0003_chain_version_index,
-                                m0004_award_register, m0005_idempotency_keys, m0006_accounts]
+                                m0004_award_register, m0005_idempotency_keys, m0006_accounts,
+                                m0007_catalogue_names]
 
 __all__ = ["MIGRATIONS", "Database", "MigrationRefused", "current_version", "latest_version", "upgrade"]
 

@@ -1,0 +1,69 @@
+"""Every integer and date parameter has a stated range; outside it the answer is a 422 naming
+the parameter, never a 500 (positions 0..2^53-1, years 1945..2100; thidua_events.bounds)."""
+
+from uuid import uuid4
+
+import pytest
+from fastapi.testclient import TestClient
+from thidua_events.bounds import MAX_POSITION
+
+from tests.api.conftest import AUDITOR
+from tests.api.test_recording import post, setup_cluster
+
+TOO_FAR = 2**63  # overflowed SQLite before the bound
+CLUSTER = str(uuid4())
+
+
+def refused_naming(response: object, where: str, name: str) -> bool:
+    body = response.json()  # type: ignore[attr-defined]
+    return response.status_code == 422 and [where, name] in [error["loc"] for error in body["detail"]]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("/log?after={n}", "after"),
+    ("/awards?known_at={n}", "known_at"),
+    (f"/clusters/{CLUSTER}/years/2019?known_at={{n}}", "known_at"),
+    (f"/clusters/{CLUSTER}/years/2019/record?known_at={{n}}", "known_at"),
+    (f"/clusters/{CLUSTER}/years/2019/standings?known_at={{n}}", "known_at"),
+    (f"/entities/{CLUSTER}/events?known_at={{n}}", "known_at"),
+])
+def test_a_position_beyond_the_logs_range_is_refused_naming_the_parameter(
+        client: TestClient, path: str, name: str) -> None:
+    assert refused_naming(client.get(path.format(n=TOO_FAR), headers=AUDITOR), "query", name)
+    assert refused_naming(client.get(path.format(n=MAX_POSITION + 1), headers=AUDITOR), "query", name)
+    assert client.get(path.format(n=MAX_POSITION), headers=AUDITOR).status_code in (200, 404)  # the near miss
+
+
+@pytest.mark.parametrize("year", [0, 1944, 2101, 10000, TOO_FAR])
+@pytest.mark.parametrize("route", ["", "/record", "/standings"])
+def test_a_year_outside_1945_to_2100_is_refused_naming_the_year(client: TestClient, year: int, route: str) -> None:
+    assert refused_naming(client.get(f"/clusters/{CLUSTER}/years/{year}{route}", headers=AUDITOR), "path", "year")
+
+
+def test_the_first_and_last_years_are_answered(client: TestClient) -> None:
+    for year in (1945, 2100):
+        assert client.get(f"/clusters/{CLUSTER}/years/{year}", headers=AUDITOR).status_code == 404
+        assert client.get(f"/awards?year={year}", headers=AUDITOR).status_code == 200
+    assert refused_naming(client.get("/awards?year=2101", headers=AUDITOR), "query", "year")
+
+
+def test_an_expected_version_beyond_the_range_is_refused_naming_it(client: TestClient) -> None:
+    ids = setup_cluster(client, members=1)
+    response = post(client, "UnitRenamed", {"effective_date": "2016-01-01", "unit_id": ids["units"][0],
+                                            "name": "Phòng mới", "expected_version": TOO_FAR})
+    assert refused_naming(response, "body", "expected_version")
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+def test_a_moment_at_the_edge_of_the_calendar_is_answered(client: TestClient, moment: str) -> None:
+    ids = setup_cluster(client, members=1)
+    response = client.get(f"/clusters/{ids['cluster']}/years/2019", params={"known_at_time": moment},
+                          headers=AUDITOR)
+    assert response.status_code == (200 if moment.startswith("9999") else 404)  # after everything; before
+
+
+def test_both_clocks_at_once_is_a_422_in_the_documented_shape(client: TestClient) -> None:
+    response = client.get(f"/clusters/{CLUSTER}/years/2019?known_at=1&known_at_time=2020-01-01T00:00:00Z",
+                          headers=AUDITOR)
+    assert refused_naming(response, "query", "known_at_time")
+    assert response.json()["detail"][0]["msg"] == "give known_at or known_at_time, not both"
