@@ -100,8 +100,9 @@ def _left_rows(rendered: Rendered, party: bool) -> list[Line]:
     """The lines of the header's left column, above the number (or the title)."""
     rows: dict[int, list[Line]] = {}
     words = rendered.words()
-    # a pledge has no number: its header ends at the date line
-    dated = next((w.y0 for w in words if w.text == "ngày" and w.x0 > _left_edge(party)), 400)
+    # a pledge has no number: its header ends at the date line ("…, ngày …", or "…, năm 2018"
+    # for a date stated only to the month or year)
+    dated = next((w.y0 for w in words if w.text in ("ngày", "tháng", "năm") and w.x0 > _left_edge(party)), 400)
     for word in words:
         if word.x1 <= _left_edge(party) + 1 and word.y0 < dated - 2:
             rows.setdefault(round(word.y0), []).append(word)

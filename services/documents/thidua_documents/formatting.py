@@ -13,13 +13,26 @@ PLACEHOLDER = "……"
 def day_month_year(day: date) -> str:
     """"ngày 01 tháng 02 năm 2023", "ngày 12 tháng 3 năm 2023": a day below 10 and the
     months 1 and 2 take a leading zero."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {_month(day.month)} năm {day.year}"
 
 
-def date_line(place: str, day: date) -> str:
+def _month(month: int) -> str:
+    return f"{month:02d}" if month < 3 else str(month)
+
+
+def on_stated(day: date | str) -> str:
+    """A date at the precision the source states it (`Fact.stated_date()`): a day as
+    `day_month_year`, "2018-03" as "tháng 3 năm 2018", "2018" as "năm 2018": never the
+    first day of the period, which the source does not say."""
+    if isinstance(day, date):
+        return day_month_year(day)
+    year, _, month = day.partition("-")
+    return f"tháng {_month(int(month))} năm {year}" if month else f"năm {year}"
+
+
+def date_line(place: str, day: date | str) -> str:
     """The italic line at the top right: "Hà Nội, ngày 14 tháng 11 năm 2019"."""
-    return f"{place}, {day_month_year(day)}"
+    return f"{place}, {on_stated(day)}"
 
 
 def short_date(day: date) -> str:

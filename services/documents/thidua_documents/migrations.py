@@ -107,6 +107,19 @@ MIGRATIONS = [
         """CREATE TABLE party_terms (issuer_key TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT,
             registered_by TEXT NOT NULL, registered_at TEXT NOT NULL, PRIMARY KEY (issuer_key, starts_on))""",
     )),
+    Migration(5, "corrections and retractions of facts, and the event id of the facts they can name", (
+        # A correction names its original by event id ('<entity_id>:<entity_version>'). Rows
+        # projected before this step have none: a correction of one of them is not applied
+        # until the projections are rebuilt from the ledger's feed.
+        "ALTER TABLE proj_year_facts ADD COLUMN event_id TEXT",
+        "ALTER TABLE proj_awards ADD COLUMN event_id TEXT",
+        # Every FactCorrected (the replacement's type, version and payload) and FactRetracted
+        # (fact_type NULL), on the entity of the original it names, in log order.
+        """CREATE TABLE proj_corrections (position BIGINT PRIMARY KEY, entity_id TEXT NOT NULL,
+            entity_version INTEGER NOT NULL, original_version INTEGER NOT NULL, fact_type TEXT,
+            version INTEGER, payload TEXT)""",
+        "CREATE INDEX proj_corrections_entity ON proj_corrections (entity_id)",
+    )),
 ]
 
 LATEST = MIGRATIONS[-1].version

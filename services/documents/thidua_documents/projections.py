@@ -18,8 +18,10 @@ from thidua_events.envelope import LedgerEvent
 from thidua_events.facts import Fact
 from thidua_events.facts import awards as af
 from thidua_events.facts import cluster as cf
+from thidua_events.facts import corrections as xf
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
+from thidua_events.versions import fact_type as model_of
 
 from thidua_documents.store import Store, Tx
 
@@ -92,9 +94,9 @@ def _membership(tx: Tx, event: LedgerEvent, f: cf.UnitJoined | cf.UnitLeft) -> N
 
 
 def _year_fact(tx: Tx, event: LedgerEvent, f: Any) -> None:
-    tx.execute("INSERT INTO proj_year_facts VALUES (?, ?, ?, ?, ?, ?, ?)",
+    tx.execute("INSERT INTO proj_year_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                (event.position, str(f.cluster_id), f.year, event.type, event.version,
-                f.effective_date.isoformat(), _payload(event)))
+                f.effective_date.isoformat(), _payload(event), event.id))
 
 
 _YEAR_TYPES: list[type[Fact]] = [t for t in vars(yf).values() if isinstance(t, type) and issubclass(t, yf.YearFact)
@@ -108,16 +110,27 @@ for _type in _YEAR_TYPES:
 @_projects(af.AwardConferred, af.AwardRevoked)
 def _decree(tx: Tx, event: LedgerEvent, f: af.AwardConferred | af.AwardRevoked) -> None:
     cluster_id = f.cluster_id if isinstance(f, af.AwardConferred) else None
-    tx.execute("INSERT INTO proj_awards VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    tx.execute("INSERT INTO proj_awards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (event.position, str(f.decree_id), event.type, event.version, str(f.authority_id),
-                _id(cluster_id), f.year, _payload(event)))
+                _id(cluster_id), f.year, _payload(event), event.id))
 
 
 @_projects(af.AwardProposed)
 def _proposal(tx: Tx, event: LedgerEvent, f: af.AwardProposed) -> None:
-    tx.execute("INSERT INTO proj_awards VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    tx.execute("INSERT INTO proj_awards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (event.position, str(f.proposal_id), event.type, event.version, str(f.authority_id),
-                _id(f.cluster_id), f.year, _payload(event)))
+                _id(f.cluster_id), f.year, _payload(event), event.id))
+
+
+@_projects(xf.FactCorrected, xf.FactRetracted)
+def _correction(tx: Tx, event: LedgerEvent, f: xf.FactCorrected | xf.FactRetracted) -> None:
+    """Kept whatever the original's kind: reads as of a position apply the corrections up to it
+    (see `snapshot.Snapshot`), so a document issued before one regenerates unchanged."""
+    replacement = (f.replacement_type, f.replacement_version or model_of(f.replacement_type).version,
+                   json.dumps(f.replacement, ensure_ascii=False, sort_keys=True)) \
+        if isinstance(f, xf.FactCorrected) else (None, None, None)
+    tx.execute("INSERT INTO proj_corrections VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (event.position, str(f.entity_id), event.entity_version, f.original_version, *replacement))
 
 
 def tracked_position(tx: Tx, lock: bool = False) -> int:

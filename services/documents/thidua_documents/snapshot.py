@@ -67,12 +67,16 @@ def _decode(type_name: str, version: int, payload: str) -> Fact:
     return decode_fact(type_name, version, json.loads(payload))
 
 
+Slots = dict[str, Fact | None]
+"""event id of a corrected or retracted original -> the fact in force in its place (None: retracted)."""
+
+
 class Snapshot:
     def __init__(self, tx: Tx, as_of: int) -> None:
         self.tx = tx
         self.as_of = as_of
 
-    def _rows_for(self, sql: str, ids: Iterable[UUID], order: str) -> list[Row]:
+    def _rows_for(self, sql: str, ids: Iterable[UUID] | Iterable[str], order: str) -> list[Row]:
         """`sql` has an `{ids}` slot for the IN list; the position filter is added here."""
         keys = sorted({str(i) for i in ids})
         rows: list[Row] = []
@@ -161,12 +165,42 @@ class Snapshot:
         return [unit for unit, spans in self._memberships(cluster_id).items()
                 if any(joined <= last and (left is None or left > first) for joined, left in spans)]
 
+    def corrections(self, event_ids: Iterable[str | None]) -> Slots:
+        """Which of these originals are corrected or retracted as of this snapshot, as the
+        ledger folds them: a correction may name an earlier one, and then the chain is
+        followed down to the original, whose place takes the last replacement."""
+        entities = {event_id.split(":")[0] for event_id in event_ids if event_id}
+        root: dict[str, str] = {}
+        slots: Slots = {}
+        rows = self._rows_for("SELECT entity_id, entity_version, original_version, fact_type, version, payload "
+                              "FROM proj_corrections WHERE entity_id IN ({ids})", entities, "position")
+        for entity_id, own_version, original_version, kind, version, payload in rows:
+            named = f"{entity_id}:{original_version}"
+            original = root.get(named, named)
+            root[f"{entity_id}:{own_version}"] = original
+            slots[original] = _decode(kind, version, payload) if kind else None
+        return slots
+
+    def _in_force(self, rows: list[Row]) -> list[Fact]:
+        """(event_id, fact_type, version, payload) rows as the facts in force, in their order."""
+        slots = self.corrections(row[0] for row in rows)
+        facts = []
+        for event_id, kind, version, payload in rows:
+            if event_id in slots:
+                fact = slots[event_id]
+                if fact is not None:  # else retracted: it no longer counts
+                    facts.append(fact)
+            else:
+                facts.append(_decode(kind, version, payload))
+        return facts
+
     def year_facts(self, cluster_id: UUID, year: int) -> list[Fact]:
-        """Every fact of one cluster's year, in recording order."""
-        rows = self.tx.all("SELECT fact_type, version, payload FROM proj_year_facts WHERE cluster_id = ? "
+        """Every fact in force of one cluster's year, in recording order (a corrected fact in
+        its original's place)."""
+        rows = self.tx.all("SELECT event_id, fact_type, version, payload FROM proj_year_facts WHERE cluster_id = ? "
                            "AND year = ? AND position <= ? ORDER BY position",
                            (str(cluster_id), year, self.as_of))
-        return [_decode(kind, version, payload) for kind, version, payload in rows]
+        return self._in_force(rows)
 
     def year_known(self, cluster_id: UUID, year: int) -> bool:
         return self.tx.one("SELECT 1 FROM proj_year_facts WHERE cluster_id = ? AND year = ? AND "
@@ -175,9 +209,10 @@ class Snapshot:
 
     def award(self, award_id: UUID) -> Fact | None:
         """A decree (conferral or revocation) or a proposal, by its id."""
-        row = self.tx.one("SELECT fact_type, version, payload FROM proj_awards WHERE award_id = ? "
+        row = self.tx.one("SELECT event_id, fact_type, version, payload FROM proj_awards WHERE award_id = ? "
                           "AND position <= ? ORDER BY position LIMIT 1", (str(award_id), self.as_of))
-        return _decode(row[0], row[1], row[2]) if row else None
+        facts = self._in_force([row]) if row else []  # a proposal may be corrected; decrees are not
+        return facts[0] if facts else None
 
     def decrees_of(self, cluster_id: UUID, year: int) -> list[af.AwardConferred]:
         """The cluster's conferrals for a year, each without the recipients a later revocation

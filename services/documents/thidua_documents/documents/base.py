@@ -112,12 +112,14 @@ class Prepared:
     recorded_number: str | None = None
     """The number the ledger already records for this document (a recorded decree): printed
     and registered as such, never renumbered."""
+    stated: date | str | None = None
+    """The date as printed, when the fact states less than a day (see `on_stated`); else `dated`."""
 
     def context_with(self, number_text: str | None) -> dict[str, Any]:
-        return {**self.context, "hdr": header(self.issuer, self.dated, number_text)}
+        return {**self.context, "hdr": header(self.issuer, self.stated or self.dated, number_text)}
 
 
-def header(issuer: Issuer, dated: date, number_text: str | None) -> dict[str, Any]:
+def header(issuer: Issuer, dated: date | str, number_text: str | None) -> dict[str, Any]:
     """The header's lines, in the issuing body's form: the State's (13 pt names, "Số: …")
     or the Party's (14 pt names, "Số …", Hướng dẫn 36-HD/VPTW)."""
     party = issuer.form == "party"

@@ -7,6 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import Field
+from thidua_events.facts import Fact
+from thidua_events.facts.conference import Conference, Official
 from thidua_events.text import Name, Note
 
 from thidua_documents import templates
@@ -24,7 +26,7 @@ from thidua_documents.documents.base import (
     summary_rule,
 )
 from thidua_documents.documents.tables import criteria_rows, drive_lines, scoring, unit_list
-from thidua_documents.formatting import PLACEHOLDER, day_month_year, paragraphs, percent, punctuate
+from thidua_documents.formatting import PLACEHOLDER, on_stated, paragraphs, percent, punctuate
 from thidua_documents.snapshot import ClusterView, Snapshot
 from thidua_documents.yearview import YearRecord, fold
 
@@ -65,29 +67,45 @@ def _notes(notes: list[str]) -> list[str]:
     return [p for note in notes for p in paragraphs(note)]
 
 
+def official_line(official: Official) -> str:
+    """"- Thiếu tướng Đỗ Ngọc Cẩn, Phó Tổng cục trưởng Tổng cục Chính trị CAND (dự)": the
+    role exactly as the fact states it, rank and post only where stated."""
+    who = " ".join(part for part in (official.rank, official.name) if part)
+    return f"- {who}" + (f", {official.post}" if official.post else "") + f" ({official.role.value})"
+
+
 def _meeting(snap: Snapshot, cluster: ClusterView, dated: date, request: MinutesRequest, chair: str | None,
-             venue: str | None, needs: Needs) -> dict[str, Any]:
+             venue: str | None, needs: Needs, stated: date | str | None = None,
+             conference: Conference | None = None) -> dict[str, Any]:
     """Opening, attendance and closing, and the two signatures. The member units the ledger
     names are listed without a count: named members are not the whole cluster unless a
     count is stated."""
     members = snap.unit_names(snap.members_on(cluster.cluster_id, dated), dated)
     names = sorted_by_name(list(members.values()), lambda name: name)
-    attendance = punctuate([f"+ {name}" for name in names] + [f"- {guest}" for guest in request.guests])
+    officials = [official_line(o) for o in conference.officials] if conference else []
+    # The senior officers present follow the member units, like the guests the clerk adds.
+    attendance = punctuate([*(f"+ {name}" for name in names), *officials, *(f"- {guest}" for guest in request.guests)])
     chair_text = needs.part(chair, "chair (chủ tọa)")
     secretary = needs.part(request.secretary, "secretary (thư ký)")
     return {
         "opening": f"bắt đầu lúc {_time(needs, request.started_at, 'started_at (giờ bắt đầu)')}, "
-                   f"{day_month_year(dated)}.",
+                   f"{on_stated(stated or dated)}.",
         "place": f"{needs.part(venue, 'venue (địa điểm)').rstrip('.')}.",
         "chair": chair_text,
         "secretary": secretary,
         "members_line": f"- Đại diện các đơn vị thành viên {cluster.name}:",
         "attendance": attendance,
         "discussion": needs.lines(_notes(request.discussion), "discussion (ý kiến thảo luận)"),
-        "closing": f"{_time(needs, request.ended_at, 'ended_at (giờ kết thúc)')}, {day_month_year(dated)}",
+        "closing": f"{_time(needs, request.ended_at, 'ended_at (giờ kết thúc)')}, {on_stated(stated or dated)}",
         "left": signature("THƯ KÝ", secretary),
         "right": signature("CHỦ TỌA", chair_text),
     }
+
+
+def _on(fact: Fact, year: int) -> str:
+    """", ngày 15 tháng 01 năm 2019" after the year's name; nothing when the fact states only that year."""
+    stated = fact.stated_date()
+    return "" if stated == str(year) else f", {on_stated(stated)}"
 
 
 def _previous_leader(snap: Snapshot, cluster_id: UUID, year: int) -> UUID | None:
@@ -110,7 +128,7 @@ def prepare_review(snap: Snapshot, subject: dict[str, str], request: ReviewMinut
     summary = f"Hội nghị tổng kết {movement_phrase(record.movement)} năm {year}"
     context = {
         **_meeting(snap, cluster, dated, request, request.chair or review.chair, request.venue or review.place,
-                   needs),
+                   needs, review.stated_date(), review),
         "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
         "year": year, "next_year": year + 1,
         # The review's own summary is a free-text note (often who attended): never printed as results.
@@ -124,7 +142,8 @@ def prepare_review(snap: Snapshot, subject: dict[str, str], request: ReviewMinut
     }
     return Prepared(kind="review-minutes", template=templates.REVIEW_MINUTES, type_symbol="BB", issuer=issuer,
                     dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context,
-                    missing=needs.parts, signer=request.chair or review.chair, recipients=["Lưu: VT, Hồ sơ"])
+                    missing=needs.parts, signer=request.chair or review.chair, recipients=["Lưu: VT, Hồ sơ"],
+                    stated=review.stated_date())
 
 
 def _ballots(snap: Snapshot, record: YearRecord, dated: date, needs: Needs) -> list[dict[str, Any]]:
@@ -173,18 +192,22 @@ def prepare_pledge_minutes(snap: Snapshot, subject: dict[str, str], request: Ple
             and _previous_leader(snap, cluster.cluster_id, year) == pledge.drafted_by_unit_id else "")
     presented = (f"{drafter}{role} trình bày dự thảo “{pledge.title}”." if drafter
                  else f"Hội nghị nghe trình bày dự thảo “{pledge.title}”.")
+    # "Early 2018" prints as "năm 2018", never as the first of January.
+    conference = record.pledge_conference
+    stated = request.held_on or (conference.stated_date() if conference else dated)
     signed = snap.unit_names(record.signatures, dated)
     summary = f"Hội nghị ký kết giao ước thi đua{quoted_movement(record.movement)} năm {year}"
     signed_lines = [f"+ {signed[u]}" + (f" (người ký: {s.signatory})" if s.signatory else "")
                     for u, s in record.signatures.items() if u in signed]
     context = {
-        **_meeting(snap, cluster, dated, request, request.chair, request.venue, needs),
+        **_meeting(snap, cluster, dated, request, request.chair or (conference.chair if conference else None),
+                   request.venue or (conference.place if conference else None), needs, stated, conference),
         "summary": summary, "summary_rule": summary_rule(summary), "placeholder": PLACEHOLDER,
         "draft": [presented, *(paragraphs(pledge.content) if pledge.content else [])],
         "criteria": criteria_rows(record.criteria),
         "drives": drive_lines(record, needs),
-        "adoption": ([f"Hội nghị thống nhất thông qua giao ước thi đua năm {year}, "
-                      f"{day_month_year(record.pledge_adopted_on)}."] if record.pledge_adopted_on
+        "adoption": ([f"Hội nghị thống nhất thông qua giao ước thi đua năm {year}"
+                      f"{_on(record.pledge_conference, year)}."] if record.pledge_conference
                      else [needs.part(None, f"the adoption (no PledgeAdopted for {year} in the ledger)")]),
         # The units the ledger records as signing, without a count of the whole: a named
         # list is not the cluster unless its size is stated.
@@ -195,7 +218,8 @@ def prepare_pledge_minutes(snap: Snapshot, subject: dict[str, str], request: Ple
         needs.part(None, f"criteria (no CriteriaAdopted for {year} in the ledger)")
     return Prepared(kind="pledge-minutes", template=templates.PLEDGE_MINUTES, type_symbol="BB", issuer=issuer,
                     dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context,
-                    missing=needs.parts, signer=request.chair, recipients=["Lưu: VT, Hồ sơ"])
+                    missing=needs.parts, signer=request.chair or (conference.chair if conference else None),
+                    recipients=["Lưu: VT, Hồ sơ"], stated=stated)
 
 
 def prepare_flag(snap: Snapshot, subject: dict[str, str], request: FlagMinutesRequest) -> Prepared:
@@ -224,7 +248,7 @@ def prepare_flag(snap: Snapshot, subject: dict[str, str], request: FlagMinutesRe
     summary = f"Bàn giao Cờ luân lưu {cluster.name} năm {year}"
     context = {
         "summary": summary, "summary_rule": summary_rule(summary),
-        "opening": f"Hôm nay, {day_month_year(dated)}, tại {venue}, {cluster.name} tổ chức "
+        "opening": f"Hôm nay, {on_stated(handover.stated_date())}, tại {venue}, {cluster.name} tổ chức "
                    f"bàn giao Cờ luân lưu của Cụm thi đua năm {year}.",
         "giver": {"unit": giver + giver_role, "representative": giver_rep,
                   **_titled(signature("ĐẠI DIỆN BÊN GIAO", giver_rep))},
@@ -232,11 +256,12 @@ def prepare_flag(snap: Snapshot, subject: dict[str, str], request: FlagMinutesRe
                      **_titled(signature("ĐẠI DIỆN BÊN NHẬN", receiver_rep))},
         "witness": witness,
         "content": [f"{giver} bàn giao Cờ luân lưu của {cluster.name} cho {receiver}.", *_notes(request.notes)],
-        "closing": f"{_time(needs, request.ended_at, 'ended_at (giờ kết thúc)')}, {day_month_year(dated)}",
+        "closing": f"{_time(needs, request.ended_at, 'ended_at (giờ kết thúc)')}, {on_stated(handover.stated_date())}",
     }
     return Prepared(kind="flag-handover-minutes", template=templates.FLAG_MINUTES, type_symbol="BB", issuer=issuer,
                     dated=dated, title=f"Biên bản {summary[0].lower()}{summary[1:]}", context=context,
-                    missing=needs.parts, signer=request.giver_representative, recipients=["Lưu: VT, Hồ sơ"])
+                    missing=needs.parts, signer=request.giver_representative, recipients=["Lưu: VT, Hồ sơ"],
+                    stated=handover.stated_date())
 
 
 def _titled(sign: dict[str, Any]) -> dict[str, Any]:

@@ -87,5 +87,7 @@ def prepare(snap: Snapshot, subject: dict[str, str], request: PledgeRequest) -> 
                               "titles (danh hiệu đăng ký)"),
         "signature_rows": rows,
     }
+    # "Early 2018" prints as "năm 2018", never as the first of January.
+    stated = request.dated or (record.pledge_conference.stated_date() if record.pledge_conference else dated)
     return Prepared(kind="pledge", template=templates.PLEDGE, type_symbol=None, issuer=issuer, dated=dated,
-                    title=f"Giao ước thi đua năm {year}", context=context, missing=needs.parts)
+                    title=f"Giao ước thi đua năm {year}", context=context, missing=needs.parts, stated=stated)
