@@ -5,10 +5,12 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
+from thidua_events.facts import Role
 
-from thidua_ledger.access import GrantPublic, revoked, who_could_write_to_cluster
+from thidua_ledger.access import (BODY_SCOPES, GrantPublic, check_clerk_may_write, revoked,
+                                  who_could_write_to_cluster)
 from thidua_ledger.api.clock import ClockDep
 from thidua_ledger.api.deps import CurrentUser, LedgerDep, SettingsDep
 from thidua_ledger.api.errors import READ_RESPONSES
@@ -48,3 +50,31 @@ def writers(cluster_id: UUID, ledger: LedgerDep, _: CurrentUser, clock: ClockDep
     granted it; with `known_at`, as the ledger knew it then. Admins write anywhere."""
     grants = who_could_write_to_cluster(ledger, cluster_id, on, clock.known_at)
     return WritersPublic(cluster_id=cluster_id, on=on, known_at=clock.known_at, grants=grants)
+
+
+class MayWritePublic(BaseModel):
+    account: str
+    scope: str
+
+
+@router.get("/access/me/can-write", responses={403: {"description": "Outside the caller's grants "
+                                                                     "(rule write-within-granted-scope)"}})
+def can_write(ledger: LedgerDep, user: CurrentUser,
+              authority_id: Annotated[UUID | None, Query()] = None,
+              cluster_id: Annotated[UUID | None, Query()] = None,
+              unit_id: Annotated[UUID | None, Query()] = None) -> MayWritePublic:
+    """May the caller write for this authority, cluster or unit (exactly one) today? 403 naming
+    the scope if not, as a fact recorded there would be; a grant on an authority covers its
+    clusters and units. The documents service asks before it numbers a document."""
+    asked = {kind: body_id for kind, body_id in (("authority", authority_id), ("cluster", cluster_id),
+                                                  ("unit", unit_id)) if body_id is not None}
+    if len(asked) != 1:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                            "name exactly one of authority_id, cluster_id, unit_id")
+    [(kind, body_id)] = asked.items()
+    scopes = BODY_SCOPES[kind](ledger, body_id)
+    if user.role is not Role.ADMIN:
+        if not user.can_write:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role '{user.role}' may not write")
+        check_clerk_may_write(ledger, user.subject, scopes)
+    return MayWritePublic(account=user.subject or user.actor, scope=scopes.description)
