@@ -69,7 +69,7 @@ def can_write(ledger: LedgerDep, user: CurrentUser,
     asked = {kind: body_id for kind, body_id in (("authority", authority_id), ("cluster", cluster_id),
                                                   ("unit", unit_id)) if body_id is not None}
     if len(asked) != 1:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             "name exactly one of authority_id, cluster_id, unit_id")
     [(kind, body_id)] = asked.items()
     scopes = BODY_SCOPES[kind](ledger, body_id)
