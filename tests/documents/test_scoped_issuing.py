@@ -3,7 +3,7 @@ for the issuing bodies the ledger granted them, a grant on an authority covering
 The documents service holds no grants: it asks the ledger with the clerk's own token."""
 
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -14,7 +14,7 @@ from thidua_documents.settings import Settings
 from thidua_events.facts import Role
 
 from tests.documents import requests as full
-from tests.documents.conftest import Docs
+from tests.documents.conftest import Docs, register_world
 from tests.documents.world import ADMIN, CLERK, World
 from tests.tokens import bearer
 
@@ -35,7 +35,7 @@ def other_cluster(world: World) -> str:
     return cluster_id
 
 
-def review_minutes(docs: Docs, world: World, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+def review_minutes(docs: Docs, world: World, headers: dict[str, str]) -> Any:
     return docs.calling_as(headers).post(f"{full.cluster_year(world)}/review-minutes", json=full.review_minutes())
 
 
@@ -104,8 +104,6 @@ def test_only_a_clerk_within_the_scope_may_sign_in_the_bodys_name(docs: Docs, wo
 @pytest.fixture
 def docs_without_ledger(docs_settings: Settings, ledger: TestClient, world: World) -> Iterator[Docs]:
     """The documents app whose ledger URL answers nothing (a closed port)."""
-    from tests.documents.conftest import register_world
-
     revocations = ledger_revocations(docs_settings, client=ledger)
     app = create_app(docs_settings, follow=False, revocations=revocations,
                      ledger=LedgerWriter("http://127.0.0.1:9", timeout=2.0))
@@ -116,8 +114,7 @@ def docs_without_ledger(docs_settings: Settings, ledger: TestClient, world: Worl
         yield docs
 
 
-def test_without_the_ledger_a_clerk_issues_nothing_unchecked(docs_without_ledger: Docs, world: World,
-                                                            tmp_path: Path) -> None:
+def test_without_the_ledger_a_clerk_issues_nothing_unchecked(docs_without_ledger: Docs, world: World) -> None:
     response = review_minutes(docs_without_ledger, world, CLERK)
     assert response.status_code == 503, response.text
     assert response.headers["Retry-After"]

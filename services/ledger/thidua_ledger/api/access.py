@@ -9,8 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
 from thidua_events.facts import Role
 
-from thidua_ledger.access import (BODY_SCOPES, GrantPublic, check_clerk_may_write, revoked,
-                                  who_could_write_to_cluster)
+from thidua_ledger.access import BODY_SCOPES, GrantPublic, check_clerk_may_write, revoked, who_could_write_to_cluster
 from thidua_ledger.api.clock import ClockDep
 from thidua_ledger.api.deps import CurrentUser, LedgerDep, SettingsDep
 from thidua_ledger.api.errors import READ_RESPONSES
