@@ -56,8 +56,9 @@ class MayWritePublic(BaseModel):
     scope: str
 
 
-@router.get("/access/me/can-write", responses={403: {"description": "Outside the caller's grants "
-                                                                     "(rule write-within-granted-scope)"}})
+@router.get("/access/me/can-write", responses={
+    403: {"description": "Outside the caller's grants (rule write-within-granted-scope)"},
+    422: {"description": "Not exactly one of authority_id, cluster_id, unit_id, or one not a UUID"}})
 def can_write(ledger: LedgerDep, user: CurrentUser,
               authority_id: Annotated[UUID | None, Query()] = None,
               cluster_id: Annotated[UUID | None, Query()] = None,
