@@ -78,3 +78,16 @@ def test_an_unknown_instrument_or_free_text_basis_is_bad_input(docs: Docs, world
                              json={**requests.decree(world), "legal_bases": ["Căn cứ A"]})
     assert typed.status_code == 422 and typed.json()["detail"][0]["loc"] == ["body", "legal_bases"]
     assert docs.client.get("/documents").json() == []
+
+
+def test_legal_instrument_in_force_span_names_in_force_to(docs_any_store: Docs) -> None:
+    """Ending before it starts is bad input: 422 naming in_force_to, nothing registered."""
+    docs = docs_any_store
+    body = {**TT_12, "in_force_from": "2019-07-15", "in_force_to": "2019-07-14"}
+    registered = docs.client.get("/documents/legal-instruments").json()
+    answer = docs.client.post("/documents/legal-instruments", json=body)
+    assert answer.status_code == 422, answer.text
+    assert [tuple(e["loc"]) for e in answer.json()["detail"]] == [("body", "in_force_to")]
+    assert docs.client.get("/documents/legal-instruments").json() == registered
+    # near miss: in force for its one day only
+    instrument(docs, **{**body, "in_force_to": "2019-07-15"})

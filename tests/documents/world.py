@@ -59,12 +59,14 @@ class World:
         return self.record(fact, effective_date=day, cluster_id=self.cluster, year=year, **body)
 
 
-def build_world(client: TestClient) -> World:
+def build_world(client: TestClient, form: str = "state") -> World:
+    """`form`: the city authority's family of forms ("party" to try a Party body's books)."""
     w = World(client)
     w.record("AuthorityRegistered", ADMIN, effective_date="2015-01-01", authority_id=w.ministry,
              name="Bộ Công an", symbol="BCA")
     w.record("AuthorityRegistered", ADMIN, effective_date="2015-01-01", authority_id=w.authority,
-             name="Công an thành phố Hà Nội", symbol="CATP", place="Hà Nội", parent_id=w.ministry)
+             name="Công an thành phố Hà Nội", symbol="CATP", place="Hà Nội", parent_id=w.ministry,
+             document_form=form)
     # One clerk writes for both authorities here: the city police's units, cluster and decrees,
     # and the Ministry's decree of 2019.
     for authority in (w.authority, w.ministry):

@@ -38,8 +38,9 @@ def test_the_giver_of_the_first_handover_held_the_flag_before_it(ledger: Ledger,
     on_the_day = flag_holder(ledger, cluster.cluster_id, date(2016, 11, 11))
     assert on_the_day.holder is not None and on_the_day.holder.unit_id == b
     assert on_the_day.since == date(2016, 11, 11)
+    # the year's view, at its end, names the holder the flag view names for that day
     year_2016 = cluster_in_year(ledger, cluster.cluster_id, 2016)
-    assert year_2016.flag_holder is not None and year_2016.flag_holder.unit_id == a
+    assert year_2016.flag_holder is not None and year_2016.flag_holder.unit_id == b
     # near miss: before the cluster was formed nobody held its flag
     assert flag_holder(ledger, cluster.cluster_id, date(2014, 12, 31)).holder is None
 

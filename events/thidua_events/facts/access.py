@@ -11,6 +11,7 @@ from typing import ClassVar, Self
 from pydantic import Field, model_validator
 
 from thidua_events.facts.base import Fact, Id
+from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name
 
 
@@ -23,7 +24,8 @@ class Scope(Fact, abstract=True):
     @model_validator(mode="after")
     def _one_scope(self) -> Self:
         if (self.authority_id is None) == (self.cluster_id is None):
-            raise ValueError("name exactly one of authority_id and cluster_id")
+            raise FieldInvalid("cluster_id" if self.authority_id else "authority_id",
+                               "name exactly one of authority_id and cluster_id")
         return self
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thidua_events.facts.base import Fact, Id, Year
+from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
 
@@ -56,9 +57,11 @@ class Recipient(BaseModel):
     @model_validator(mode="after")
     def _one_subject(self) -> Self:
         if self.kind is RecipientKind.COLLECTIVE and (self.unit_id is None or self.person_id):
-            raise ValueError("a collective recipient names a unit_id and no person_id")
+            raise FieldInvalid("person_id" if self.unit_id else "unit_id",
+                               "a collective recipient names a unit_id and no person_id")
         if self.kind is RecipientKind.INDIVIDUAL and (self.person_id is None or self.unit_id):
-            raise ValueError("an individual recipient names a person_id and no unit_id")
+            raise FieldInvalid("unit_id" if self.person_id else "person_id",
+                               "an individual recipient names a person_id and no unit_id")
         return self
 
     @property
@@ -103,7 +106,7 @@ class Decree(Fact, abstract=True):
     def _no_repeats(self) -> Self:
         subjects = [r.subject_id for r in self.recipients]
         if len(set(subjects)) != len(subjects):
-            raise ValueError("a recipient appears twice in one decree")
+            raise FieldInvalid("recipients", "a recipient appears twice in one decree")
         return self
 
 

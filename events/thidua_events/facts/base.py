@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thidua_events.bounds import Year as Year  # where the facts have always found it
+from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
 Id = UUID
@@ -75,9 +76,9 @@ class Fact(BaseModel):
     def _period_starts(self) -> Self:
         day = self.effective_date
         if self.date_precision is DatePrecision.MONTH and day.day != 1:
-            raise ValueError("effective_date: with date_precision month, give the first day of the month")
+            raise FieldInvalid("effective_date", "with date_precision month, give the first day of the month")
         if self.date_precision is DatePrecision.YEAR and (day.month, day.day) != (1, 1):
-            raise ValueError("effective_date: with date_precision year, give 1 January of the year")
+            raise FieldInvalid("effective_date", "with date_precision year, give 1 January of the year")
         return self
 
     def stated_date(self) -> date | str:

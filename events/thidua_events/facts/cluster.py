@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from thidua_events.facts.base import Fact, Id, Year
 from thidua_events.facts.conference import Conference
+from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
 
@@ -51,7 +52,7 @@ class BallotThreshold(BaseModel):
     @model_validator(mode="after")
     def _a_share(self) -> Self:
         if self.numerator > self.denominator:
-            raise ValueError("a threshold is a share of the ballots: numerator ≤ denominator")
+            raise FieldInvalid("numerator", "a threshold is a share of the ballots: numerator ≤ denominator")
         return self
 
     def reached(self, votes: int, ballot: Counted) -> bool:
@@ -117,3 +118,10 @@ class RotatingFlagHandedOver(Conference, Fact):
     year: Year = Field(description="The emulation year whose review the handover closes")
     from_unit_id: Id
     to_unit_id: Id
+
+    @model_validator(mode="after")
+    def _changes_hands(self) -> Self:
+        # No history makes a handover to oneself valid: bad input (422), not a broken rule.
+        if self.from_unit_id == self.to_unit_id:
+            raise FieldInvalid("to_unit_id", "the flag must pass to another unit")
+        return self

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from thidua_events.bounds import FIRST_YEAR, LAST_YEAR
 from thidua_events.facts.base import Fact, Id, Year
 from thidua_events.facts.conference import Conference
+from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
 Points = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
@@ -26,6 +27,12 @@ class YearOpened(YearFact):
         None, description="The year's leader (cụm trưởng) as a source states it, when the election "
                           "that chose it is not in the ledger")
     deputy_unit_id: Id | None = Field(None, description="Likewise, the year's deputy (cụm phó)")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        if self.leader_unit_id is not None and self.leader_unit_id == self.deputy_unit_id:
+            raise FieldInvalid("deputy_unit_id", "leader and deputy must be different units")
+        return self
 
 
 class PledgeDrafted(YearFact):
@@ -61,8 +68,8 @@ class Criterion(BaseModel):
     def _children_fit(self) -> Self:
         total = sum((child.max_points for child in self.children), Decimal(0))
         if self.children and total > self.max_points:
-            raise ValueError(
-                f"criterion {self.code}: children add up to {total}, above its maximum {self.max_points}"
+            raise FieldInvalid(
+                "children", f"criterion {self.code}: children add up to {total}, above its maximum {self.max_points}"
             )
         return self
 
@@ -147,17 +154,17 @@ class BallotHeld(YearFact):
     @model_validator(mode="after")
     def _counts_nest(self) -> Self:
         if not self.valid <= self.returned <= self.issued:
-            raise ValueError(
-                f"ballots must satisfy valid ≤ returned ≤ issued (got {self.valid}, "
+            raise FieldInvalid(
+                "valid", f"ballots must satisfy valid ≤ returned ≤ issued (got {self.valid}, "
                 f"{self.returned}, {self.issued})"
             )
         for vote in self.votes:
             if vote.votes > self.valid:
-                raise ValueError(
-                    f"votes for one candidate ({vote.votes}) exceed valid ballots ({self.valid})"
+                raise FieldInvalid(
+                    "votes", f"votes for one candidate ({vote.votes}) exceed valid ballots ({self.valid})"
                 )
         if len({v.unit_id for v in self.votes}) != len(self.votes):
-            raise ValueError("a candidate appears twice in the votes")
+            raise FieldInvalid("votes", "a candidate appears twice in the votes")
         return self
 
 
@@ -191,9 +198,9 @@ class LeadershipElected(YearFact):
     @model_validator(mode="after")
     def _distinct(self) -> Self:
         if self.leader_unit_id == self.deputy_unit_id:
-            raise ValueError("leader and deputy must be different units")
+            raise FieldInvalid("deputy_unit_id", "leader and deputy must be different units")
         if self.for_year != self.year + 1:
-            raise ValueError(f"the election in {self.year} is for {self.year + 1}, not {self.for_year}")
+            raise FieldInvalid("for_year", f"the election in {self.year} is for {self.year + 1}, not {self.for_year}")
         return self
 
 

@@ -102,6 +102,11 @@ MIGRATIONS = [
         # register_counters and register_documents of the previous release stay as they were: their
         # entries lack who issued them, the signer and the recipients, which no migration can know.
     )),
+    Migration(4, "the terms (nhiệm kỳ) of Party issuing bodies, whose books run per type per term", (
+        # Registered by the clerk (no article states one); ends_on NULL while the term's end is unknown.
+        """CREATE TABLE party_terms (issuer_key TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT,
+            registered_by TEXT NOT NULL, registered_at TEXT NOT NULL, PRIMARY KEY (issuer_key, starts_on))""",
+    )),
 ]
 
 LATEST = MIGRATIONS[-1].version

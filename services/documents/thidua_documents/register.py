@@ -17,7 +17,7 @@ import sqlite3
 import uuid
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -133,7 +133,12 @@ class Register:
                 raise PositionNotReached(position, reached)
             as_of = reached if position is None else position
             prepared = kind.prepare(Snapshot(tx, as_of), subject, request)
-            return prepared, as_of, books.body(tx, prepared.issuer.key)
+            body = books.body(tx, prepared.issuer.key)
+            if body is not None and prepared.type_symbol is not None and prepared.issuer.form == "party":
+                term = books.missing_term(tx, body.issuer_key, prepared.dated)
+                if term is not None:  # a Party book runs per term: without one, nothing can be numbered
+                    prepared = replace(prepared, missing=[*prepared.missing, term])
+            return prepared, as_of, body
 
     def draft(self, kind_name: str, subject: dict[str, str], request: Any, position: int | None = None
               ) -> tuple[bytes, int]:
@@ -179,20 +184,19 @@ class Register:
         body = books.body(tx, prepared.issuer.key)
         if body is None:
             raise _unregistered(prepared)
-        book, year = body.book(prepared.type_symbol), prepared.dated.year
-        key = (prepared.issuer.key, book, year)
-        last = books.lock_book(tx, *key)
+        book = books.book_for(tx, body, prepared.type_symbol, prepared.dated, prepared.issuer.form == "party")
+        last = books.lock_book(tx, book)
         recorded = prepared.recorded_number
         if recorded is not None:
             number = books.leading_number(recorded)
             if number is not None:
-                books.check_number_free(tx, *key, number, recorded)
-                books.check_in_order(tx, *key, number, prepared.dated)
-                books.advance_book(tx, *key, last, number)
-            return body.symbol, book, number, recorded
-        books.check_in_order(tx, *key, None, prepared.dated)
-        books.advance_book(tx, *key, last, last + 1)
-        return body.symbol, book, last + 1, document_number(last + 1, prepared.type_symbol, body.symbol,
+                books.check_number_free(tx, book, number, recorded)
+                books.check_in_order(tx, book, number, prepared.dated)
+                books.advance_book(tx, book, last, number)
+            return body.symbol, book.name, number, recorded
+        books.check_in_order(tx, book, None, prepared.dated)
+        books.advance_book(tx, book, last, last + 1)
+        return body.symbol, book.name, last + 1, document_number(last + 1, prepared.type_symbol, body.symbol,
                                                           prepared.issuer.form == "party")
 
     def _issue(self, kind: Kind, subject: dict[str, str], subject_key: str, request: Any, prepared: Prepared,

@@ -39,6 +39,7 @@ from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import LedgerError, NotFound, check
 from thidua_ledger.domain.organisation import Authority, Person, Unit, UnitName, unit_name_id
 from thidua_ledger.domain.year import EmulationYear, units_named, year_id
+from thidua_ledger.migrations import upgrade_ledger
 from thidua_ledger.settings import Settings
 from thidua_ledger.snapshot_store import CheckedSnapshots, fold
 from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
@@ -95,6 +96,8 @@ class Ledger(CheckedSnapshots, Application):
     def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = vietnam_today):
         super().__init__(env=env)
         self.today = today
+        if getattr(self.recorder, "migrates_on_open", False):
+            upgrade_ledger(self)  # the migrations that need the ledger open (its recorder ran the rest)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = LedgerTranscoder()
@@ -303,8 +306,6 @@ def _open_year(app: Ledger, fact: yf.YearOpened, p: Provenance) -> list[Aggregat
         cluster.check_member(fact.leader_unit_id, fact.year, "the leader")
     if fact.deputy_unit_id:
         cluster.check_member(fact.deputy_unit_id, fact.year, "the deputy")
-    check(fact.leader_unit_id is None or fact.leader_unit_id != fact.deputy_unit_id,
-          "leader-and-deputy-differ", "leader and deputy must be different units")
     return [EmulationYear(fact=fact, provenance=p)]
 
 

@@ -130,7 +130,8 @@ def cluster_in_year(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = 
         members_named=len(members), members_stated=cluster.stated_members.get(year),
         leader=unit_ref(ledger, leader, on, clock),
         deputy=unit_ref(ledger, deputy, on, clock),
-        flag_holder=unit_ref(ledger, cluster.flag_holder_after(year - 1), on, clock),
+        # The holder on the view's day, as the cluster's own flag view answers it.
+        flag_holder=flag_holder(ledger, cluster_id, on, clock).holder,
         flag_handed_to=unit_ref(ledger, handed[-1] if handed else None, on, clock),
     )
 

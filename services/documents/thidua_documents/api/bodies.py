@@ -1,7 +1,7 @@
 """Issuing bodies (cơ quan ban hành): each registered once with its symbol and the numbering
 series its head chose; the register numbers their documents from these books."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
@@ -9,7 +9,8 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from thidua_documents.api.deps import Reader, StoreDep, Writer
-from thidua_documents.books import Body, BodySymbol, Series, bodies, register_body
+from thidua_documents.books import Body, BodySymbol, Series, bodies, close_term, register_body, register_term
+from thidua_documents.books import body as body_of
 from thidua_documents.projections import tracked_position
 from thidua_documents.snapshot import Snapshot
 
@@ -69,3 +70,43 @@ def register_issuing_body(body: IssuingBodyCreate, store: StoreDep, user: Writer
 def list_issuing_bodies(store: StoreDep, _: Reader) -> list[IssuingBodyPublic]:
     with store.transaction() as tx:
         return [IssuingBodyPublic.of(body) for body in bodies(tx)]
+
+
+class PartyTermCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_on: date = Field(description="First day of the committee's term (nhiệm kỳ)")
+    ends_on: date | None = Field(None, description="Last day of the term, when known")
+
+
+class PartyTermPublic(BaseModel):
+    issuer_key: str
+    starts_on: date
+    ends_on: date | None
+
+
+@router.post("/{issuer_key}/terms", status_code=status.HTTP_201_CREATED,
+             responses={409: {"description": "The term overlaps another, or ends before it starts (`rule`)"},
+                        422: {"description": "Unknown issuing body"}})
+def register_party_term(issuer_key: str, term: PartyTermCreate, store: StoreDep, user: Writer) -> PartyTermPublic:
+    """A Party body's books run per document type per term (Hướng dẫn 36-HD/VPTW)."""
+    with store.transaction(write=True) as tx:
+        if body_of(tx, issuer_key) is None:
+            raise _unprocessable("issuer_key", f"no issuing body {issuer_key} is registered")
+        return PartyTermPublic(**vars(register_term(tx, issuer_key, term.starts_on, term.ends_on, user.actor)))
+
+
+class PartyTermEnd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ends_on: date = Field(description="Last day of the term, once known")
+
+
+@router.post("/{issuer_key}/terms/{starts_on}/end",
+             responses={409: {"description": "Not an open term, an end before its start, or a document "
+                                             "numbered in it after that day (`rule`)"}})
+def end_party_term(issuer_key: str, starts_on: date, end: PartyTermEnd, store: StoreDep, _: Writer
+                   ) -> PartyTermPublic:
+    """Give an open term its end, once (then a later term can be registered)."""
+    with store.transaction(write=True) as tx:
+        return PartyTermPublic(**vars(close_term(tx, issuer_key, starts_on, end.ends_on)))

@@ -3,8 +3,11 @@
 from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
 from thidua_documents.books import RuleBroken
@@ -52,6 +55,12 @@ REFUSALS: Responses = {
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422 shape, with a model-level check's error moved to the field it names.
+        return JSONResponse({"detail": jsonable_encoder(name_fields(error.errors()))},
+                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
     @app.exception_handler(MissingData)
     async def missing(_: Request, error: MissingData) -> JSONResponse:
         return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,

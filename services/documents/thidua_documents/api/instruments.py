@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
 from thidua_documents.api.deps import Reader, StoreDep, Writer
@@ -28,7 +29,7 @@ class LegalInstrumentCreate(BaseModel):
     @model_validator(mode="after")
     def _span(self) -> Self:
         if self.in_force_from and self.in_force_to and self.in_force_to < self.in_force_from:
-            raise ValueError("in_force_to is before in_force_from")
+            raise FieldInvalid("in_force_to", "in_force_to is before in_force_from")
         return self
 
 

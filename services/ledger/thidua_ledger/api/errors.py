@@ -7,9 +7,12 @@ from typing import Any
 import psycopg
 from eventsourcing import persistence
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, ValidationError
+from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
 from thidua_ledger.application import ConcurrentWrite
@@ -121,5 +124,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ValidationError)
     def _invalid(_: Request, error: ValidationError) -> JSONResponse:
         # Raised when a request is turned into a fact: same shape as FastAPI's own 422s.
-        return JSONResponse({"detail": error.errors(include_url=False, include_context=False)},
+        return JSONResponse({"detail": name_fields(error.errors(include_url=False))},
+                            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422 shape, with a model-level check's error moved to the field it names.
+        return JSONResponse({"detail": jsonable_encoder(name_fields(error.errors()))},
                             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)

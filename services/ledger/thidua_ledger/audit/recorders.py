@@ -24,6 +24,7 @@ CHAIN_COLUMNS = "position, originator_id, originator_version, content, hash, rec
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    migrates_on_open = True  # the Ledger then runs the migrations that need it open
     @property
     def chain_table(self) -> str:
         return f"{self.events_table_name}_chain"
@@ -100,6 +101,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    migrates_on_open = True  # the Ledger then runs the migrations that need it open
     @property
     def chain_table(self) -> str:
         return f"{self.events_table_name}_chain"

@@ -170,6 +170,12 @@ class UnitName(Aggregate):
         self.check_name_free(fact, provenance)
         self._take(unit_id=fact.unit_id)
 
+    def note_earlier(self, unit_id: UUID) -> None:
+        """A unit that took the name before this index existed (migration 7): indexed as the
+        log has it, unchecked, since an old fact is never refused after the event."""
+        if unit_id not in self.unit_ids:
+            self._take(unit_id=unit_id)
+
     def take_by_renaming(self, fact: UnitRenamed, provenance: Provenance, holders: list[Unit]) -> None:
         """`holders`: the units that took this name before (registered or renamed to it)."""
         self.check_name_free_for_renaming(fact, provenance, holders)
