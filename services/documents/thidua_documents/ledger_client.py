@@ -46,9 +46,8 @@ class LedgerWriter:
         """Refuse (the ledger's 403, rule `write-within-granted-scope`, as it came) unless the
         token's holder may write for the issuing body: `authority:<id>`, `cluster:<id>` or
         `unit:<id>`, as the register keys it. Asked on every issue, so a revocation counts at once."""
-        kind, _, body_id = issuer_key.partition(":")
         try:
-            response = self.client.get("/access/me/can-write", params={f"{kind}_id": body_id},
+            response = self.client.get("/access/me/can-write", params={"body": issuer_key},
                                        headers={"Authorization": f"Bearer {token}"})
         except httpx.HTTPError as error:
             raise LedgerUnavailable(f"the ledger did not answer: {error}") from None

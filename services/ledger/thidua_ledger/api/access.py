@@ -56,23 +56,19 @@ class MayWritePublic(BaseModel):
     scope: str
 
 
+UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
 @router.get("/access/me/can-write", responses={
-    403: {"description": "Outside the caller's grants (rule write-within-granted-scope)"},
-    422: {"description": "Not exactly one of authority_id, cluster_id, unit_id, or one not a UUID"}})
-def can_write(ledger: LedgerDep, user: CurrentUser,
-              authority_id: Annotated[UUID | None, Query()] = None,
-              cluster_id: Annotated[UUID | None, Query()] = None,
-              unit_id: Annotated[UUID | None, Query()] = None) -> MayWritePublic:
-    """May the caller write for this authority, cluster or unit (exactly one) today? 403 naming
-    the scope if not, as a fact recorded there would be; a grant on an authority covers its
-    clusters and units. The documents service asks before it numbers a document."""
-    asked = {kind: body_id for kind, body_id in (("authority", authority_id), ("cluster", cluster_id),
-                                                  ("unit", unit_id)) if body_id is not None}
-    if len(asked) != 1:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            "name exactly one of authority_id, cluster_id, unit_id")
-    [(kind, body_id)] = asked.items()
-    scopes = BODY_SCOPES[kind](ledger, body_id)
+    403: {"description": "Outside the caller's grants (rule write-within-granted-scope)"}})
+def can_write(ledger: LedgerDep, user: CurrentUser, body: Annotated[str, Query(
+        pattern=f"^(authority|cluster|unit):{UUID_PATTERN}$",
+        description="The issuing body, as the documents register keys it: `cluster:<id>`")]) -> MayWritePublic:
+    """May the caller write for this authority, cluster or unit today? 403 naming the scope if
+    not, as a fact recorded there would be; a grant on an authority covers its clusters and
+    units. The documents service asks before it numbers or signs a document in a body's name."""
+    kind, _, body_id = body.partition(":")
+    scopes = BODY_SCOPES[kind](ledger, UUID(body_id))
     if user.role is not Role.ADMIN:
         if not user.can_write:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"role '{user.role}' may not write")
