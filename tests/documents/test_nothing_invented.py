@@ -13,13 +13,14 @@ from fastapi.testclient import TestClient
 from thidua_documents.settings import Settings
 from thidua_ledger import scenario
 from thidua_ledger.api.app import create_app as create_ledger_app
+from thidua_ledger.cli_access import grant_demo_clerk
 from thidua_ledger.demo_documents import issue_demo
 from thidua_ledger.settings import Settings as LedgerSettings
 
 from tests.documents import requests
 from tests.documents.conftest import Docs, open_docs
 from tests.documents.reading import open_docx
-from tests.documents.world import World
+from tests.documents.world import CLERK_ACCOUNT, World
 from tests.tokens import SIGNING_KEY_FILE
 
 PLACEHOLDER = "……"
@@ -37,6 +38,8 @@ def demo(tmp_path: Path, docs_settings: Settings) -> Iterator[Docs]:
                               signing_key_file=SIGNING_KEY_FILE)
     with TestClient(create_ledger_app(settings)) as ledger:
         scenario.load(ledger.app.state.ledger)  # type: ignore[attr-defined]
+        # As `make run` does: the clerk issuing the demo's documents holds its authorities.
+        grant_demo_clerk(ledger.app.state.ledger, CLERK_ACCOUNT)  # type: ignore[attr-defined]
         yield from open_docs(docs_settings, ledger)
 
 

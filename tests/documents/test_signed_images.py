@@ -18,10 +18,12 @@ from thidua_documents.preview import soffice
 from thidua_documents.signing import find_signer_line, load_root, verify
 from thidua_ledger import scenario
 from thidua_ledger.api.app import create_app as create_ledger_app
+from thidua_ledger.cli_access import grant_demo_clerk
 from thidua_ledger.demo_documents import issue_demo
 from thidua_ledger.settings import Settings as LedgerSettings
 
 from tests.documents.conftest import Docs, open_docs, sqlite_settings
+from tests.documents.world import CLERK_ACCOUNT
 from tests.services import unavailable
 from tests.tokens import SIGNING_KEY_FILE
 
@@ -40,6 +42,8 @@ def demo(tmp_path: Path) -> Iterator[Docs]:
                                      signing_key_file=SIGNING_KEY_FILE)
     with TestClient(create_ledger_app(ledger_settings)) as ledger:
         scenario.load(ledger.app.state.ledger)  # type: ignore[attr-defined]
+        # As `make run` does: the clerk issuing the demo's documents holds its authorities.
+        grant_demo_clerk(ledger.app.state.ledger, CLERK_ACCOUNT)  # type: ignore[attr-defined]
         for docs in open_docs(settings, ledger):
             issue_demo(docs.client)
             yield docs

@@ -20,7 +20,7 @@ class LedgerRefused(Exception):
 
 
 class LedgerUnavailable(Exception):
-    pass
+    """The ledger did not answer, or not as it should: 503, try again; nothing is accepted unchecked."""
 
 
 class LedgerWriter:
@@ -41,6 +41,20 @@ class LedgerWriter:
         if response.status_code != 201:
             raise LedgerUnavailable(f"the ledger answered {response.status_code}")
         return int(response.json()["position"])
+
+    def check_may_issue(self, issuer_key: str, token: str) -> None:
+        """Refuse (the ledger's 403, rule `write-within-granted-scope`, as it came) unless the
+        token's holder may write for the issuing body: `authority:<id>`, `cluster:<id>` or
+        `unit:<id>`, as the register keys it. Asked on every issue, so a revocation counts at once."""
+        try:
+            response = self.client.get("/access/me/can-write", params={"body": issuer_key},
+                                       headers={"Authorization": f"Bearer {token}"})
+        except httpx.HTTPError as error:
+            raise LedgerUnavailable(f"the ledger did not answer: {error}") from None
+        if response.status_code in (401, 403, 404, 422):
+            raise LedgerRefused(response.status_code, response.json())
+        if response.status_code != 200:
+            raise LedgerUnavailable(f"the ledger answered {response.status_code}")
 
     def close(self) -> None:
         self.client.close()

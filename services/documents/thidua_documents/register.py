@@ -154,10 +154,13 @@ class Register:
         return content, as_of
 
     def issue(self, kind_name: str, subject: dict[str, str], request: Any, issued_by: str,
-              on_numbered: OnNumbered | None = None) -> Entry:
-        """Number, render and record a document: all of it or, on any error, none of it."""
+              on_numbered: OnNumbered | None = None, may_issue: Callable[[str], None] | None = None) -> Entry:
+        """Number, render and record a document: all of it or, on any error, none of it.
+        `may_issue` refuses a writer outside the issuing body's scope, before anything is numbered."""
         kind = KINDS[kind_name]
         prepared, position, _ = self._prepare(kind, subject, request, None)  # MissingData: nothing written
+        if may_issue is not None:
+            may_issue(prepared.issuer.key)
         if prepared.missing:
             raise MissingData(prepared.missing)  # a numbered document holds no placeholder
         template = self.load_template(prepared.template)

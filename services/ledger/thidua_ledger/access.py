@@ -103,6 +103,18 @@ def check_clerk_may_record(ledger: Ledger, account: str, fact: Fact) -> None:
     """Refuse (OutOfScope, 403) a clerk's fact outside the authorities and clusters granted to
     the account. Read from the store on every write: a grant or its revocation counts at once."""
     scopes = SCOPES.get(type(fact), _admins_only)(ledger, fact)  # a type without a scope: admins only
+    check_clerk_may_write(ledger, account, scopes)
+
+
+# What an issuing body of the documents service falls in, by its kind: a unit writes within its authority.
+BODY_SCOPES: dict[str, Callable[[Ledger, UUID], Scopes]] = {
+    "authority": lambda ledger, body_id: _authority(body_id),
+    "cluster": _cluster,
+    "unit": _unit,
+}
+
+
+def check_clerk_may_write(ledger: Ledger, account: str, scopes: Scopes) -> None:
     register = access_register(ledger)
     if register is None:
         raise OutOfScope(account, scopes.description)

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response, status
 from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
 
-from thidua_documents.api.deps import Reader, RegisterDep, Writer
+from thidua_documents.api.deps import Reader, RegisterDep, ScopedWriter, Writer
 from thidua_documents.api.errors import REFUSALS
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents import KINDS
@@ -23,9 +23,10 @@ def _routes(kind_name: str) -> None:
     model = KINDS[kind_name].request_model
     summary = (model.__doc__ or kind_name).strip().splitlines()[0]
 
-    def issue(cluster_id: UUID, year: YearParam, body: model, register: RegisterDep, user: Writer) -> DocumentPublic:  # type: ignore[valid-type]
+    def issue(cluster_id: UUID, year: YearParam, body: model, register: RegisterDep,  # type: ignore[valid-type]
+              user: Writer, may_issue: ScopedWriter) -> DocumentPublic:
         subject = {"cluster_id": str(cluster_id), "year": str(year)}
-        return DocumentPublic.of(register.issue(kind_name, subject, body, user.actor))
+        return DocumentPublic.of(register.issue(kind_name, subject, body, user.actor, may_issue=may_issue))
 
     def draft(cluster_id: UUID, year: YearParam, body: model, register: RegisterDep, _: Reader,  # type: ignore[valid-type]
               position: int | None = Query(None, ge=0, le=MAX_POSITION)) -> Response:

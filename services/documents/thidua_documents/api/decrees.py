@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Query, Response, status
 from thidua_events.bounds import MAX_POSITION
 
-from thidua_documents.api.deps import BearerToken, LedgerDep, Reader, RegisterDep, Writer
+from thidua_documents.api.deps import BearerToken, LedgerDep, Reader, RegisterDep, ScopedWriter, Writer
 from thidua_documents.api.errors import REFUSALS
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents import Prepared
@@ -29,7 +29,7 @@ def _complete(body: NewDecreeRequest) -> NewDecreeRequest:
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=REFUSALS)
 def issue_new_decree(body: NewDecreeRequest, register: RegisterDep, ledger: LedgerDep, user: Writer,
-                     token: BearerToken) -> DocumentPublic:
+                     token: BearerToken, may_issue: ScopedWriter) -> DocumentPublic:
     """Issue a decree drafted from a proposal: number it in the authority's book and record the
     conferral it decides in the ledger with that number, as the calling clerk. If the ledger
     refuses, its answer (409 with the rule) comes back and nothing is numbered."""
@@ -39,7 +39,7 @@ def issue_new_decree(body: NewDecreeRequest, register: RegisterDep, ledger: Ledg
         ledger.record("AwardConferred", conferral(prepared, request, str(number_text)), token)
 
     return DocumentPublic.of(register.issue("decree", {"decree_id": str(request.decree_id)}, request,
-                                            user.actor, record))
+                                            user.actor, record, may_issue))
 
 
 @router.post("/draft", responses=REFUSALS, response_class=Response)
@@ -51,10 +51,12 @@ def draft_new_decree(body: NewDecreeRequest, register: RegisterDep, _: Reader) -
 
 
 @router.post("/{decree_id}", status_code=status.HTTP_201_CREATED, responses=REFUSALS)
-def issue_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, user: Writer) -> DocumentPublic:
+def issue_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, user: Writer,
+                 may_issue: ScopedWriter) -> DocumentPublic:
     """Register the decree of an award the ledger records: printed and registered with the
     ledger's number and date, never renumbered."""
-    return DocumentPublic.of(register.issue("decree", {"decree_id": str(decree_id)}, body, user.actor))
+    return DocumentPublic.of(register.issue("decree", {"decree_id": str(decree_id)}, body, user.actor,
+                                            may_issue=may_issue))
 
 
 @router.post("/{decree_id}/draft", responses=REFUSALS,

@@ -4,6 +4,7 @@ They are `async def` on purpose: none of them waits on anything, and FastAPI run
 plain `def` dependency in its thread pool, a hop per dependency per request (five of them
 cost a command more than its own fold did)."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -89,3 +90,18 @@ async def _token(credentials: Annotated[HTTPAuthorizationCredentials | None, Dep
 
 
 BearerToken = Annotated[str, Depends(_token)]
+
+MayIssue = Callable[[str], None]
+"""Refuses (403) unless the caller may write for the issuing body with that register key."""
+
+
+async def _may_issue(user: Writer, ledger: LedgerDep, token: BearerToken) -> MayIssue:
+    """Roles are checked here, scopes by the ledger, which holds the grants: asked with the
+    clerk's own token. Admins write anywhere; the ledger is not asked for them."""
+    def check(issuer_key: str) -> None:
+        if user.role is not Role.ADMIN:
+            ledger.check_may_issue(issuer_key, token)
+    return check
+
+
+ScopedWriter = Annotated[MayIssue, Depends(_may_issue)]

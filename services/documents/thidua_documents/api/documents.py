@@ -3,7 +3,7 @@
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel
 
-from thidua_documents.api.deps import Reader, RegisterDep, SettingsDep, Writer
+from thidua_documents.api.deps import Reader, RegisterDep, ScopedWriter, SettingsDep
 from thidua_documents.api.errors import ENTRY_RESPONSES
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.preview import PreviewUnavailable, pdf_preview
@@ -76,11 +76,13 @@ class SignedPdfPublic(BaseModel):
 
 @router.post("/{document_id}/signed.pdf", status_code=status.HTTP_201_CREATED,
              responses={503: {"description": "No signing key for the issuing body, or no LibreOffice"}})
-def sign_document(document_id: str, register: RegisterDep, settings: SettingsDep, _: Writer) -> SignedPdfPublic:
+def sign_document(document_id: str, register: RegisterDep, settings: SettingsDep,
+                  may_issue: ScopedWriter) -> SignedPdfPublic:
     """Produce the issued document as a PDF/A signed with its issuing body's key (PAdES), with
     the signer's image and the body's seal placed as Phụ lục I §II.7 of Nghị định 30/2020
-    draws them, and record its SHA-256. Made once; asking again returns the same file."""
-    _entry(register, document_id)
+    draws them, and record its SHA-256. Made once; asking again returns the same file.
+    Only a writer within the issuing body's scope may sign in its name."""
+    may_issue(_entry(register, document_id).issuer_key)
     if settings.body_keys_dir is None:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no signing keys configured "
                             "(DOCUMENTS_BODY_KEYS_DIR)")

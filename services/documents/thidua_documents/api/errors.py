@@ -100,4 +100,5 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(LedgerUnavailable)
     async def ledger_unavailable(_: Request, error: LedgerUnavailable) -> JSONResponse:
-        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)})
+        return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)},
+                            headers={"Retry-After": "2"})

@@ -5,7 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from thidua_events.bounds import MAX_POSITION
 
-from thidua_documents.api.deps import Reader, RegisterDep, Writer
+from thidua_documents.api.deps import Reader, RegisterDep, ScopedWriter, Writer
 from thidua_documents.api.errors import REFUSALS
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.documents.report import ProposalRequest
@@ -14,9 +14,10 @@ router = APIRouter(prefix="/documents/proposals", tags=["proposals"])
 
 
 @router.post("/{proposal_id}", status_code=status.HTTP_201_CREATED, responses=REFUSALS)
-def issue_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep, user: Writer
-                   ) -> DocumentPublic:
-    return DocumentPublic.of(register.issue("proposal", {"proposal_id": str(proposal_id)}, body, user.actor))
+def issue_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep, user: Writer,
+                   may_issue: ScopedWriter) -> DocumentPublic:
+    return DocumentPublic.of(register.issue("proposal", {"proposal_id": str(proposal_id)}, body, user.actor,
+                                            may_issue=may_issue))
 
 
 @router.post("/{proposal_id}/draft", responses=REFUSALS,

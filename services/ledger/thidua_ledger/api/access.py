@@ -5,10 +5,11 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
+from thidua_events.facts import Role
 
-from thidua_ledger.access import GrantPublic, revoked, who_could_write_to_cluster
+from thidua_ledger.access import BODY_SCOPES, GrantPublic, check_clerk_may_write, revoked, who_could_write_to_cluster
 from thidua_ledger.api.clock import ClockDep
 from thidua_ledger.api.deps import CurrentUser, LedgerDep, SettingsDep
 from thidua_ledger.api.errors import READ_RESPONSES
@@ -48,3 +49,28 @@ def writers(cluster_id: UUID, ledger: LedgerDep, _: CurrentUser, clock: ClockDep
     granted it; with `known_at`, as the ledger knew it then. Admins write anywhere."""
     grants = who_could_write_to_cluster(ledger, cluster_id, on, clock.known_at)
     return WritersPublic(cluster_id=cluster_id, on=on, known_at=clock.known_at, grants=grants)
+
+
+class MayWritePublic(BaseModel):
+    account: str
+    scope: str
+
+
+UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+@router.get("/access/me/can-write", responses={
+    403: {"description": "Outside the caller's grants (rule write-within-granted-scope)"}})
+def can_write(ledger: LedgerDep, user: CurrentUser, body: Annotated[str, Query(
+        pattern=f"^(authority|cluster|unit):{UUID_PATTERN}$",
+        description="The issuing body, as the documents register keys it: `cluster:<id>`")]) -> MayWritePublic:
+    """May the caller write for this authority, cluster or unit today? 403 naming the scope if
+    not, as a fact recorded there would be; a grant on an authority covers its clusters and
+    units. The documents service asks before it numbers or signs a document in a body's name."""
+    kind, _, body_id = body.partition(":")
+    scopes = BODY_SCOPES[kind](ledger, UUID(body_id))
+    if user.role is not Role.ADMIN:
+        if not user.can_write:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role '{user.role}' may not write")
+        check_clerk_may_write(ledger, user.subject, scopes)
+    return MayWritePublic(account=user.subject or user.actor, scope=scopes.description)
