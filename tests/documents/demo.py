@@ -13,9 +13,11 @@ from typing import Any
 from fastapi.testclient import TestClient
 from thidua_ledger import scenario
 from thidua_ledger.api.app import create_app as create_ledger_app
+from thidua_ledger.cli_access import grant_demo_clerk
 from thidua_ledger.settings import Settings as LedgerSettings
 
 from tests.documents.conftest import Docs, open_docs, sqlite_settings
+from tests.documents.world import CLERK_ACCOUNT
 from tests.tokens import SIGNING_KEY_FILE
 
 CHAIR = "Chủ tọa (dữ liệu thử)"
@@ -71,6 +73,8 @@ def open_demo(folder: Path) -> Iterator[Docs]:
                                      signing_key_file=SIGNING_KEY_FILE)
     with TestClient(create_ledger_app(ledger_settings)) as ledger:
         scenario.load(ledger.app.state.ledger)  # type: ignore[attr-defined]
+        # As `make run` does: the clerk issuing the demo's documents holds its authorities.
+        grant_demo_clerk(ledger.app.state.ledger, CLERK_ACCOUNT)  # type: ignore[attr-defined]
         yield from open_docs(sqlite_settings(folder), ledger)
 
 
