@@ -12,24 +12,20 @@ events), so a clerk reads what they just wrote.
 rebuilds it from the log alone, independently of these tables.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from threading import Lock
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from thidua_events.facts import Fact
 from thidua_events.facts.awards import AwardConferred, AwardRevoked, RecipientKind
 from thidua_events.facts.year import CommendationsCounted
 
-from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import NOW, Clock
-from thidua_ledger.feed import fact_events
-from thidua_ledger.migrations.database import Database, open_database
+from thidua_ledger.domain.entity import FactEvent
+from thidua_ledger.migrations.database import Database
 from thidua_ledger.projections import REGISTERED, AwardEntry, AwardRegisterPublic, StatedCount
+from thidua_ledger.stored_projection import StoredProjection
 
-BATCH = 5000  # log positions applied per transaction while catching up
 _ENTRY = ("e.decree_id, e.decree_no, e.decree_date, e.authority_id, e.award_kind, e.year, e.cluster_id, "
           "e.recipient_kind, e.unit_id, e.person_id")
 # The newest revocation of an entry within the clocks, looked up by the revocations' primary key.
@@ -38,35 +34,15 @@ _REVOKED_BY = ("(SELECT r.decree_no FROM {table:award_revocations} r WHERE r.dec
                "ORDER BY r.position DESC LIMIT 1) AS revoked_by")
 
 
-class StoredAwardRegister:
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        self._lock = Lock()  # one catch-up at a time in this process; the tracking row guards the rest
+class StoredAwardRegister(StoredProjection):
+    tracking = "{table:award_tracking}"
+    tracking_name = "awards"
 
-    def catch_up(self) -> int:
-        """Apply the events recorded since the last read; returns the position reached."""
-        with self._lock:
-            with self._reading() as db:
-                position = _tracked(db)
-            head = self.ledger.position()
-            while position < head:
-                until = min(head, position + BATCH)
-                # Read before the write transaction: SQLite's reader and writer are separate connections.
-                facts = [(at, event.fact, event.provenance.source_ref)
-                         for at, event in fact_events(self.ledger, position, until=until)
-                         if type(event.fact) in REGISTERED]
-                with open_database(self.ledger.recorder) as db:
-                    # The update takes the row's lock (SQLite: the write lock) before reading it.
-                    db.execute("UPDATE {table:award_tracking} SET position = position WHERE name = 'awards'")
-                    current = _tracked(db)
-                    if current == position:  # else another process applied them meanwhile
-                        for at, fact, source_ref in facts:
-                            _apply(db, fact, source_ref, at)
-                        db.execute("UPDATE {table:award_tracking} SET position = ? WHERE name = 'awards'",
-                                   (until,))
-                        current = until
-                position = current
-            return position
+    def relevant(self, event: FactEvent) -> bool:
+        return type(event.fact) in REGISTERED
+
+    def apply(self, db: Database, event: FactEvent, position: int) -> None:
+        _apply(db, event.fact, event.provenance.source_ref, position)
 
     def query(self, unit_id: UUID | None = None, person_id: UUID | None = None,
               authority_id: UUID | None = None, year: int | None = None,
@@ -89,17 +65,7 @@ class StoredAwardRegister:
         awards.sort(key=lambda e: (e.year, e.decree_date, e.decree_no))  # stable: log order breaks ties
         return AwardRegisterPublic(awards=awards, stated_counts=counts, position=known)
 
-    @contextmanager
-    def _reading(self) -> Iterator[Database]:
-        """A read-only transaction (SQLite: a reader's connection, not the single writer's)."""
-        recorder: Any = self.ledger.recorder
-        dialect: Literal["sqlite", "postgres"] = "postgres" if hasattr(recorder.datastore, "schema") else "sqlite"
-        with recorder.datastore.transaction(commit=False) as cursor:
-            yield Database(recorder, cursor, dialect)
 
-
-def _tracked(db: Database) -> int:
-    return int(db.query("SELECT position FROM {table:award_tracking} WHERE name = 'awards'")[0][0])
 
 
 def _apply(db: Database, fact: Fact, source_ref: str | None, position: int) -> None:

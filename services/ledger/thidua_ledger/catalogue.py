@@ -11,12 +11,9 @@ Every read first applies what was recorded since the last one.
 """
 
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from threading import Lock
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from thidua_events.facts import Fact
@@ -25,16 +22,15 @@ from thidua_events.facts import cluster as cf
 from thidua_events.facts import organisation as of
 from thidua_events.text import vietnamese_sort_key
 
-from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import NOW, Clock
 from thidua_ledger.domain.awards import award_kind_id
-from thidua_ledger.feed import fact_events
-from thidua_ledger.migrations.database import Database, open_database
+from thidua_ledger.domain.entity import FactEvent
+from thidua_ledger.migrations.database import Database
+from thidua_ledger.stored_projection import StoredProjection
 
 KINDS = ("authorities", "clusters", "units", "people", "award-kinds", "decrees")
 NAMED = (of.AuthorityRegistered, cf.ClusterFormed, of.UnitRegistered, of.UnitRenamed, of.PersonRegistered,
          cf.UnitJoined, cf.UnitLeft, af.AwardKindRegistered, af.AwardConferred, af.AwardRevoked)
-BATCH = 5000  # log positions applied per transaction while catching up
 
 
 @dataclass
@@ -61,34 +57,15 @@ def search_text(name: str) -> str:
     return "".join(" " + word for word in folded(name))
 
 
-class StoredCatalogue:
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        self._lock = Lock()  # one catch-up at a time in this process; the tracking row guards the rest
+class StoredCatalogue(StoredProjection):
+    tracking = "{table:catalogue_tracking}"
+    tracking_name = "names"
 
-    def catch_up(self) -> int:
-        """Apply the events recorded since the last read; returns the position reached."""
-        with self._lock:
-            with self._reading() as db:
-                position = _tracked(db)
-            head = self.ledger.position()
-            while position < head:
-                until = min(head, position + BATCH)
-                # Read before the write transaction: SQLite's reader and writer are separate connections.
-                facts = [(at, event.fact) for at, event in fact_events(self.ledger, position, until=until)
-                         if isinstance(event.fact, NAMED)]
-                with open_database(self.ledger.recorder) as db:
-                    # The update takes the row's lock (SQLite: the write lock) before reading it.
-                    db.execute("UPDATE {table:catalogue_tracking} SET position = position WHERE name = 'names'")
-                    current = _tracked(db)
-                    if current == position:  # else another process applied them meanwhile
-                        for at, fact in facts:
-                            _apply(db, fact, at)
-                        db.execute("UPDATE {table:catalogue_tracking} SET position = ? WHERE name = 'names'",
-                                   (until,))
-                        current = until
-                position = current
-            return position
+    def relevant(self, event: FactEvent) -> bool:
+        return isinstance(event.fact, NAMED)
+
+    def apply(self, db: Database, event: FactEvent, position: int) -> None:
+        _apply(db, event.fact, position)
 
     def search(self, kind: str, clock: Clock = NOW, query: str | None = None,
                authority_id: UUID | None = None, year: int | None = None,
@@ -130,17 +107,7 @@ class StoredCatalogue:
             found[entity_id].names.append((date.fromisoformat(since), name))
         return sorted(found.values(), key=lambda e: (vietnamese_sort_key(e.name_on(clock.as_of)), str(e.id)))
 
-    @contextmanager
-    def _reading(self) -> Iterator[Database]:
-        """A read-only transaction (SQLite: a reader's connection, not the single writer's)."""
-        recorder: Any = self.ledger.recorder
-        dialect: Literal["sqlite", "postgres"] = "postgres" if hasattr(recorder.datastore, "schema") else "sqlite"
-        with recorder.datastore.transaction(commit=False) as cursor:
-            yield Database(recorder, cursor, dialect)
 
-
-def _tracked(db: Database) -> int:
-    return int(db.query("SELECT position FROM {table:catalogue_tracking} WHERE name = 'names'")[0][0])
 
 
 def _members(db: Database, known: int, day: str, year: int,
