@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from thidua_web.clients import BackendRefused, Forbidden, NotFound, RuleRefused, ServiceBusy
 from thidua_web.clocks import ClockInvalid
-from thidua_web.session import CsrfRefused, SignInNeeded, sign_in_url, sign_out
+from thidua_web.session import CsrfRefused, SignInNeeded, asked_for, sign_in_url, sign_out
 from thidua_web.templating import render
 
 TITLES = {
@@ -23,9 +23,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SignInNeeded)
     def _sign_in(request: Request, error: SignInNeeded) -> Response:
         sign_out(request)  # a token the ledger refuses is worth nothing: forget it
+        back = error.next_url or (asked_for(request) if request.method == "GET" else "/")
         if request.headers.get("HX-Request"):
-            return Response(status_code=204, headers={"HX-Redirect": sign_in_url(error.next_url)})
-        return RedirectResponse(sign_in_url(error.next_url), status_code=303)
+            return Response(status_code=204, headers={"HX-Redirect": sign_in_url(back)})
+        return RedirectResponse(sign_in_url(back), status_code=303)
 
     @app.exception_handler(CsrfRefused)
     def _csrf(request: Request, _: CsrfRefused) -> HTMLResponse:

@@ -51,9 +51,9 @@ class Session:
 class SignInNeeded(Exception):
     """No session, or the ledger no longer accepts its token: back to the sign-in page."""
 
-    def __init__(self, next_url: str = "/") -> None:
+    def __init__(self, next_url: str | None = None) -> None:
         super().__init__(next_url)
-        self.next_url = next_url
+        self.next_url = next_url  # None: the page that was asked for
 
 
 class CsrfRefused(Exception):
@@ -111,8 +111,7 @@ def write_cookie(request: Request, response: Response, secure_cookies: bool) -> 
 def signed_in(request: Request) -> Session:
     session = current_session(request)
     if not session.signed_in:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise SignInNeeded(target)
+        raise SignInNeeded(asked_for(request))
     return session
 
 
@@ -129,6 +128,10 @@ async def check_csrf(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     if not sent or not hmac.compare_digest(sent, session.csrf):
         raise CsrfRefused()
+
+
+def asked_for(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 def sign_in_url(next_url: str) -> str:
