@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `make run`: the ledger and the documents service on the embedded default
+# `make run`: the ledger, the documents service and the web workplace on the embedded default
 # (SQLite files under ./var, no Kafka: documents follow the ledger's HTTP feed).
-# Ctrl-C stops both.
+# Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=.venv/bin
@@ -18,7 +18,15 @@ snapshot_key_file=var/snapshot.key
 [ -f "$snapshot_key_file" ] || (umask 077 && $bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' \
     >"$snapshot_key_file")
 LEDGER_SNAPSHOT_KEY=${LEDGER_SNAPSHOT_KEY:-$(<"$snapshot_key_file")}
-export LEDGER_PORT=${LEDGER_PORT:-8000} DOCUMENTS_PORT=${DOCUMENTS_PORT:-8001}
+export LEDGER_PORT=${LEDGER_PORT:-8000} DOCUMENTS_PORT=${DOCUMENTS_PORT:-8001} WEB_PORT=${WEB_PORT:-8002}
+# The web workplace signs people in through the ledger from 127.0.0.1: the ledger counts failed
+# sign-ins under the browser's address it forwards (X-Forwarded-For), from there only.
+export LEDGER_TRUSTED_PROXIES=${LEDGER_TRUSTED_PROXIES:-127.0.0.1}
+# The web workplace's session cookies are encrypted and signed with this key: made once per
+# checkout, mode 0600, never printed, given to the web service alone.
+web_session_key_file=var/web-session.key
+[ -f "$web_session_key_file" ] || (umask 077 && $bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' \
+    >"$web_session_key_file")
 export DOCUMENTS_LEDGER_URL=${DOCUMENTS_LEDGER_URL:-http://127.0.0.1:$LEDGER_PORT}
 # What the documents service verifies with (read when first needed, again on a new kid).
 jwks=${DOCUMENTS_TOKEN_JWKS:-$DOCUMENTS_LEDGER_URL/.well-known/jwks.json}
@@ -59,6 +67,9 @@ trap stop INT TERM EXIT
 
 LEDGER_SNAPSHOT_KEY=$LEDGER_SNAPSHOT_KEY $bin/ledger serve --port "$LEDGER_PORT" & pids+=($!)
 env -u THIDUA_SIGNING_KEY_FILE THIDUA_TOKEN_JWKS="$jwks" $bin/documents serve --port "$DOCUMENTS_PORT" & pids+=($!)
+env -u THIDUA_SIGNING_KEY_FILE WEB_LEDGER_URL="http://127.0.0.1:$LEDGER_PORT" \
+    WEB_DOCUMENTS_URL="http://127.0.0.1:$DOCUMENTS_PORT" WEB_SESSION_KEY_FILE="$web_session_key_file" \
+    $bin/web serve --port "$WEB_PORT" & pids+=($!)
 
 wait_for() {
     for _ in $(seq 1 100); do
@@ -70,6 +81,7 @@ wait_for() {
 }
 wait_for "http://127.0.0.1:$LEDGER_PORT/health"
 wait_for "http://127.0.0.1:$DOCUMENTS_PORT/health"
+wait_for "http://127.0.0.1:$WEB_PORT/sign-in"
 
 # The demo's issuing bodies and legal instruments, once; then each demo document issued if
 # nothing it needs is missing, else listed with what the clerk still has to give.
@@ -80,7 +92,10 @@ THIDUA_DEMO_TOKEN=$(token "$CLERK" clerk) $bin/ledger demo-documents --ledger-ur
     --documents-url "http://127.0.0.1:$DOCUMENTS_PORT" || echo "  (demo documents not set up)" >&2
 cat <<MSG
 
-  thidua is running (SQLite under ./var). Ctrl-C stops both services.
+  thidua is running (SQLite under ./var). Ctrl-C stops the three services.
+
+    Open the web workplace:  http://127.0.0.1:$WEB_PORT   (sign in with a demo account below)
+
     ledger     http://127.0.0.1:$LEDGER_PORT    (API docs: /docs)
     documents  http://127.0.0.1:$DOCUMENTS_PORT    (API docs: /docs)
 
@@ -97,8 +112,8 @@ for key, (name, *_) in scenario.CLUSTERS.items():
     auditor     ("Thanh tra viên")  $(token "Thanh tra viên" auditor)
     subscriber  ("Dịch vụ hồ sơ cán bộ")  $(token "Dịch vụ hồ sơ cán bộ" subscriber)
 
-  Demo accounts (sign in: POST /auth/token {"name": …, "password": …}; passwords kept in
-  var/demo-accounts):
+  Demo accounts (sign in at http://127.0.0.1:$WEB_PORT, or POST /auth/token {"name": …, "password": …}
+  on the ledger; passwords kept in var/demo-accounts):
 $(grep '^demo account' <<<"$accounts" | sed 's/^demo account/   /')
 
 MSG

@@ -11,6 +11,7 @@ from thidua_events.facts import Provenance, Role
 from thidua_events.facts.access import AccountDisabled
 from thidua_ledger.accounts import MAX_FAILURES, WINDOW_SECONDS, Accounts, SignInRefused, TooManyFailures
 from thidua_ledger.migrations.database import open_database
+from thidua_ledger.settings import Settings
 
 from tests.api.conftest import CLERK_ACCOUNT
 
@@ -77,6 +78,40 @@ def test_failed_sign_ins_are_limited_per_client_address(client: TestClient, acco
     assert 0 < int(response.headers["retry-after"]) <= WINDOW_SECONDS
     other = TestClient(client.app, client=("203.0.113.7", 50000))  # type: ignore[arg-type]
     assert sign_in(other).status_code == 200  # the near miss: another address is not held back
+
+
+def guess_until_held_back(client: TestClient, **headers: str) -> None:
+    for attempt in range(MAX_FAILURES):
+        response = client.post("/auth/token", json={"name": f"Người đoán {attempt}", "password": "x"}, headers=headers)
+        assert response.status_code == 401
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_the_forwarded_address(
+        client: TestClient, accounts: Accounts, ledger_settings: Settings) -> None:
+    ledger_settings.trusted_proxies = "127.0.0.1, testclient"  # the web workplace's address
+    guess_until_held_back(client, **{"X-Forwarded-For": "198.51.100.9"})
+    assert client.post("/auth/token", json={"name": CLERK_ACCOUNT, "password": PASSWORD},
+                       headers={"X-Forwarded-For": "198.51.100.9"}).status_code == 429
+    # The near miss: another browser behind the same proxy signs in; the proxy itself is not held back.
+    assert client.post("/auth/token", json={"name": CLERK_ACCOUNT, "password": PASSWORD},
+                       headers={"X-Forwarded-For": "198.51.100.10"}).status_code == 200
+    # A hop the browser wrote itself, before the proxy's, is not believed.
+    assert client.post("/auth/token", json={"name": CLERK_ACCOUNT, "password": PASSWORD},
+                       headers={"X-Forwarded-For": "203.0.113.1, 198.51.100.9"}).status_code == 429
+
+
+def test_a_client_that_is_not_a_trusted_proxy_cannot_spoof_its_address(
+        client: TestClient, accounts: Accounts, ledger_settings: Settings) -> None:
+    ledger_settings.trusted_proxies = "127.0.0.1"  # the test client ("testclient") is not one
+    guess_until_held_back(client, **{"X-Forwarded-For": "198.51.100.1"})
+    # It guessed under its own address whatever it forwarded: a new X-Forwarded-For does not free it.
+    assert client.post("/auth/token", json={"name": CLERK_ACCOUNT, "password": PASSWORD},
+                       headers={"X-Forwarded-For": "198.51.100.2"}).status_code == 429
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(client: TestClient, accounts: Accounts) -> None:
+    guess_until_held_back(client, **{"X-Forwarded-For": "198.51.100.1"})
+    assert sign_in(client).status_code == 429
 
 
 def test_failed_sign_ins_are_limited_per_account_across_addresses(client: TestClient, accounts: Accounts) -> None:

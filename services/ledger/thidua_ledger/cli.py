@@ -21,7 +21,10 @@ def serve(
     access_log: bool = typer.Option(False, help="Log every request (the documents service polls /log)."),
 ) -> None:
     """Serve the ledger API (OpenAPI at /docs)."""
-    uvicorn.run("thidua_ledger.api.app:create_app", factory=True, host=host, port=port, access_log=access_log)
+    # uvicorn's own proxy headers are off (they trust 127.0.0.1 by default): which proxies name the
+    # client is LEDGER_TRUSTED_PROXIES's to say (api/auth.py).
+    uvicorn.run("thidua_ledger.api.app:create_app", factory=True, host=host, port=port, access_log=access_log,
+                proxy_headers=False)
 
 
 app.command()(token)

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
                                "(an external issuer's keys) to serve the API")
         return PublicKeys.from_jwks(self.published_jwks())
 
+    # Addresses of proxies (such as the web workplace) whose X-Forwarded-For names the client,
+    # comma-separated. Empty: the peer is the client, and X-Forwarded-For is ignored (anybody
+    # could write one to dodge the limit of failed sign-ins per client address).
+    trusted_proxies: str = ""
+
     # Signs audit digests; optional: only `ledger digest` and `ledger check-digest` need it.
     digest_key: SecretStr | None = Field(None, validation_alias="LEDGER_DIGEST_KEY", min_length=32)
 

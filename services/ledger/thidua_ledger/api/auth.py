@@ -14,6 +14,20 @@ from thidua_ledger.accounts import Accounts, SignInRefused, TooManyFailures
 from thidua_ledger.api.deps import LedgerDep, SettingsDep
 
 router = APIRouter(tags=["access"])
+
+
+def client_address(request: Request, trusted_proxies: str) -> str:
+    """The address failed sign-ins are counted under. Behind a trusted proxy, the nearest address
+    in X-Forwarded-For that is not itself a trusted proxy (the ones before it could be forged)."""
+    trusted = {address.strip() for address in trusted_proxies.split(",") if address.strip()}
+    peer = request.client.host if request.client else "unknown"
+    if peer not in trusted:
+        return peer
+    forwarded = [hop.strip() for header in request.headers.getlist("X-Forwarded-For") for hop in header.split(",")]
+    for hop in reversed([hop for hop in forwarded if hop]):
+        if hop not in trusted:
+            return hop
+    return peer
 Audience = Literal["ledger", "documents"]
 
 
@@ -51,7 +65,7 @@ def sign_in(body: Annotated[dict[str, Any], Body(examples=[{"name": "Trần Văn
     """A person's token (hours, like `ledger token`'s) for their name and password."""
     form = _sign_in_body(body)
     register = access_register(ledger)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request, settings.trusted_proxies)
     try:
         account = Accounts(ledger.recorder).sign_in(form.name, form.password.get_secret_value(), client,
                                                     lambda name: register is not None and name in register.disabled)

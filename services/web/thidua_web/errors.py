@@ -1,0 +1,70 @@
+"""How refusals become pages: in Vietnamese, with the backend's rule, and never a 500 for
+anything a backend answered. A form page catches RuleRefused and Invalid itself (to keep the
+clerk's input); these handlers are for everything else."""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from thidua_web.clients import BackendRefused, Forbidden, NotFound, RuleRefused, ServiceBusy
+from thidua_web.clocks import ClockInvalid
+from thidua_web.session import CsrfRefused, SignInNeeded, asked_for, sign_in_url, sign_out
+from thidua_web.templating import render
+
+TITLES = {
+    403: "Không được phép",
+    404: "Không tìm thấy",
+    409: "Sổ cái không chấp nhận",
+    422: "Dữ liệu không hợp lệ",
+    429: "Quá nhiều lần thử",
+}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(SignInNeeded)
+    def _sign_in(request: Request, error: SignInNeeded) -> Response:
+        sign_out(request)  # a token the ledger refuses is worth nothing: forget it
+        back = error.next_url or (asked_for(request) if request.method == "GET" else "/")
+        if request.headers.get("HX-Request"):
+            return Response(status_code=204, headers={"HX-Redirect": sign_in_url(back)})
+        return RedirectResponse(sign_in_url(back), status_code=303)
+
+    @app.exception_handler(CsrfRefused)
+    def _csrf(request: Request, _: CsrfRefused) -> HTMLResponse:
+        return render(request, "error.html", {
+            "title": "Phiên làm việc không khớp",
+            "message": "Biểu mẫu này đã cũ hoặc không gửi từ trang của hệ thống. Hãy tải lại trang rồi gửi lại.",
+        }, status_code=403)
+
+    @app.exception_handler(ServiceBusy)
+    def _busy(request: Request, error: ServiceBusy) -> HTMLResponse:
+        response = render(request, "error.html", {
+            "title": "Hệ thống đang bận",
+            "message": "Dịch vụ đang bận hoặc tạm thời không trả lời. Vui lòng thử lại sau ít phút.",
+        }, status_code=503)
+        response.headers["Retry-After"] = str(error.retry_after or 2)
+        return response
+
+    @app.exception_handler(BackendRefused)
+    def _refused(request: Request, error: BackendRefused) -> HTMLResponse:
+        rule = error.rule if isinstance(error, Forbidden | RuleRefused) else None
+        return render(request, "error.html", {
+            "title": TITLES.get(error.status, "Không thực hiện được"),
+            "message": _message(error), "rule": rule, "detail": error.detail,
+        }, status_code=error.status)
+
+    @app.exception_handler(ClockInvalid)
+    def _clock(request: Request, error: ClockInvalid) -> HTMLResponse:
+        request.state.clocks = None  # the links of the error page leave the broken clock out
+        return render(request, "error.html", {
+            "title": "Mốc thời gian không hợp lệ", "message": f"{error.parameter}: {error.message}",
+        }, status_code=400)
+
+
+def _message(error: BackendRefused) -> str:
+    if isinstance(error, Forbidden):
+        return "Tài khoản của bạn không có quyền thực hiện việc này."
+    if isinstance(error, NotFound):
+        return "Sổ cái không có mục này."
+    if isinstance(error, RuleRefused):
+        return "Sổ cái từ chối vì vi phạm một quy tắc."
+    return "Yêu cầu không thực hiện được."
