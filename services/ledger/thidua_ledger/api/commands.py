@@ -70,9 +70,10 @@ def _route(fact_type: type[Fact]) -> None:
         ids = fill_new_id(fact_type, data)
         fact = fact_type.model_validate(data)
         provenance = Provenance(actor=user.actor, role=user.role, reason=note.reason, source_ref=note.source_ref)
-        if user.role is not Role.ADMIN:
-            check_clerk_may_record(ledger, user.subject, fact)
-        receipt = ledger.record(fact, provenance, note.expected_version)
+        with ledger.command():  # the scope check and the command share their reads
+            if user.role is not Role.ADMIN:
+                check_clerk_may_record(ledger, user.subject, fact)
+            receipt = ledger.record(fact, provenance, note.expected_version)
         if fact.aggregate == "access" and verifier.revocations:
             verifier.revocations.expire()  # this process sees its own revocation at once
         public = ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position,
