@@ -121,6 +121,32 @@ def run_clients(pool: ProcessPoolExecutor, url: str, token: str, work: list[list
     return max(end for _, _, end in results) - start_at, results
 
 
+def serialised_section(ledger: Ledger, cluster: tuple[str, list[str]], skip: int, n: int = 100) -> tuple[float, float]:
+    """(median, mean) ms of the insert transactions of `n` direct commands: the span the chain's
+    lock is held (from the insert that takes it to the commit that frees it)."""
+    from thidua_events.facts import FACTS, Provenance
+
+    recorder: Any = ledger.recorder
+    insert, spans = recorder.insert_events, []
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return insert(*args, **kwargs)
+        finally:
+            spans.append(time.perf_counter() - started)
+
+    recorder.insert_events = timed
+    clerk = Provenance(actor=ACTOR, role=Role.CLERK, source_ref=SOURCE_REF)
+    for body in score_bodies(*cluster, 2020, skip + n)[skip:]:
+        fields = json.loads(body)
+        fields.pop("source_ref")
+        ledger.record(FACTS["ScoreRecorded"].model_validate(fields), clerk)
+    del recorder.insert_events
+    spans.sort()
+    return 1000 * spans[len(spans) // 2], 1000 * sum(spans) / len(spans)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-client", type=int, default=150, help="scores each client records (default 150)")
@@ -159,6 +185,7 @@ def main() -> int:
                 year = ledger.get(EmulationYear, entity_id)
                 lost += abs(len(year.scores) - recorded)
             chain = fast_verify.verify(ledger.recorder)
+            held = serialised_section(ledger, clusters[0], m)
             ledger.close()
     rates = {label: m * len(results) / elapsed for label, elapsed, results in runs}
     single_rate = (rates["1 client"] + rates["1 client, again"]) / 2
@@ -171,6 +198,10 @@ def main() -> int:
         table.add_row(label, str(sum(r[0] for r in results)), f"{elapsed:.2f}", f"{rates[label]:,.0f}",
                       f"{rates[label] / single_rate:.2f}x", str(refused))
     console.print(table)
+    console.print(f"serialised section (events table locked until commit: insert, chain head read, links "
+                  f"hashed, chain row inserted, commit), one writer in this process: median {held[0]:.2f} ms, "
+                  f"mean {held[1]:.2f} ms per command: at most {1000 / held[0]:,.0f} commands/s into one ledger, "
+                  "however many API processes or machines write to it.")
     console.print(f"lost updates: {lost}; chain: {'intact' if chain.ok else chain.finding}, {chain.checked} events; "
                   f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} shared cores (read the ratio).")
     return 0 if lost == 0 and chain.ok else 1
