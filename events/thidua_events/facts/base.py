@@ -61,6 +61,7 @@ class Fact(BaseModel):
 
     version: ClassVar[int] = 1
     aggregate: ClassVar[str] = ""  # the kind of entity whose history the fact belongs to
+    title_vi: ClassVar[str] = ""  # what a clerk calls this kind of fact (its form's heading); every type sets it
 
     effective_date: date = Field(
         title="Ngày hiệu lực",
