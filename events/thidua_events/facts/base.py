@@ -36,10 +36,11 @@ class Provenance(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    actor: Name
-    role: Role
-    reason: Note | None = None
-    source_ref: Name | None = Field(None, description="Minutes or decree number, where one exists")
+    actor: Name = Field(title="Người ghi nhận")
+    role: Role = Field(title="Vai trò")
+    reason: Note | None = Field(None, title="Lý do ghi nhận")
+    source_ref: Name | None = Field(None, title="Văn bản nguồn (số biên bản, quyết định)",
+                                    description="Minutes or decree number, where one exists")
 
 
 class DatePrecision(StrEnum):
