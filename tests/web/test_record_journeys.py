@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import Stack, sign_in, start_stack
+from tests.web.conftest import SCREENSHOTS, Stack, sign_in, start_stack
 from tests.web.record_helpers import CATP, LedgerApi, field, fill, open_form, record, standings_order
 
 
@@ -111,6 +111,8 @@ def test_a_mistake_is_refused_with_the_rule_in_vietnamese_and_the_input_kept(cle
     expect(field(clerk, "Số điểm")).to_have_value("50,5")
     expect(field(clerk, "Đơn vị").locator("option:checked")).to_have_text("Đơn vị Lỗi Một")
     expect(field(clerk, "Ngày hiệu lực")).to_have_value("30/06/2023")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    clerk.screenshot(path=str(SCREENSHOTS / "record_journey_refused_score.png"), full_page=True)
     # The near miss: the maximum itself is recorded.
     record(clerk, {"Số điểm": "50"})
 
