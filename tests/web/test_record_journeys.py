@@ -20,8 +20,10 @@ def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="module")
-def api(own_stack: Stack) -> LedgerApi:
-    return LedgerApi(own_stack)
+def api(own_stack: Stack) -> Iterator[LedgerApi]:
+    ledger = LedgerApi(own_stack)
+    yield ledger
+    ledger.http.close()
 
 
 @pytest.fixture
@@ -162,3 +164,16 @@ def test_a_retraction_asks_why_and_leaves_the_fact_out(clerk: Page, own_stack: S
     expect(page.locator("#done")).to_contain_text("Đã hủy bỏ sự kiện")
     page.goto(f"{own_stack.web_url}/clusters/{setup['cluster_id']}/years/2021")
     assert standings_order(page) == ["Đơn vị Hủy Hai"]
+
+
+def test_a_form_sent_twice_records_once(clerk: Page, own_stack: Stack) -> None:
+    open_form(clerk, own_stack, "UnitRegistered")
+    fill(clerk, {"Ngày hiệu lực": "02/01/2024", "Tên đơn vị": "Phòng Gửi Hai Lần", "Cơ quan": CATP})
+    sent = {name: clerk.locator(f"form.fact-form [name={name}]").first.input_value()
+            for name in ("csrf_token", "_key", "effective_date", "date_precision", "name", "authority_id")}
+    answers = [clerk.request.post(f"{own_stack.web_url}/record/UnitRegistered", form=sent, max_redirects=0)
+               for _ in range(2)]  # a double click: the same rendering of the form, twice
+    assert [a.status for a in answers] == [303, 303]
+    assert answers[0].headers["location"] == answers[1].headers["location"]
+    clerk.goto(f"{own_stack.web_url}/search?q=Phòng Gửi Hai Lần")
+    expect(clerk.get_by_role("link", name="Phòng Gửi Hai Lần")).to_have_count(1)
