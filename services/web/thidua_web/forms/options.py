@@ -47,8 +47,9 @@ class Options:
     def _read(self, source: str) -> list[Option]:
         if source in CATALOGUE:
             entries = self.ledger.search(source, limit=CATALOGUE_LIMIT)
-            value = "name" if source == "award-kinds" else "id"  # an award kind is named by its name
-            return [(str(e[value]), str(e["name"])) for e in entries]
+            if source == "award-kinds":  # a fact names an award kind by its name, within its authority
+                return list(dict.fromkeys((str(e["name"]), str(e["name"])) for e in entries))
+            return [(str(e["id"]), str(e["name"])) for e in entries]
         if self.needs_year(source):
             return []
         if source == "criteria":
