@@ -75,6 +75,15 @@ def test_a_clerk_runs_a_year_through_the_forms(clerk: Page, own_stack: Stack) ->
     open_form(page, stack, "YearEndReviewHeld", cluster_id=cluster_id, year="2024")
     record(page, {"Ngày hiệu lực": "14/11/2024", "Địa điểm": "Hội trường Công an thành phố",
                   "Chủ trì": "Đại diện đơn vị cụm trưởng"})
+    open_form(page, stack, "BallotHeld", cluster_id=cluster_id, year="2024")
+    page.get_by_role("button", name=re.compile("Thêm dòng: số phiếu")).click()
+    record(page, {"Ngày hiệu lực": "14/11/2024", "Nội dung bỏ phiếu": "Suy tôn đơn vị dẫn đầu cụm",
+                  "Số phiếu phát ra": "3", "Số phiếu thu về": "3", "Số phiếu hợp lệ": "3",
+                  "#f-votes-0-unit_id": units[0], "#f-votes-0-votes": "3",
+                  "#f-votes-1-unit_id": units[1], "#f-votes-1-votes": "1"})
+    open_form(page, stack, "UnitsHonoured", cluster_id=cluster_id, year="2024")
+    record(page, {"Ngày hiệu lực": "14/11/2024", "Danh hiệu suy tôn": "Đơn vị dẫn đầu Cụm thi đua",
+                  "Đơn vị được suy tôn": [units[0]], "Cuộc bỏ phiếu": "Suy tôn đơn vị dẫn đầu cụm (14/11/2024)"})
     open_form(page, stack, "RotatingFlagHandedOver", cluster_id=cluster_id, year="2024")
     record(page, {"Ngày hiệu lực": "14/11/2024", "Đơn vị trao cờ": units[0], "Đơn vị nhận cờ": units[1]})
     open_form(page, stack, "LeadershipElected", cluster_id=cluster_id, year="2024")
@@ -97,6 +106,7 @@ def test_a_clerk_runs_a_year_through_the_forms(clerk: Page, own_stack: Stack) ->
     expect(page.locator("#deputy-elected")).to_have_text(units[2])
     expect(page.locator("#flag-holder")).to_have_text(units[1])
     assert standings_order(page) == [units[0], units[1]]  # 45 and 44 against 40,5
+    expect(page.locator("section[aria-labelledby=ballots]")).to_contain_text("Đơn vị dẫn đầu Cụm thi đua")
 
 
 def test_a_mistake_is_refused_with_the_rule_in_vietnamese_and_the_input_kept(clerk: Page, own_stack: Stack,

@@ -175,7 +175,7 @@ def ledger_errors(refusal: Invalid) -> Errors:
             message = template.format(**context) if template else ""
         except (KeyError, IndexError):
             message = template or ""
-        said = str(error.get("msg", ""))
+        said = str(error.get("msg", "")).removeprefix("Value error, ")
         if not message:
             message = f"Không hợp lệ: {said}" if said else "Không hợp lệ."
         found.setdefault(".".join(loc), []).append(message)

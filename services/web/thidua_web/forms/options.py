@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from thidua_web.clients import LedgerClient, NotFound
-from thidua_web.templating import vn_number
+from thidua_web.templating import vn_date, vn_number
 
 CATALOGUE = {"units", "people", "clusters", "authorities", "award-kinds", "decrees"}
 YEAR_LISTS = {"criteria", "ballots", "scores"}  # lists of one emulation year's things
@@ -56,7 +56,7 @@ class Options:
             return [(str(c["code"]), f'{c["code"]}. {c["title"]} (tối đa {vn_number(c["max_points"])} điểm)')
                     for c in self._year_record().get("criteria", [])]
         if source == "ballots":
-            return [(str(b["ballot_id"]), f'{b["subject"]} ({b["effective_date"]})')
+            return [(str(b["ballot_id"]), f'{b["subject"]} ({vn_date(b["effective_date"])})')
                     for b in self._year_record().get("ballots", [])]
         if source == "scores":
             return self._scores()
