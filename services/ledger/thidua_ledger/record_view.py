@@ -19,8 +19,11 @@ from thidua_events.facts.year import (
     BallotHeld,
     CommendationsCounted,
     Criterion,
+    DriveClosed,
+    DriveLaunched,
     MidYearReviewHeld,
     PledgeAdopted,
+    PledgeDrafted,
     PledgeSigned,
     UnitsHonoured,
     YearEndReviewHeld,
@@ -40,6 +43,17 @@ Stated = date | str
 class SignaturePublic(BaseModel):
     unit: UnitRef
     signed_on: Stated
+    signatory: str | None = Field(description="Who signed for the unit, where stated")
+    event_id: str
+
+
+class PledgePublic(BaseModel):
+    """Giao ước thi đua: the leader's draft, as recorded."""
+
+    title: str
+    content: str | None
+    drafted_by: UnitRef | None
+    drafted_on: Stated
     event_id: str
 
 
@@ -98,12 +112,14 @@ class YearPublic(BaseModel):
     year: int
     entity_id: UUID = Field(description="The year's entity: its facts at /entities/{entity_id}/events")
     movement: str | None
+    pledge: PledgePublic | None
     pledge_drafted_on: Stated | None
     pledge_adopted_on: Stated | None
     signed_by: list[UnitRef]
     signatures: list[SignaturePublic] = Field(description="Each unit's signature with its stated date")
     criteria: list[CriterionPublic] = Field(description="The criteria tree in its adopted order (pre-order)")
-    drives: list[dict[str, object]]
+    drives: list[dict[str, object]] = Field(description="{drive_no, title, launched_on, closed_on}, dates as "
+                                                        "stated")
     drives_named: int = Field(description="How many drives are recorded one by one above")
     drives_stated: int | None = Field(description="How many drives a source says the year had, recorded "
                                                   "one by one above or not")
@@ -147,6 +163,18 @@ def criteria_tree(criteria: dict[str, Criterion]) -> list[CriterionPublic]:
     return found
 
 
+def _drives(folded: Folded[EmulationYear], record: EmulationYear) -> list[dict[str, object]]:
+    """The drives in force, each date as its source states it."""
+    stated: dict[tuple[int, str], Stated] = {}
+    for held in folded.facts:
+        if isinstance(held.fact, DriveLaunched | DriveClosed):
+            stated[(held.fact.drive_no, type(held.fact).__name__)] = held.fact.stated_date()
+    return [{"drive_no": n, "title": title,
+             "launched_on": stated.get((n, "DriveLaunched"), launched),
+             "closed_on": stated.get((n, "DriveClosed"), closed) if closed else None}
+            for n, (title, launched, closed) in sorted(record.drives.items())]
+
+
 def _cluster_parts(cluster: Folded[Cluster], year: int, refs: UnitRefs) -> tuple[
         list[InForce], list[FlagHandoverPublic], WorkingGroupPublic | None, list[RegulationPublic]]:
     shown: list[InForce] = []
@@ -183,9 +211,13 @@ def year_record(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW)
         day: date | None = getattr(record, attribute)
         return record.stated_dates.get(attribute, day)
 
-    signatures = [SignaturePublic(unit=ref, signed_on=held.fact.stated_date(), event_id=held.event_id)
+    signatures = [SignaturePublic(unit=ref, signed_on=held.fact.stated_date(), signatory=held.fact.signatory,
+                                  event_id=held.event_id)
                   for held in folded.facts
                   if isinstance(held.fact, PledgeSigned) and (ref := refs(held.fact.unit_id))]
+    drafts = [PledgePublic(title=h.fact.title, content=h.fact.content, drafted_by=refs(h.fact.drafted_by_unit_id),
+                           drafted_on=h.fact.stated_date(), event_id=h.event_id)
+              for h in folded.facts if isinstance(h.fact, PledgeDrafted)]
     shown, handovers, group, regulations = _cluster_parts(cluster, year, refs)
     shown_corrections = [c for held in shown for c in cluster.corrections_of(held.version)]
     conferences = dict(record.conferences)
@@ -193,11 +225,11 @@ def year_record(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW)
         conferences["flag_handover"] = shown_handovers[-1]
     return YearPublic(
         cluster_id=cluster_id, year=year, entity_id=record.id, movement=record.movement,
+        pledge=drafts[-1] if drafts else None,
         pledge_drafted_on=stated("pledge_drafted_on"), pledge_adopted_on=stated("pledge_adopted_on"),
         signed_by=[r for u in record.signatures if (r := refs(u))], signatures=signatures,
         criteria=criteria_tree(record.criteria),
-        drives=[{"drive_no": n, "title": t, "launched_on": a, "closed_on": b}
-                for n, (t, a, b) in sorted(record.drives.items())],
+        drives=_drives(folded, record),
         drives_named=len(record.drives), drives_stated=record.drives_stated,
         mid_year_review_on=stated("mid_year_review_on"), year_end_review_on=stated("year_end_review_on"),
         ballots=list(record.ballots.values()), honours=record.honours,
