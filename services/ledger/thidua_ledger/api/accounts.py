@@ -59,7 +59,8 @@ def list_accounts(ledger: LedgerDep, _: AdminUser) -> list[AccountPublic]:
 
 class NewAccount(BaseModel):
     name: Name = Field(title="Tên đăng nhập")
-    role: Literal["clerk", "auditor", "admin"] = Field(title="Vai trò", description="Services get tokens from `ledger token`")
+    role: Literal["clerk", "auditor", "admin"] = Field(title="Vai trò",
+                                                       description="Services get tokens from `ledger token`")
     password: SecretStr = Field(min_length=12, max_length=1024, title="Mật khẩu",
                                 description="At least 12 characters; only its argon2id hash is kept")
 
