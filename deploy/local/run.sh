@@ -113,7 +113,8 @@ for key, (name, *_) in scenario.CLUSTERS.items():
     subscriber  ("Dịch vụ hồ sơ cán bộ")  $(token "Dịch vụ hồ sơ cán bộ" subscriber)
 
   Demo accounts (sign in at http://127.0.0.1:$WEB_PORT, or POST /auth/token {"name": …, "password": …}
-  on the ledger; passwords kept in var/demo-accounts):
+  on the ledger; passwords kept in var/demo-accounts). The admin adds accounts and grants
+  their scope at http://127.0.0.1:$WEB_PORT/admin/accounts:
 $(grep '^demo account' <<<"$accounts" | sed 's/^demo account/   /')
 
 MSG

@@ -9,6 +9,7 @@ from thidua_events.tokens import RevocationList, Verifier
 from thidua_ledger.access import revoked
 from thidua_ledger.api import (
     access,
+    accounts,
     auth,
     awards,
     catalogue,
@@ -49,6 +50,6 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
                     "token; read with any token.",
     )
     errors.install(app)
-    for module in (health, access, auth, commands, clusters, awards, log, catalogue, organisation):
+    for module in (health, access, accounts, auth, commands, clusters, awards, log, catalogue, organisation):
         app.include_router(module.router, responses=errors.STORE_RESPONSES)
     return app
