@@ -75,8 +75,10 @@ def _score_events(folded: Folded[EmulationYear]) -> dict[UUID, InForce]:
 
 def _changes(folded: Folded[EmulationYear], events: dict[UUID, InForce], score_id: UUID) -> list[ScoreChangePublic]:
     """The score's chain back to the original, each step's ScoreCorrected and FactCorrected."""
-    chain: list[InForce] = []
     held = events.get(score_id)
+    if held is not None and not folded.corrections and isinstance(held.fact, ScoreRecorded):
+        return []  # never corrected: most scores, so the common case stays cheap
+    chain: list[InForce] = []
     while held is not None:
         chain.insert(0, held)
         held = events.get(held.fact.corrects_score_id) if isinstance(held.fact, ScoreCorrected) else None
@@ -118,12 +120,19 @@ def standings(ledger: Ledger, cluster_id: UUID, year: int, clock: Clock = NOW) -
         own, cross = by_unit[unit].setdefault(code, ([], []))
         (cross if kind is ScoreKind.CROSS else own).append(public(score_id, points, by))
     order = {code: n for n, code in enumerate(record.criteria)}
+    by_name: dict[UUID | None, tuple[object, ...]] = {}  # one sort key per inspecting unit, not per score
+
+    def scorer_key(score: ScorePublic) -> tuple[object, ...]:
+        unit = score.scored_by.unit_id if score.scored_by else None
+        if unit not in by_name:
+            by_name[unit] = tuple(vietnamese_sort_key(score.scored_by.name)) if score.scored_by else ()
+        return by_name[unit]
 
     def breakdown(unit: UUID) -> list[CriterionScorePublic]:
         rows = []
         for code, (own, cross) in sorted(by_unit[unit].items(), key=lambda item: order.get(item[0], len(order))):
             counted = (sum((s.points for s in cross), Decimal(0)) / len(cross)) if cross else own[0].points
-            cross.sort(key=lambda s: vietnamese_sort_key(s.scored_by.name) if s.scored_by else ())
+            cross.sort(key=scorer_key)
             rows.append(CriterionScorePublic(code=code, counted=counted.quantize(CENT),
                                              counted_from="cross" if cross else "self",
                                              self_score=own[0] if own else None, cross_scores=cross))
