@@ -130,26 +130,26 @@ class StoredCatalogue(StoredProjection):
             if chosen is not None:
                 scope = " AND n.entity_id IN (" + ", ".join("?" * len(chosen)) + ")"
                 scope_params = sorted(chosen)
-            filters, params = ["ranked.rn = 1"], list[Any]()
-            if authority_id is not None:
-                filters.append("ranked.authority_id = ?")
-                params.append(str(authority_id))
-            if cluster_id is not None and kind not in ("clusters", "units"):
-                filters.append("ranked.cluster_id = ?")
-                params.append(str(cluster_id))
-            if year is not None and kind not in ("clusters", "units"):
-                filters.append("ranked.year = ?")
-                params.append(year)
+            # The entity's name in force on the as-of date is its live row that no later live row follows;
+            # walking the sort index in order, a page stops after `limit` of them.
+            later = live.replace("n.", "m.")
+            filters = [f"NOT EXISTS (SELECT 1 FROM {{table:catalogue_names}} m WHERE m.entity_id = n.entity_id "
+                       f"AND {later} AND (m.effective_date > n.effective_date OR "
+                       "(m.effective_date = n.effective_date AND m.place > n.place)))"]
+            params: list[Any] = [*live_params]
+            for column, value in (("authority_id", authority_id),
+                                  ("cluster_id", None if kind in ("clusters", "units") else cluster_id),
+                                  ("year", None if kind in ("clusters", "units") else year)):
+                if value is not None:
+                    filters.append(f"n.{column} = ?")
+                    params.append(value if column == "year" else str(value))
             if after is not None:
-                filters.append("(ranked.sort_key > ? OR (ranked.sort_key = ? AND ranked.entity_id > ?))")
+                filters.append("(n.sort_key > ? OR (n.sort_key = ? AND n.entity_id > ?))")
                 cursor_key = self._cursor_key(db, live, live_params, after)
                 params += [cursor_key, cursor_key, str(after)]
             rows = db.query(
-                "SELECT ranked.entity_id FROM (SELECT n.entity_id, n.sort_key, n.authority_id, n.cluster_id, "
-                "n.year, ROW_NUMBER() OVER (PARTITION BY n.entity_id ORDER BY n.effective_date DESC, "
-                f"n.place DESC) AS rn FROM {{table:catalogue_names}} n WHERE {live}{scope}) ranked "
-                f"WHERE {' AND '.join(filters)} ORDER BY ranked.sort_key, ranked.entity_id"
-                + ("" if limit is None else f" LIMIT {int(limit) + 1}"),
+                f"SELECT n.entity_id FROM {{table:catalogue_names}} n WHERE {live}{scope} AND {' AND '.join(filters)} "
+                "ORDER BY n.sort_key, n.entity_id" + ("" if limit is None else f" LIMIT {int(limit) + 1}"),
                 [*live_params, *scope_params, *params])
             ids = [row[0] for row in rows]
             more = limit is not None and len(ids) > limit

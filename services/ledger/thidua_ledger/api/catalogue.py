@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from thidua_ledger.api.clock import ClockDep
 from thidua_ledger.api.deps import CurrentUser
+from thidua_ledger.api.errors import READ_RESPONSES
 from thidua_ledger.catalogue import StoredCatalogue
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
@@ -36,8 +37,7 @@ class CataloguePage(BaseModel):
     next_cursor: UUID | None
 
 
-@router.get("/{kind}", responses={401: {"description": "No valid bearer token"},
-                                  422: {"description": "A parameter is out of bounds; the body names it"}})
+@router.get("/{kind}", responses={401: READ_RESPONSES[401]})
 def list_catalogue(
     kind: Literal["authorities", "clusters", "units", "people", "award-kinds", "decrees", "proposals",
                   "cluster-years"],
