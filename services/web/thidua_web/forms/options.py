@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from thidua_web.clients import LedgerClient, NotFound
+from thidua_web.templating import vn_number
 
 CATALOGUE = {"units", "people", "clusters", "authorities", "award-kinds", "decrees"}
 YEAR_LISTS = {"criteria", "ballots", "scores"}  # lists of one emulation year's things
@@ -51,7 +52,7 @@ class Options:
         if self.needs_year(source):
             return []
         if source == "criteria":
-            return [(str(c["code"]), f'{c["code"]}. {c["title"]} (tối đa {c["max_points"]} điểm)')
+            return [(str(c["code"]), f'{c["code"]}. {c["title"]} (tối đa {vn_number(c["max_points"])} điểm)')
                     for c in self._year_record().get("criteria", [])]
         if source == "ballots":
             return [(str(b["ballot_id"]), f'{b["subject"]} ({b["effective_date"]})')

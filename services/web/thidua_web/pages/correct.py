@@ -211,7 +211,7 @@ def _retract_page(request: Request, ledger: LedgerClient, entry: dict[str, Any],
                   data: dict[str, Any], note: dict[str, str], errors: Errors, refusal: dict[str, Any] | None = None,
                   key: str | None = None, status_code: int = 200) -> HTMLResponse:
     return render(request, "correct/retract.html", {
-        "entry": entry, "kind": kind, "lines": lines_of(_specs(kind), data, _options(ledger, data)), "note": note,
+        "entry": entry, "kind": kind, "fact_lines": lines_of(_specs(kind), data, _options(ledger, data)), "note": note,
         "errors": errors, "refusal": refusal, "key": key or str(uuid.uuid4())}, status_code=status_code)
 
 
