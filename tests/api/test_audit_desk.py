@@ -175,3 +175,21 @@ def test_a_units_history_lists_its_cluster_terms_flags_and_awards(client: TestCl
     assert [(f["year"], f["handed_on"]) for f in history["flags"]] == [(2019, "2019-11-14")]
     other = client.get(f"/units/{b}/history", headers=AUDITOR).json()
     assert [(t["year"], t["role"]) for t in other["terms"]] == [(2020, "deputy")] and other["flags"] == []
+
+
+def test_counted_points_per_criterion_add_up_to_the_standings(client: TestClient) -> None:
+    ids = setup_cluster(client, members=2)
+    c, (a, b) = ids["cluster"], ids["units"]
+    criteria(client, c)
+    for unit, p1, p2 in [(a, "50", "30"), (b, "45", "35")]:
+        assert score(client, c, unit, "1", p1).status_code == 201
+        assert score(client, c, unit, "2", p2).status_code == 201
+    # a cross score replaces the self score of that criterion in what is counted
+    assert score(client, c, a, "2", "20", kind="cross", scored_by_unit_id=b).status_code == 201
+    counted = client.get(f"/statistics/clusters/{c}/years/2019/criteria", headers=AUDITOR).json()
+    by_unit: dict[str, float] = {}
+    for row in counted:
+        by_unit[row["unit"]] = by_unit.get(row["unit"], 0) + float(row["points"])
+    table = client.get(f"/clusters/{c}/years/2019/standings", headers=AUDITOR).json()["standings"]
+    assert by_unit == {row["unit"]["name"]: float(row["total"]) for row in table} == {
+        "Phòng Tổ chức cán bộ": 70.0, "Phòng Đào tạo": 80.0}
