@@ -22,6 +22,7 @@ class Scored:
     before: int  # the log position just before the correction
     corrected: int  # the correction's position
     correction_id: str  # its event id
+    authority_id: str
     first: str  # the unit whose score was corrected (ranked 2nd before, 1st after)
     second: str
     auditor: dict[str, str]  # the auditor's Authorization header
@@ -65,12 +66,24 @@ def scored_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scored]:
             _record(stack, clerk, "ScoreRecorded", {"effective_date": "2019-11-01", "cluster_id": cluster,
                                                     "year": 2019, "score_id": str(uuid4()), "unit_id": unit,
                                                     "criterion_code": "2", "points": p2, "kind": "self"})
+        authority = httpx.get(f"{stack.ledger_url}/clusters/{cluster}/years/2019",
+                              headers=auditor).json()["authority_id"]
+        _record(stack, clerk, "AwardKindRegistered", {
+            "effective_date": "2015-01-01", "authority_id": authority, "name": "Bằng khen (thử nghiệm)",
+            "level": "certificate_of_merit"})
+        for year, decree, unit in ((2019, "07/QĐ-THU", second), (2020, "08/QĐ-THU", second),
+                                   (2020, "09/QĐ-THU", first)):
+            _record(stack, clerk, "AwardConferred", {
+                "effective_date": f"{year + 1}-01-15", "decree_id": str(uuid4()), "decree_no": decree,
+                "decree_date": f"{year + 1}-01-15", "authority_id": authority, "signer": "Người ký thử nghiệm",
+                "award_kind": "Bằng khen (thử nghiệm)", "year": year, "cluster_id": cluster,
+                "recipients": [{"kind": "collective", "unit_id": unit}]})
         before = int(httpx.get(stack.ledger_url + "/health").json()["position"])
         fixed = _record(stack, clerk, "ScoreCorrected", {
             "effective_date": "2019-11-05", "cluster_id": cluster, "year": 2019, "score_id": str(uuid4()),
             "corrects_score_id": score_id, "points": "58", "reason": "Cộng nhầm điểm tiêu chí 1"})
         yield Scored(stack, cluster, before, fixed["position"], f"{fixed['entity_id']}:{fixed['version']}",
-                     first, second, auditor)
+                     authority, first, second, auditor)
     finally:
         stack.stop()
 

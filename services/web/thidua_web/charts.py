@@ -29,10 +29,14 @@ def _config(title: str) -> dict[str, object]:
 
 
 def stacked_bars(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]],
-                 horizontal: bool = False) -> bytes:
-    """Bars with one segment per series (e.g. units' criteria, or award kinds per year)."""
+                 horizontal: bool = False, counts: bool = False) -> bytes:
+    """Bars with one segment per series (e.g. units' criteria, or award kinds per year); with
+    `counts`, the axis is marked in whole numbers only (there is no half an award)."""
     kind = pygal.HorizontalStackedBar if horizontal else pygal.StackedBar
     chart = kind(**_config(title))
+    if counts:
+        top = max((sum(v or 0 for v in column) for column in zip(*series.values(), strict=True)), default=0)
+        chart.y_labels = list(range(0, int(top) + 1, max(1, int(top) // 10)))
     # pygal draws a horizontal chart's first label at the bottom: reversed, the first row is on top
     order = (lambda items: list(reversed(items))) if horizontal else list
     chart.x_labels = order(list(labels))

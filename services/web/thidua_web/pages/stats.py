@@ -65,7 +65,7 @@ def awards_chart(ledger: LedgerDep, authority_id: str | None = None, cluster_id:
                  from_year: str | None = None, to_year: str | None = None) -> Response:
     years, _, rows = awards_table(_statistics(ledger, _filters(authority_id, cluster_id, from_year, to_year)))
     return _svg(charts.stacked_bars("Khen thưởng theo năm (người và tập thể được nêu tên)",
-                                    [str(y) for y in years], rows))
+                                    [str(y) for y in years], rows, counts=True))
 
 
 def standings_table(ledger: LedgerClient, cluster_id: str, year: int) -> tuple[list[dict[str, Any]], list[str],
@@ -151,7 +151,8 @@ def unit_chart(unit_id: str, ledger: LedgerDep) -> Response:
     kinds = sorted({a["award_kind"] for a in history["awards"]})
     rows = {k: [sum(1 for a in history["awards"] if a["year"] == y and a["award_kind"] == k) for y in years]
             for k in kinds}
-    return _svg(charts.stacked_bars(f"{history['name']}: khen thưởng theo năm", [str(y) for y in years], rows))
+    return _svg(charts.stacked_bars(f"{history['name']}: khen thưởng theo năm", [str(y) for y in years], rows,
+                                    counts=True))
 
 
 @router.get("/stats.xlsx")
