@@ -4,7 +4,7 @@ progress, and signed digests of the chain head (download one; bring an old one b
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, HTTPException, Query, Request, status
+from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
@@ -104,10 +104,12 @@ def get_digest(request: Request, ledger: LedgerDep, _: Auditor) -> dict[str, Any
         raise RuleViolation("digest-of-an-intact-chain-only", str(error)) from None
 
 
-@router.get("/digest/public-key", response_class=PlainTextResponse)
-def get_digest_public_key(request: Request, _: Auditor) -> str:
+# The key is plain text; refusals stay JSON like every other route's (so the 200 alone is declared text).
+@router.get("/digest/public-key", response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
+def get_digest_public_key(request: Request, _: Auditor) -> PlainTextResponse:
     """The public key digests verify with (PEM), to check them offline."""
-    return digests.public_pem(_public_key(request))
+    return PlainTextResponse(digests.public_pem(_public_key(request)))
 
 
 @router.post("/digest/check")
