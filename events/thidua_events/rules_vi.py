@@ -127,6 +127,12 @@ RULES_VI: dict[str, str] = {
     "legal-basis-in-force": "Căn cứ pháp lý không có hiệu lực vào ngày của văn bản.",
     "legal-instrument-registered-once": "Văn bản pháp luật số này đã có trong danh mục.",
     "legal-instrument-in-force-span": "Ngày hết hiệu lực không được trước ngày có hiệu lực.",
+    # Accounts, managed by an admin.
+    "account-name-unique": "Tên tài khoản này đã có; hãy chọn tên khác.",
+    "account-must-exist": "Không có tài khoản nào mang tên này.",
+    # The auditor's digests.
+    "digest-of-an-intact-chain-only": "Không thể ký bản tóm lược: chuỗi băm của sổ cái không còn nguyên vẹn.",
+    "digest-signed-by-this-ledger": "Bản tóm lược không mang chữ ký hợp lệ của sổ cái này, hoặc đã bị sửa.",
 }
 
 UNKNOWN_RULE = "Yêu cầu vi phạm một quy tắc của hệ thống."
