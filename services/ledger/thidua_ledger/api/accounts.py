@@ -22,7 +22,7 @@ from thidua_ledger.accounts import AccountExists, Accounts
 from thidua_ledger.api.auth import validate_without_echo
 from thidua_ledger.api.commands import ReceiptPublic
 from thidua_ledger.api.deps import CurrentUser, LedgerDep, VerifierDep
-from thidua_ledger.api.errors import WRITE_RESPONSES
+from thidua_ledger.api.errors import WRITE_RESPONSES, ProblemPublic
 from thidua_ledger.application import Ledger
 from thidua_ledger.domain.errors import RuleViolation, check
 
@@ -66,7 +66,8 @@ class NewAccount(BaseModel):
 
 
 @router.post("", status_code=status.HTTP_201_CREATED,
-             responses={409: {"description": "The name already has an account (rule account-name-unique)"}},
+             responses={409: {"model": ProblemPublic,
+                              "description": "The name already has an account (rule account-name-unique)"}},
              # The body is read as a plain object, so a 422 never echoes the password; the document states its form.
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                  "schema": NewAccount.model_json_schema()}}}})

@@ -12,6 +12,7 @@ from thidua_events.tokens import issue_token, max_lifetime
 from thidua_ledger.access import access_register
 from thidua_ledger.accounts import Accounts, SignInRefused, TooManyFailures
 from thidua_ledger.api.deps import LedgerDep, SettingsDep
+from thidua_ledger.api.errors import ProblemPublic
 
 router = APIRouter(tags=["access"])
 
@@ -57,8 +58,9 @@ def validate_without_echo(model: type[M], body: dict[str, Any]) -> M:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
 
 
-@router.post("/auth/token", responses={401: {"description": "Wrong name or password"},
-                                       429: {"description": "Too many failed sign-ins"}},
+@router.post("/auth/token", responses={401: {"model": ProblemPublic, "description": "Wrong name or password"},
+                                       429: {"model": ProblemPublic, "description": "Too many failed sign-ins; "
+                                             "retry after `Retry-After` seconds"}},
              # The body is read as a plain object (see validate_without_echo); the document still states its form.
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                  "schema": SignIn.model_json_schema()}}}})
