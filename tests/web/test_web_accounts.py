@@ -69,16 +69,31 @@ def test_an_admin_adds_a_clerk_for_cluster_5_and_a_duplicate_is_refused(page: Pa
     assert accounts_seen_by_the_ledger(own_stack)[CLUSTER_5_CLERK]["role"] == "clerk"
 
 
-def test_a_short_password_is_refused_next_to_its_field(page: Page, own_stack: Stack) -> None:
+def test_a_short_password_and_a_day_that_does_not_exist_are_refused_beside_their_fields(
+        page: Page, own_stack: Stack) -> None:
     sign_in(page, own_stack, "admin")
     page.goto(own_stack.web_url + "/admin/accounts")
     page.get_by_label("Tên đăng nhập").fill("Người mật khẩu ngắn")
     page.get_by_label("Mật khẩu (từ 12 ký tự)").evaluate("field => field.removeAttribute('minlength')")
     page.get_by_label("Mật khẩu (từ 12 ký tự)").fill("ngắn quá")
     page.get_by_role("button", name="Tạo tài khoản").click()
-    expect(page.locator("#add-password-error")).to_contain_text("Mật khẩu cần từ 12 ký tự trở lên.")
+    expect(page.locator("#invalid")).to_have_text("Chưa lưu được: hãy sửa các ô được đánh dấu bên dưới.")
+    expect(page.locator("#add-password-error")).to_have_text("Mật khẩu cần từ 12 ký tự trở lên.")
     expect(page.get_by_label("Tên đăng nhập")).to_have_value("Người mật khẩu ngắn")
     assert "Người mật khẩu ngắn" not in accounts_seen_by_the_ledger(own_stack)
+
+    # A day that does not exist, in the grant form: refused beside the date, the choices kept.
+    clerk = own_stack.accounts["clerk"][0]
+    grants_before = accounts_seen_by_the_ledger(own_stack)[clerk]["grants"]
+    page.locator("#grant-account").select_option(label=clerk)
+    page.locator("#grant-scope").select_option(label="Cụm thi đua số 4")
+    page.locator("#grant-since").evaluate("field => field.removeAttribute('pattern')")
+    page.locator("#grant-since").fill("31/02/2019")
+    page.get_by_role("button", name="Giao phạm vi").click()
+    expect(page.locator("#grant-since-error")).to_have_text("Ngày ghi theo dạng ngày/tháng/năm, ví dụ 01/01/2019.")
+    expect(page.locator("#grant-since")).to_have_value("31/02/2019")
+    expect(page.locator("#grant-account")).to_have_value(clerk)
+    assert accounts_seen_by_the_ledger(own_stack)[clerk]["grants"] == grants_before
 
 
 @pytest.mark.parametrize("role", ["clerk", "auditor"])
