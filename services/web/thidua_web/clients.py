@@ -129,11 +129,14 @@ class ServiceClient:
         self.clocks = clocks or Clocks()
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                json: Json = None, headers: Mapping[str, str] | None = None) -> httpx.Response:
-        """The raw answer of a call that succeeded (2xx); every other answer raises."""
+                json: Json = None, headers: Mapping[str, str] | None = None,
+                timeout: float | None = None) -> httpx.Response:
+        """The raw answer of a call that succeeded (2xx); every other answer raises. `timeout`
+        replaces the pool's for a call known to be slow (a PDF through LibreOffice)."""
         try:
             response = self._http.request(method, path, params=params, json=json,
-                                          headers={**self._headers, **(headers or {})})
+                                          headers={**self._headers, **(headers or {})},
+                                          timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
         except httpx.TimeoutException:
             raise ServiceBusy(self.service, "no answer in time") from None
         except httpx.TransportError as error:
