@@ -61,7 +61,7 @@ def test_an_admin_adds_a_clerk_for_cluster_5_and_a_duplicate_is_refused(page: Pa
     page.get_by_label("Vai trò").select_option(label="Thanh tra")
     page.get_by_label("Mật khẩu (từ 12 ký tự)").fill("một mật khẩu khác hẳn")
     page.get_by_role("button", name="Tạo tài khoản").click()
-    expect(page.locator("#refusal")).to_contain_text("Tên đăng nhập này đã có tài khoản.")
+    expect(page.locator("#refusal")).to_contain_text("Tên tài khoản này đã có; hãy chọn tên khác.")
     expect(page.locator("#refusal .rule")).to_have_text("account-name-unique")
     expect(page.get_by_label("Tên đăng nhập")).to_have_value(CLUSTER_5_CLERK)
     expect(page.get_by_label("Vai trò")).to_have_value("auditor")
