@@ -1,6 +1,6 @@
 """The admin's accounts page in a real browser: an admin adds a clerk for one cluster and grants it;
 a duplicate name is refused with its rule in Vietnamese and the input kept; nobody else gets the page.
-Then that clerk, of another cluster, is refused when recording in cluster 4.
+Then a clerk of another cluster is refused when recording in cluster 4, through the record form.
 
 The module runs its own stack (it adds accounts and grants), shared by its tests in order."""
 
@@ -151,7 +151,6 @@ def record_members_counted(page: Page, cluster: str, count: str) -> None:
 
 def test_a_clerk_of_another_cluster_is_refused_and_nothing_is_recorded(
         page: Page, own_stack: Stack, cluster_5_clerk: tuple[str, str, str]) -> None:
-    pytest.importorskip("thidua_web.pages.record", reason="needs the record forms (webforms) merged")
     name, password, cluster_5 = cluster_5_clerk
     page.goto(own_stack.web_url + "/sign-in")
     page.get_by_label("Tên đăng nhập").fill(name)
