@@ -34,7 +34,10 @@ def main_pages(page: Page, stack: Stack) -> dict[str, str]:
              "cluster": f"/clusters/{cluster}", "cluster-year": f"/clusters/{cluster}/years/2019",
              "unit": unit, "accounts": "/admin/accounts", "not-found": "/clusters/not-a-cluster",
              "record": f"/record?cluster_id={cluster}&year=2019",
-             "record-score": f"/record/ScoreRecorded?cluster_id={cluster}&year=2019"}
+             "record-score": f"/record/ScoreRecorded?cluster_id={cluster}&year=2019",
+             "history": f"/entities/{cluster}/events", "documents": "/documents",
+             "proposals-import": "/proposals/import", "stats": "/stats",
+             "stats-year": f"/stats/clusters/{cluster}/years/2019", "audit": "/audit"}
     return pages
 
 
