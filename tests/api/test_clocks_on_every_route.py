@@ -16,6 +16,12 @@ NOT_READS = {
     "/.well-known/jwks.json": "the signing keys in use now",
     "/.well-known/revocations": "tokens refused now",
     "/access/me/can-write": "whether a write sent now would be accepted: a write has no other clock",
+    "/accounts": "who may sign in now (accounts live beside the log, not in it)",
+    "/clusters/{cluster_id}/years/{year}/changes": "compares two moments: each side names its own known_at",
+    "/awards/changes": "compares two moments: each side names its own known_at",
+    "/audit/jobs/{job_id}": "a running check's progress, not the record",
+    "/audit/digest": "signs the log as it stands now; an old digest is checked with POST /audit/digest/check",
+    "/audit/digest/public-key": "the key digests verify with",
 }
 
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 from uuid import uuid4
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from starlette.datastructures import FormData
 from thidua_events.facts import FACTS
 from thidua_events.facts.year import CriteriaAdopted, Criterion, ScoreRecorded
@@ -14,7 +16,7 @@ from thidua_ledger.domain.year import year_id
 from thidua_web.clients import Invalid
 from thidua_web.forms import NEW_ID_FIELDS, fact_specs, parse_date, raw_from_data, read_form, year_entity_id
 from thidua_web.forms.form import ledger_errors
-from thidua_web.forms.values import body_from_raw
+from thidua_web.forms.values import body_from_raw, vn_date_text
 from thidua_web.pages.record import grouped, recordable
 
 CLUSTER, UNIT, OTHER = str(uuid4()), str(uuid4()), str(uuid4())
@@ -59,6 +61,12 @@ def test_dates_are_typed_day_month_year() -> None:
     assert parse_date("2019-11-14") == date(2019, 11, 14)
     assert parse_date("31/02/2019") is None  # the near miss: no such day
     assert parse_date("11/14/2019") is None
+
+
+@given(st.dates(min_value=date(1945, 1, 1), max_value=date(2100, 12, 31)))
+def test_any_day_shown_in_a_form_reads_back_as_that_day(day: date) -> None:
+    assert parse_date(vn_date_text(day.isoformat())) == day
+    assert parse_date(f"{day.day}/{day.month}/{day.year}") == day  # without leading zeros too
 
 
 def _form(**fields: str | list[str]) -> FormData:
@@ -119,3 +127,18 @@ def test_a_422_of_the_ledger_lands_on_the_field_it_names_in_vietnamese() -> None
     assert found["recipients.0.unit_id"] == ["Chưa nhập."]
     assert found["points"] == ["Không được quá 100."]
     assert "leader and deputy" in found["deputy_unit_id"][0]
+
+
+def test_every_fact_of_the_articles_reads_into_its_form_and_back_unchanged() -> None:
+    """What a correction's form starts from: the recorded fact, field by field, and what it
+    sends back when the clerk changes nothing (conferences, officials and all)."""
+    from thidua_ledger.scenario import article_facts
+
+    for fact, _ in article_facts():
+        specs = fact_specs(type(fact))
+        body, errors = body_from_raw(specs, raw_from_data(specs, fact.model_dump(mode="json")))
+        assert errors == {}, (fact.type_name(), errors)
+        made = NEW_ID_FIELDS.get(fact.type_name())
+        if made:
+            body[made] = str(getattr(fact, made))
+        assert type(fact).model_validate(body) == fact, fact.type_name()

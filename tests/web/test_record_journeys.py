@@ -20,8 +20,10 @@ def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="module")
-def api(own_stack: Stack) -> LedgerApi:
-    return LedgerApi(own_stack)
+def api(own_stack: Stack) -> Iterator[LedgerApi]:
+    ledger = LedgerApi(own_stack)
+    yield ledger
+    ledger.http.close()
 
 
 @pytest.fixture
@@ -73,6 +75,15 @@ def test_a_clerk_runs_a_year_through_the_forms(clerk: Page, own_stack: Stack) ->
     open_form(page, stack, "YearEndReviewHeld", cluster_id=cluster_id, year="2024")
     record(page, {"Ngày hiệu lực": "14/11/2024", "Địa điểm": "Hội trường Công an thành phố",
                   "Chủ trì": "Đại diện đơn vị cụm trưởng"})
+    open_form(page, stack, "BallotHeld", cluster_id=cluster_id, year="2024")
+    page.get_by_role("button", name=re.compile("Thêm dòng: số phiếu")).click()
+    record(page, {"Ngày hiệu lực": "14/11/2024", "Nội dung bỏ phiếu": "Suy tôn đơn vị dẫn đầu cụm",
+                  "Số phiếu phát ra": "3", "Số phiếu thu về": "3", "Số phiếu hợp lệ": "3",
+                  "#f-votes-0-unit_id": units[0], "#f-votes-0-votes": "3",
+                  "#f-votes-1-unit_id": units[1], "#f-votes-1-votes": "1"})
+    open_form(page, stack, "UnitsHonoured", cluster_id=cluster_id, year="2024")
+    record(page, {"Ngày hiệu lực": "14/11/2024", "Danh hiệu suy tôn": "Đơn vị dẫn đầu Cụm thi đua",
+                  "Đơn vị được suy tôn": [units[0]], "Cuộc bỏ phiếu": "Suy tôn đơn vị dẫn đầu cụm (14/11/2024)"})
     open_form(page, stack, "RotatingFlagHandedOver", cluster_id=cluster_id, year="2024")
     record(page, {"Ngày hiệu lực": "14/11/2024", "Đơn vị trao cờ": units[0], "Đơn vị nhận cờ": units[1]})
     open_form(page, stack, "LeadershipElected", cluster_id=cluster_id, year="2024")
@@ -95,6 +106,7 @@ def test_a_clerk_runs_a_year_through_the_forms(clerk: Page, own_stack: Stack) ->
     expect(page.locator("#deputy-elected")).to_have_text(units[2])
     expect(page.locator("#flag-holder")).to_have_text(units[1])
     assert standings_order(page) == [units[0], units[1]]  # 45 and 44 against 40,5
+    expect(page.locator("section[aria-labelledby=ballots]")).to_contain_text("Đơn vị dẫn đầu Cụm thi đua")
 
 
 def test_a_mistake_is_refused_with_the_rule_in_vietnamese_and_the_input_kept(clerk: Page, own_stack: Stack,
@@ -162,3 +174,16 @@ def test_a_retraction_asks_why_and_leaves_the_fact_out(clerk: Page, own_stack: S
     expect(page.locator("#done")).to_contain_text("Đã hủy bỏ sự kiện")
     page.goto(f"{own_stack.web_url}/clusters/{setup['cluster_id']}/years/2021")
     assert standings_order(page) == ["Đơn vị Hủy Hai"]
+
+
+def test_a_form_sent_twice_records_once(clerk: Page, own_stack: Stack) -> None:
+    open_form(clerk, own_stack, "UnitRegistered")
+    fill(clerk, {"Ngày hiệu lực": "02/01/2024", "Tên đơn vị": "Phòng Gửi Hai Lần", "Cơ quan": CATP})
+    sent = {name: clerk.locator(f"form.fact-form [name={name}]").first.input_value()
+            for name in ("csrf_token", "_key", "effective_date", "date_precision", "name", "authority_id")}
+    answers = [clerk.request.post(f"{own_stack.web_url}/record/UnitRegistered", form=sent, max_redirects=0)
+               for _ in range(2)]  # a double click: the same rendering of the form, twice
+    assert [a.status for a in answers] == [303, 303]
+    assert answers[0].headers["location"] == answers[1].headers["location"]
+    clerk.goto(f"{own_stack.web_url}/search?q=Phòng Gửi Hai Lần")
+    expect(clerk.get_by_role("link", name="Phòng Gửi Hai Lần")).to_have_count(1)

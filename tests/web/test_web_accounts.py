@@ -44,7 +44,7 @@ def test_an_admin_adds_a_clerk_for_cluster_5_and_a_duplicate_is_refused(page: Pa
     page.get_by_label("Vai trò").select_option(label="Thư ký")
     page.get_by_label("Mật khẩu (từ 12 ký tự)").fill(PASSWORD)
     page.get_by_role("button", name="Tạo tài khoản").click()
-    expect(page.locator(".notice")).to_have_text("Đã tạo tài khoản.")
+    expect(page.locator("#done")).to_have_text("Đã tạo tài khoản.")
     expect(page.get_by_role("row", name=re.compile(CLUSTER_5_CLERK))).to_contain_text("chưa được giao")
 
     page.locator("#grant-account").select_option(label=CLUSTER_5_CLERK)

@@ -103,23 +103,13 @@ def _widgets(specs: list[FieldSpec], raw: dict[str, Raw], prefix: str, errors: E
     return widgets
 
 
-def _names(widgets: list[Widget]) -> set[str]:
-    found = set()
-    for widget in widgets:
-        found.add(widget.name)
-        found |= _names(widget.children)
-        for row in widget.rows:
-            found |= _names(row)
-    return found
-
-
 def build_form(fact_type: type[Fact], ledger_options: Options, raw: dict[str, Raw] | None = None,
                errors: Errors | None = None, key: str | None = None, add: str | None = None) -> Form:
     """The form of `fact_type`, holding `raw` (what the clerk entered or a link prefilled) and
     `errors` (by form name); an error naming no field on the form is shown at its top."""
     errors = errors or {}
     widgets = _widgets(fact_specs(fact_type), raw or {}, "", errors, ledger_options, add)
-    names = _names(widgets)
+    names = {w.name for w in _all(widgets)}
     general = [f"{name}: {message}" if name else message
                for name, messages in errors.items() if name not in names for message in messages]
     needs_refresh = any(w.spec.source in YEAR_LISTS for w in _all(widgets))
@@ -185,7 +175,7 @@ def ledger_errors(refusal: Invalid) -> Errors:
             message = template.format(**context) if template else ""
         except (KeyError, IndexError):
             message = template or ""
-        said = str(error.get("msg", ""))
+        said = str(error.get("msg", "")).removeprefix("Value error, ")
         if not message:
             message = f"Không hợp lệ: {said}" if said else "Không hợp lệ."
         found.setdefault(".".join(loc), []).append(message)

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from thidua_web.clients import LedgerClient, NotFound
-from thidua_web.templating import vn_number
+from thidua_web.templating import vn_date, vn_number
 
 CATALOGUE = {"units", "people", "clusters", "authorities", "award-kinds", "decrees"}
 YEAR_LISTS = {"criteria", "ballots", "scores"}  # lists of one emulation year's things
@@ -47,15 +47,16 @@ class Options:
     def _read(self, source: str) -> list[Option]:
         if source in CATALOGUE:
             entries = self.ledger.search(source, limit=CATALOGUE_LIMIT)
-            value = "name" if source == "award-kinds" else "id"  # an award kind is named by its name
-            return [(str(e[value]), str(e["name"])) for e in entries]
+            if source == "award-kinds":  # a fact names an award kind by its name, within its authority
+                return list(dict.fromkeys((str(e["name"]), str(e["name"])) for e in entries))
+            return [(str(e["id"]), str(e["name"])) for e in entries]
         if self.needs_year(source):
             return []
         if source == "criteria":
             return [(str(c["code"]), f'{c["code"]}. {c["title"]} (tối đa {vn_number(c["max_points"])} điểm)')
                     for c in self._year_record().get("criteria", [])]
         if source == "ballots":
-            return [(str(b["ballot_id"]), f'{b["subject"]} ({b["effective_date"]})')
+            return [(str(b["ballot_id"]), f'{b["subject"]} ({vn_date(b["effective_date"])})')
                     for b in self._year_record().get("ballots", [])]
         if source == "scores":
             return self._scores()
