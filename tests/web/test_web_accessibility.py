@@ -3,7 +3,6 @@ the test, never served to people) finds no violation of serious or critical impa
 at a 390 px phone; every input has a label; and a keyboard alone (Tab and Enter) signs in,
 searches and opens a cluster-year."""
 
-import importlib.util
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -33,10 +32,12 @@ def main_pages(page: Page, stack: Stack) -> dict[str, str]:
     unit = page.locator("a[href^='/units/']").first.get_attribute("href") or ""
     pages = {"search": "/search?q=cum 4", "authorities": "/authorities", "authority": authority,
              "cluster": f"/clusters/{cluster}", "cluster-year": f"/clusters/{cluster}/years/2019",
-             "unit": unit, "accounts": "/admin/accounts", "not-found": "/clusters/not-a-cluster"}
-    if importlib.util.find_spec("thidua_web.pages.record"):  # the record forms, once merged
-        pages["record"] = f"/record?cluster_id={cluster}&year=2019"
-        pages["record-score"] = f"/record/ScoreRecorded?cluster_id={cluster}&year=2019"
+             "unit": unit, "accounts": "/admin/accounts", "not-found": "/clusters/not-a-cluster",
+             "record": f"/record?cluster_id={cluster}&year=2019",
+             "record-score": f"/record/ScoreRecorded?cluster_id={cluster}&year=2019",
+             "history": f"/entities/{cluster}/events", "documents": "/documents",
+             "proposals-import": "/proposals/import", "stats": "/stats",
+             "stats-year": f"/stats/clusters/{cluster}/years/2019", "audit": "/audit"}
     return pages
 
 

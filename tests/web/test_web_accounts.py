@@ -1,6 +1,6 @@
 """The admin's accounts page in a real browser: an admin adds a clerk for one cluster and grants it;
 a duplicate name is refused with its rule in Vietnamese and the input kept; nobody else gets the page.
-Then that clerk, of another cluster, is refused when recording in cluster 4.
+Then a clerk of another cluster is refused when recording in cluster 4, through the record form.
 
 The module runs its own stack (it adds accounts and grants), shared by its tests in order."""
 
@@ -61,7 +61,7 @@ def test_an_admin_adds_a_clerk_for_cluster_5_and_a_duplicate_is_refused(page: Pa
     page.get_by_label("Vai trò").select_option(label="Thanh tra")
     page.get_by_label("Mật khẩu (từ 12 ký tự)").fill("một mật khẩu khác hẳn")
     page.get_by_role("button", name="Tạo tài khoản").click()
-    expect(page.locator("#refusal")).to_contain_text("Tên đăng nhập này đã có tài khoản.")
+    expect(page.locator("#refusal")).to_contain_text("Tên tài khoản này đã có; hãy chọn tên khác.")
     expect(page.locator("#refusal .rule")).to_have_text("account-name-unique")
     expect(page.get_by_label("Tên đăng nhập")).to_have_value(CLUSTER_5_CLERK)
     expect(page.get_by_label("Vai trò")).to_have_value("auditor")
@@ -151,7 +151,6 @@ def record_members_counted(page: Page, cluster: str, count: str) -> None:
 
 def test_a_clerk_of_another_cluster_is_refused_and_nothing_is_recorded(
         page: Page, own_stack: Stack, cluster_5_clerk: tuple[str, str, str]) -> None:
-    pytest.importorskip("thidua_web.pages.record", reason="needs the record forms (webforms) merged")
     name, password, cluster_5 = cluster_5_clerk
     page.goto(own_stack.web_url + "/sign-in")
     page.get_by_label("Tên đăng nhập").fill(name)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from thidua_events.rules_vi import rule_message
 
 from thidua_web.clients import Forbidden, Invalid, LedgerClient, RuleRefused
 from thidua_web.deps import LedgerDep
@@ -20,16 +21,6 @@ from thidua_web.templating import render
 
 router = APIRouter(prefix="/admin/accounts")
 ROLES = {"clerk": "Thư ký", "auditor": "Thanh tra", "admin": "Quản trị"}
-# The ledger's rules this page can meet, in Vietnamese (to move into the contract's rule table).
-RULES_VI = {
-    "account-name-unique": "Tên đăng nhập này đã có tài khoản.",
-    "account-must-exist": "Chưa có tài khoản với tên này.",
-    "grant-once": "Tài khoản đã được giao phạm vi này.",
-    "revoke-a-held-grant": "Tài khoản không giữ phạm vi này nên không thể thu hồi.",
-    "revoke-after-grant": "Ngày thu hồi không được trước ngày giao.",
-    "disable-once": "Tài khoản này đã bị khóa.",
-    "effective-date-not-in-future": "Ngày hiệu lực không được sau hôm nay.",
-}
 DONE = {"added": "Đã tạo tài khoản.", "granted": "Đã giao phạm vi.", "revoked": "Đã thu hồi phạm vi.",
         "disabled": "Đã khóa tài khoản."}
 Text = Annotated[str, Form()]
@@ -67,8 +58,7 @@ def _send(request: Request, ledger: LedgerClient, form_name: str, form: dict[str
     try:
         ledger.post(path, body)
     except RuleRefused as refused:
-        refusal = {"rule": refused.rule, "message": RULES_VI.get(refused.rule, "Sổ cái từ chối thay đổi này."),
-                   "detail": refused.detail}
+        refusal = {"rule": refused.rule, "message": rule_message(refused.rule), "detail": refused.detail}
         return _page(request, ledger, 409, form_name=form_name, form=form, refusal=refusal)
     except Invalid as invalid:
         return _page(request, ledger, 422, form_name=form_name, form=form, errors=invalid.fields)
