@@ -39,3 +39,16 @@ def test_an_issued_decree_previews_as_a_pdf(docs: Docs, world: World, tmp_path: 
     # Page numbers start on page 2, at the top: page 1 carries none.
     assert pages[1].strip().splitlines()[0].strip() == "2"
     assert not pages[0].strip().splitlines()[0].strip().isdigit()
+
+
+def test_a_draft_previews_as_a_pdf_with_its_missing_parts(docs: Docs, world: World, tmp_path: Path) -> None:
+    if soffice() is None or shutil.which("pdftotext") is None:
+        unavailable("LibreOffice", "soffice or pdftotext is not installed (make preview-tools)")
+    response = docs.client.post(f"/documents/decrees/{world.decree_2016}/draft?format=pdf", json={})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert "proposer" in response.headers["X-Missing-Parts"]
+    pdf = tmp_path / "draft.pdf"
+    pdf.write_bytes(response.content)
+    first = " ".join(pdf_text(pdf)[0].split())
+    assert "DỰ THẢO" in first and "QUYẾT ĐỊNH" in first

@@ -84,8 +84,10 @@ class Stack:
                 process.kill()
 
 
-def start_stack(home: Path, *, trusted_proxies: str = "127.0.0.1") -> Stack:
-    """make run's three services on SQLite under `home`, with the demo scenario and accounts."""
+def start_stack(home: Path, *, trusted_proxies: str = "127.0.0.1", documents_env: dict[str, str] | None = None
+                ) -> Stack:
+    """make run's three services on SQLite under `home`, with the demo scenario and accounts;
+    `documents_env` adds to the documents service's environment (e.g. DOCUMENTS_BODY_KEYS_DIR)."""
     home.mkdir(parents=True, exist_ok=True)
     stack = Stack(home)
     base = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGER_", "DOCUMENTS_", "WEB_", "THIDUA_"))}
@@ -108,7 +110,7 @@ def start_stack(home: Path, *, trusted_proxies: str = "127.0.0.1") -> Stack:
                                check=True, capture_output=True, text=True, env=ledger_env).stdout.strip()
         documents_env = {**base, "DOCUMENTS_STORE": "sqlite", "DOCUMENTS_SQLITE_PATH": str(home / "documents.sqlite"),
                          "DOCUMENTS_LEDGER_URL": stack.ledger_url, "DOCUMENTS_LEDGER_TOKEN": token,
-                         "THIDUA_TOKEN_JWKS": stack.ledger_url + "/.well-known/jwks.json"}
+                         "THIDUA_TOKEN_JWKS": stack.ledger_url + "/.well-known/jwks.json", **(documents_env or {})}
         stack.start("documents", ["documents", "serve", "--port", str(documents_port)], documents_env,
                     stack.documents_url + "/health")
         stack.env = {**base, "WEB_LEDGER_URL": stack.ledger_url, "WEB_DOCUMENTS_URL": stack.documents_url,

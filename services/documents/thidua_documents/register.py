@@ -96,6 +96,15 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A draft and the parts it prints as placeholders: what the clerk must still give."""
+
+    content: bytes
+    position: int
+    missing: list[str]
+
+
+@dataclass(frozen=True)
 class Regeneration:
     entry: Entry
     sha256: str
@@ -144,6 +153,12 @@ class Register:
               ) -> tuple[bytes, int]:
         """The document as of a position (default: the newest), without a number, marked as a
         draft; missing parts show as placeholders; nothing is stored."""
+        drafted = self.draft_with_missing(kind_name, subject, request, position)
+        return drafted.content, drafted.position
+
+    def draft_with_missing(self, kind_name: str, subject: dict[str, str], request: Any,
+                           position: int | None = None) -> Draft:
+        """`draft`, with the parts it prints as placeholders (and an unregistered issuing body)."""
         prepared, as_of, body = self._prepare(KINDS[kind_name], subject, request, position)
         symbol = prepared.type_symbol
         number = prepared.recorded_number or (
@@ -151,7 +166,10 @@ class Register:
                             prepared.issuer.form == "party") if symbol else None)
         content = render(self.load_template(prepared.template), prepared.context_with(number),
                          _core(prepared, draft=True))
-        return content, as_of
+        missing = list(prepared.missing)
+        if body is None and symbol is not None:
+            missing += _unregistered(prepared).missing
+        return Draft(content, as_of, missing)
 
     def issue(self, kind_name: str, subject: dict[str, str], request: Any, issued_by: str,
               on_numbered: OnNumbered | None = None, may_issue: Callable[[str], None] | None = None) -> Entry:

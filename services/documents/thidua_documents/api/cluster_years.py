@@ -10,7 +10,7 @@ from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
 
 from thidua_documents.api.deps import Reader, RegisterDep, ScopedWriter, Writer
 from thidua_documents.api.errors import REFUSALS
-from thidua_documents.api.files import DocumentPublic, docx_response
+from thidua_documents.api.files import DRAFT_RESPONSES, DocumentPublic, DraftFormat, draft_response
 from thidua_documents.documents import KINDS
 
 router = APIRouter(prefix="/documents/clusters/{cluster_id}/years/{year}", tags=["cluster years"])
@@ -29,17 +29,18 @@ def _routes(kind_name: str) -> None:
         return DocumentPublic.of(register.issue(kind_name, subject, body, user.actor, may_issue=may_issue))
 
     def draft(cluster_id: UUID, year: YearParam, body: model, register: RegisterDep, _: Reader,  # type: ignore[valid-type]
-              position: int | None = Query(None, ge=0, le=MAX_POSITION)) -> Response:
+              position: int | None = Query(None, ge=0, le=MAX_POSITION), format: DraftFormat = "docx"
+              ) -> Response:
         subject = {"cluster_id": str(cluster_id), "year": str(year)}
-        content, as_of = register.draft(kind_name, subject, body, position)
-        return docx_response(content, f"{kind_name}-{year}-draft-{as_of}.docx", {"X-Position": str(as_of)})
+        drafted = register.draft_with_missing(kind_name, subject, body, position)
+        return draft_response(drafted, f"{kind_name}-{year}-draft-{drafted.position}", format)
 
     common: dict[str, Any] = {"methods": ["POST"], "description": summary}
     router.add_api_route(f"/{kind_name}", issue, status_code=status.HTTP_201_CREATED, responses=REFUSALS,
                          operation_id=f"issue_{kind_name.replace('-', '_')}", summary=f"Issue {kind_name}",
                          **common)
     router.add_api_route(f"/{kind_name}/draft", draft, response_class=Response,
-                         responses=REFUSALS,
+                         responses={**REFUSALS, **DRAFT_RESPONSES},
                          operation_id=f"draft_{kind_name.replace('-', '_')}", summary=f"Draft {kind_name}",
                          **common)
 

@@ -10,7 +10,7 @@ from thidua_events.bounds import MAX_POSITION
 
 from thidua_documents.api.deps import BearerToken, LedgerDep, Reader, RegisterDep, ScopedWriter, Writer
 from thidua_documents.api.errors import REFUSALS
-from thidua_documents.api.files import DocumentPublic, docx_response
+from thidua_documents.api.files import DRAFT_RESPONSES, DocumentPublic, DraftFormat, draft_response
 from thidua_documents.documents import Prepared
 from thidua_documents.documents.decree import DecreeRequest, NewDecreeRequest, conferral
 
@@ -42,12 +42,13 @@ def issue_new_decree(body: NewDecreeRequest, register: RegisterDep, ledger: Ledg
                                             user.actor, record, may_issue))
 
 
-@router.post("/draft", responses=REFUSALS, response_class=Response)
-def draft_new_decree(body: NewDecreeRequest, register: RegisterDep, _: Reader) -> Response:
+@router.post("/draft", responses={**REFUSALS, **DRAFT_RESPONSES}, response_class=Response)
+def draft_new_decree(body: NewDecreeRequest, register: RegisterDep, _: Reader, format: DraftFormat = "docx"
+                     ) -> Response:
     """A decree from a proposal, unnumbered and marked DỰ THẢO; nothing is registered or recorded."""
     request = _complete(body)
-    content, as_of = register.draft("decree", {"decree_id": str(request.decree_id)}, request)
-    return docx_response(content, f"decree-draft-{as_of}.docx", {"X-Position": str(as_of)})
+    drafted = register.draft_with_missing("decree", {"decree_id": str(request.decree_id)}, request)
+    return draft_response(drafted, f"decree-draft-{drafted.position}", format)
 
 
 @router.post("/{decree_id}", status_code=status.HTTP_201_CREATED, responses=REFUSALS)
@@ -59,11 +60,12 @@ def issue_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, us
                                             may_issue=may_issue))
 
 
-@router.post("/{decree_id}/draft", responses=REFUSALS,
+@router.post("/{decree_id}/draft", responses={**REFUSALS, **DRAFT_RESPONSES},
              response_class=Response)
 def draft_decree(decree_id: UUID, body: DecreeRequest, register: RegisterDep, _: Reader,
                  position: int | None = Query(None, ge=0, le=MAX_POSITION,
-                                              description="Default: the newest")) -> Response:
+                                              description="Default: the newest"),
+                 format: DraftFormat = "docx") -> Response:
     """The decree as the ledger knew it at `position`, marked DỰ THẢO; nothing is registered."""
-    content, as_of = register.draft("decree", {"decree_id": str(decree_id)}, body, position)
-    return docx_response(content, f"decree-draft-{as_of}.docx", {"X-Position": str(as_of)})
+    drafted = register.draft_with_missing("decree", {"decree_id": str(decree_id)}, body, position)
+    return draft_response(drafted, f"decree-draft-{drafted.position}", format)

@@ -1,12 +1,15 @@
-"""The public shape of a register entry, and .docx responses."""
+"""The public shape of a register entry, and .docx (or draft PDF) responses."""
 
+import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Response
+from fastapi import HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
 
-from thidua_documents.register import Entry
+from thidua_documents.api.errors import ProblemPublic
+from thidua_documents.preview import PreviewUnavailable, pdf_preview
+from thidua_documents.register import Draft, Entry
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -47,3 +50,32 @@ class DocumentPublic(BaseModel):
 def docx_response(content: bytes, filename: str, headers: dict[str, str] | None = None) -> Response:
     return Response(content, media_type=DOCX,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', **(headers or {})})
+
+
+DraftFormat = Annotated[Literal["docx", "pdf"], Query(
+    description="docx (default), or pdf: the draft rendered through LibreOffice, for a preview")]
+MISSING_HEADER = "X-Missing-Parts"
+DRAFT_HEADERS = {
+    "X-Position": {"description": "The ledger position the draft was rendered from",
+                   "schema": {"type": "integer"}},
+    MISSING_HEADER: {"description": "A JSON array (ASCII, \\u-escaped) of the parts the draft prints as "
+                                    "placeholders: what must still be given or recorded before it can be issued",
+                     "schema": {"type": "string"}},
+}
+DRAFT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The draft, .docx or PDF", "headers": DRAFT_HEADERS},
+    503: {"model": ProblemPublic, "description": "format=pdf and LibreOffice is not installed on this server"},
+}
+
+
+def draft_response(drafted: Draft, stem: str, format: str = "docx") -> Response:
+    """A draft as .docx or PDF, with its position and its missing parts in the headers."""
+    headers = {"X-Position": str(drafted.position), MISSING_HEADER: json.dumps(drafted.missing)}
+    if format == "pdf":
+        try:
+            pdf = pdf_preview(drafted.content)
+        except PreviewUnavailable as error:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{stem}.pdf"', **headers})
+    return docx_response(drafted.content, f"{stem}.docx", headers)

@@ -7,7 +7,7 @@ from thidua_events.bounds import MAX_POSITION
 
 from thidua_documents.api.deps import Reader, RegisterDep, ScopedWriter, Writer
 from thidua_documents.api.errors import REFUSALS
-from thidua_documents.api.files import DocumentPublic, docx_response
+from thidua_documents.api.files import DRAFT_RESPONSES, DocumentPublic, DraftFormat, draft_response
 from thidua_documents.documents.report import ProposalRequest
 
 router = APIRouter(prefix="/documents/proposals", tags=["proposals"])
@@ -20,9 +20,10 @@ def issue_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterD
                                             may_issue=may_issue))
 
 
-@router.post("/{proposal_id}/draft", responses=REFUSALS,
+@router.post("/{proposal_id}/draft", responses={**REFUSALS, **DRAFT_RESPONSES},
              response_class=Response)
 def draft_proposal(proposal_id: UUID, body: ProposalRequest, register: RegisterDep, _: Reader,
-                   position: int | None = Query(None, ge=0, le=MAX_POSITION)) -> Response:
-    content, as_of = register.draft("proposal", {"proposal_id": str(proposal_id)}, body, position)
-    return docx_response(content, f"proposal-draft-{as_of}.docx", {"X-Position": str(as_of)})
+                   position: int | None = Query(None, ge=0, le=MAX_POSITION), format: DraftFormat = "docx"
+                   ) -> Response:
+    drafted = register.draft_with_missing("proposal", {"proposal_id": str(proposal_id)}, body, position)
+    return draft_response(drafted, f"proposal-draft-{drafted.position}", format)

@@ -1,0 +1,174 @@
+"""The documents a clerk drafts, and the form of each, built from the documents service's own
+request schemas (its OpenAPI): a new field, or a new kind of a cluster's year, gets an input
+without new page code. Labels are Vietnamese; a field this table does not know is labelled by
+the service's description."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from thidua_web.clients import DocumentsClient
+
+# The kinds a clerk drafts here: what a kind is called, and what it is drafted from.
+KIND_TITLES = {
+    "decree": "Quyết định khen thưởng",
+    "proposal": "Tờ trình đề nghị khen thưởng",
+    "review-minutes": "Biên bản hội nghị tổng kết",
+    "pledge-minutes": "Biên bản hội nghị ký kết giao ước thi đua",
+    "pledge": "Giao ước thi đua",
+    "flag-handover-minutes": "Biên bản bàn giao Cờ luân lưu",
+    "report": "Báo cáo tổng kết",
+}
+FROM_PROPOSAL = ("decree", "proposal")
+CLUSTER_YEAR = tuple(kind for kind in KIND_TITLES if kind not in FROM_PROPOSAL)
+
+LABELS = {
+    "place": "Địa danh ghi ở dòng ngày tháng",
+    "legal_basis_ids": "Căn cứ pháp lý",
+    "proposer": "Xét đề nghị của",
+    "head_title": "Chức danh thủ trưởng (ví dụ: Giám đốc)",
+    "signer_title": "Chức danh người ký (ví dụ: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC)",
+    "signer": "Người ký",
+    "summary": "Trích yếu",
+    "achievement": "Thành tích (Điều 1)",
+    "award_money": "Tiền thưởng và nguồn chi (Điều 2)",
+    "executors": "Nơi thi hành (Điều 3)",
+    "effect": "Hiệu lực",
+    "copies": "Nơi nhận (mỗi dòng một nơi)",
+    "decree_date": "Ngày ký quyết định (dd/mm/yyyy)",
+    "chair": "Chủ tọa",
+    "secretary": "Thư ký",
+    "started_at": "Giờ bắt đầu",
+    "ended_at": "Giờ kết thúc",
+    "venue": "Địa điểm",
+    "guests": "Khách mời (mỗi dòng một người)",
+    "discussion": "Ý kiến thảo luận (mỗi dòng một ý)",
+    "report": "Nội dung báo cáo đã trình bày (mỗi dòng một ý)",
+    "next_pledge": "Giao ước năm sau (mỗi dòng một ý)",
+    "results": "Kết quả công tác (mỗi dòng một ý)",
+    "lessons": "Bài học kinh nghiệm (mỗi dòng một ý)",
+    "direction": "Phương hướng năm sau (mỗi dòng một ý)",
+    "attachments": "Hồ sơ kèm theo (mỗi dòng một mục)",
+}
+# Set by the page or by the service, never typed by the clerk.
+HIDDEN = {"proposal_id", "decree_id"}
+DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    widget: str  # "line", "text", "lines", "date" or "instruments"
+    default: str = ""
+
+
+@dataclass
+class Filled:
+    """What the clerk typed (as typed, to show again) and the request body made of it."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def service_paths(kind: str, subject: dict[str, str]) -> tuple[str, str, str]:
+    """(draft path, issue path, the OpenAPI path of its draft) on the documents service."""
+    if kind == "decree":
+        return "/documents/decrees/draft", "/documents/decrees", "/documents/decrees/draft"
+    if kind == "proposal":
+        base = f"/documents/proposals/{subject['proposal_id']}"
+        return f"{base}/draft", base, "/documents/proposals/{proposal_id}/draft"
+    base = f"/documents/clusters/{subject['cluster_id']}/years/{subject['year']}/{kind}"
+    return f"{base}/draft", base, "/documents/clusters/{cluster_id}/years/{year}/" + kind + "/draft"
+
+
+_SCHEMAS: dict[str, dict[str, Any]] = {}
+
+
+def _openapi(documents: DocumentsClient) -> dict[str, Any]:
+    # One documents service per web process, whose schema changes only with its code: read once.
+    if "documents" not in _SCHEMAS:
+        _SCHEMAS["documents"] = documents.request("GET", "/openapi.json").json()
+    return _SCHEMAS["documents"]
+
+
+def _plain(schema: dict[str, Any]) -> dict[str, Any]:
+    """`X | None` as X."""
+    options = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
+    return {**schema, **options[0]} if len(options) == 1 else schema
+
+
+def form_fields(documents: DocumentsClient, kind: str, subject: dict[str, str]) -> list[Field]:
+    spec = _openapi(documents)
+    operation = spec["paths"][service_paths(kind, subject)[2]]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    model = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    fields = []
+    for name, raw in model.get("properties", {}).items():
+        if name in HIDDEN:
+            continue
+        schema = _plain(raw)
+        items = schema.get("items", {})
+        if schema.get("type") == "array":
+            widget = "instruments" if items.get("format") == "uuid" else "lines"
+        elif schema.get("format") == "date":
+            widget = "date"
+        else:
+            widget = "text" if schema.get("maxLength", 0) > 300 else "line"
+        default = raw.get("default")
+        fields.append(Field(name, LABELS.get(name, raw.get("description") or name), widget,
+                            default if isinstance(default, str) else ""))
+    return fields
+
+
+def parse_day(text: str) -> date | None:
+    match = DAY.fullmatch(text.strip())
+    if not match:
+        return None
+    try:
+        return date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        return None
+
+
+def fill(fields: list[Field], form: Any) -> Filled:
+    """The request body from a submitted form (a Starlette form or a query): empty fields are
+    left out, so the service's defaults apply and its missing parts are named."""
+    filled = Filled()
+    for f in fields:
+        if f.widget == "instruments":
+            chosen = [str(v) for v in form.getlist(f.name)]
+            filled.values[f.name] = chosen
+            if chosen:
+                filled.body[f.name] = chosen
+            continue
+        text = str(form.get(f.name) or "").strip()
+        filled.values[f.name] = text
+        if not text:
+            continue
+        if f.widget == "lines":
+            filled.body[f.name] = [line.strip() for line in text.splitlines() if line.strip()]
+        elif f.widget == "date":
+            day = parse_day(text)
+            if day is None:
+                filled.errors[f.name] = "Ngày phải có dạng dd/mm/yyyy, ví dụ 14/11/2019."
+            else:
+                filled.body[f.name] = day.isoformat()
+        else:
+            filled.body[f.name] = text
+    return filled
+
+
+def missing_parts(parts: list[str], fields: list[Field]) -> list[dict[str, str]]:
+    """Each part the service says is missing: the field that gives it, or what the ledger lacks."""
+    by_name = {f.name: f for f in fields}
+    shown = []
+    for part in parts:
+        name = re.split(r"[\s(]", part, maxsplit=1)[0]
+        if name in by_name:
+            shown.append({"field": name, "text": by_name[name].label})
+        else:
+            shown.append({"field": "", "text": part})
+    return shown

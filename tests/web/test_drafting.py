@@ -1,0 +1,78 @@
+"""A clerk drafts a decree from a proposal in the browser, sees what is missing and the PDF
+preview, fills it in, issues it and downloads the .docx and the signed PDF."""
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+from docx import Document
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import sign_in
+from tests.web.docs_world import UNITS_2019, World, docs_stack_fixture, world_fixture  # noqa: F401
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "file.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return " ".join(text.split())
+
+
+def test_a_clerk_drafts_previews_issues_and_downloads_a_decree(page: Page, world: World, tmp_path: Path) -> None:
+    sign_in(page, world.stack, "clerk")
+    page.goto(f"{world.stack.web_url}/documents/new/decree?proposal_id={world.proposal_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Soạn quyết định khen thưởng")
+    missing = page.locator("#missing")
+    expect(missing).to_contain_text("Xét đề nghị của")
+    expect(missing).to_contain_text("Người ký")
+    # The preview is a PDF this application serves itself, in a frame.
+    frame_src = page.locator("iframe.pdf-frame").get_attribute("src")
+    assert frame_src and frame_src.startswith("/documents/new/decree/preview.pdf?")
+    preview = page.request.get(world.stack.web_url + frame_src)
+    assert preview.headers["content-type"] == "application/pdf"
+    assert "DỰ THẢO" in pdf_text(preview.body(), tmp_path)
+
+    # Issuing with parts missing is refused and keeps what was typed.
+    page.get_by_label("Người ký", exact=True).fill("Thiếu tướng Đoàn Ngọc Hùng")
+    page.get_by_role("button", name="Ban hành").click()
+    expect(page.get_by_role("alert")).to_contain_text("Chưa thể ban hành")
+    expect(page.get_by_label("Người ký", exact=True)).to_have_value("Thiếu tướng Đoàn Ngọc Hùng")
+
+    page.get_by_label(re.compile("^Chức danh người ký")).fill("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC")
+    page.get_by_label("Xét đề nghị của").fill("Cụm trưởng Cụm thi đua số 4")
+    page.get_by_label(re.compile("Thông tư số 12/2019/TT-BCA")).check()
+    page.get_by_label(re.compile("^Tiền thưởng")).fill("Tiền thưởng theo quy định hiện hành.")
+    page.get_by_label(re.compile("^Nơi thi hành")).fill("Chánh Văn phòng, Trưởng phòng Tổ chức cán bộ và các "
+                                                        "đơn vị có tên tại Điều 1")
+    page.get_by_label(re.compile("^Ngày ký")).fill("20/12/2019")
+    page.get_by_role("button", name="Cập nhật dự thảo").click()
+    expect(page.locator("#missing")).to_have_text("Không còn thiếu nội dung nào: có thể ban hành.")
+    page.get_by_role("button", name="Ban hành").click()
+
+    expect(page.locator("#number")).to_contain_text("/QĐ-CATP")
+    number = page.locator("#number").inner_text().strip()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải bản .docx").click()
+    docx = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join([p.text for p in docx.paragraphs] + [c.text for t in docx.tables for r in t.rows
+                                                          for c in r.cells])
+    assert f"Số: {number}" in text and "DỰ THẢO" not in text
+    assert "Thiếu tướng Đoàn Ngọc Hùng" in text
+    for name in UNITS_2019.values():
+        assert name in text
+
+    page.get_by_role("button", name="Ký số và tạo bản PDF").click()
+    with page.expect_download() as signed:
+        page.get_by_role("link", name="Tải bản PDF đã ký số").click()
+    pdf = Path(signed.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf  # a PAdES signature covers it
+    signed_text = pdf_text(pdf, tmp_path)
+    assert "QUYẾT ĐỊNH" in signed_text and number in signed_text
+
+    # The register lists it under CATP, found without diacritics.
+    page.goto(f"{world.stack.web_url}/documents?q=giay khen")
+    expect(page.locator("#register tbody tr")).to_have_count(1)
+    expect(page.locator("#register")).to_contain_text(number)
