@@ -205,3 +205,13 @@ def test_proposals_and_cluster_years_are_listed_by_cluster_and_year(client: Test
     assert [(e["id"], e["name"]) for e in found] == [(proposed.json()["ids"]["proposal_id"], "Bằng khen")]
     assert entries(client, "proposals", year=2018) == []
     assert entries(client, "proposals", as_of="2020-01-09") == []
+
+
+def test_a_clusters_units_without_a_year_are_its_members_on_the_as_of_date(client: TestClient) -> None:
+    ids = setup_cluster(client, members=2)  # both joined on 2015-01-01
+    assert post(client, "UnitLeft", {"effective_date": "2017-06-30", "cluster_id": ids["cluster"],
+                                     "unit_id": ids["units"][0]}).status_code == 201
+    assert names(client, "units", cluster_id=ids["cluster"]) == ["Phòng Đào tạo"]
+    assert names(client, "units", cluster_id=ids["cluster"], as_of="2017-06-29") == [
+        "Phòng Đào tạo", "Phòng Tổ chức cán bộ"]  # the day before it left
+    assert names(client, "units", cluster_id=str(uuid4())) == []

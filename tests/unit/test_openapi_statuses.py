@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from thidua_documents.api.app import create_app as create_documents_app
 from thidua_documents.settings import Settings as DocumentsSettings
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
+from tests import openapi_statuses
 from tests.tokens import JWKS_FILE, SIGNING_KEY_FILE
 
 UNGUARDED = {"/health"}  # answers without a token, and without the store (its own 503 aside)
@@ -61,3 +63,18 @@ def test_every_write_documents_403_and_409(apps: dict[str, FastAPI]) -> None:
     missing = [f"{path}: {status}" for path, method, operation in operations(apps["ledger"])
                if path.startswith("/facts/") for status in ("403", "409") if status not in operation["responses"]]
     assert missing == []
+
+
+def test_the_recorder_notes_an_answer_under_its_route_and_names_an_undocumented_one(
+        apps: dict[str, FastAPI]) -> None:
+    with TestClient(apps["ledger"]) as client:
+        assert client.get("/catalogue/units").status_code == 401
+    key = ("thidua_ledger", "/catalogue/{kind}", "GET")
+    assert 401 in openapi_statuses.SEEN[key]
+    assert not [line for line in openapi_statuses.undocumented() if "/catalogue/{kind}" in line]
+    documented = openapi_statuses.DOCUMENTED[key]
+    openapi_statuses.DOCUMENTED[key] = documented - {"401"}  # the near miss: as if it were not documented
+    try:
+        assert "thidua_ledger GET /catalogue/{kind}: 401" in openapi_statuses.undocumented()
+    finally:
+        openapi_statuses.DOCUMENTED[key] = documented

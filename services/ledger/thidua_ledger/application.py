@@ -1,6 +1,7 @@
 """The ledger application: every command loads, calls one domain verb, and saves."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
@@ -39,6 +40,7 @@ from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import LedgerError, NotFound, check
 from thidua_ledger.domain.organisation import Authority, Person, Unit, UnitName, unit_name_id
 from thidua_ledger.domain.year import EmulationYear, units_named, year_id
+from thidua_ledger.entity_cache import DEFAULT_SIZE, Command, EntityCache
 from thidua_ledger.migrations import upgrade_ledger
 from thidua_ledger.migrations.database import Database
 from thidua_ledger.settings import Settings
@@ -109,6 +111,7 @@ class Ledger(CheckedSnapshots, Application):
     def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = vietnam_today):
         super().__init__(env=env)
         self.today = today
+        self.entity_cache = EntityCache(int(self.env.get("LEDGER_ENTITY_CACHE_SIZE") or DEFAULT_SIZE))
         if getattr(self.recorder, "migrates_on_open", False):
             upgrade_ledger(self)  # the migrations that need the ledger open (its recorder ran the rest)
 
@@ -126,10 +129,39 @@ class Ledger(CheckedSnapshots, Application):
         """The position of the newest event in the log (0 when the log is empty)."""
         return self.recorder.max_notification_id() or 0
 
+    @contextmanager
+    def command(self) -> Iterator[Command]:
+        """One command's reads and its write: the entities it reads come from the entity cache
+        (checked against the log's head, see entity_cache) and go back to it only if the command
+        succeeds. Wrap the checks made before `record` (a clerk's scope) to share its reads."""
+        outer = self.entity_cache.command
+        with self.entity_cache.running(self.position() if outer is None else outer.head) as command:
+            yield command
+            if outer is None:
+                self._keep(command)
+
+    def _keep(self, command: Command) -> None:
+        newest: dict[UUID, Aggregate] = {}
+        for entity in command.loaded:
+            if not entity.pending_events and entity.version >= getattr(newest.get(entity.id), "version", -1):
+                newest[entity.id] = entity
+        saved = [e for e in newest.values() if e.id in command.saved]
+        untouched = [e for e in newest.values() if e.id not in command.saved]
+        # Untouched entities are current as of the command's start; as of its own write too,
+        # if nobody wrote in between (its first position follows the head it started from).
+        contiguous = command.first == command.head + 1
+        self.entity_cache.keep(untouched, command.written_at if contiguous else command.head)
+        self.entity_cache.keep(saved, command.written_at)
+
     def record(self, fact: Fact, provenance: Provenance, expected_version: int | None = None,
                along: AlongWithFact | None = None) -> Receipt:
         """Check one fact against the rules and append it, with whatever it changes, atomically;
         `along` writes its own row in the same transaction (an idempotency key's receipt)."""
+        with self.command() as command:
+            return self._record_in(command, fact, provenance, expected_version, along)
+
+    def _record_in(self, command: Command, fact: Fact, provenance: Provenance, expected_version: int | None,
+                   along: AlongWithFact | None) -> Receipt:
         check(fact.effective_date <= self.today(), "effective-date-not-in-future",
               f"{fact.effective_date} is after today; record what has happened")
         changed = HANDLERS[type(fact)](self, fact, provenance)
@@ -146,15 +178,38 @@ class Ledger(CheckedSnapshots, Application):
             # it now breaks (the same award given twice, a year opened twice) is named as such.
             HANDLERS[type(fact)](self, fact, provenance)
             raise ConcurrentWrite(subject.id, self._version_of(subject.id)) from None
+        positions = [r.notification.id for r in recordings]
+        command.saved.update(entity.id for entity in changed)
+        command.loaded.extend(changed)
+        command.first, command.written_at = min(positions), max(positions)
         # The fact's own position: the subject's last event, not the internal ones saved with it.
         own = max(r.notification.id for r in recordings if r.domain_event.originator_id == subject.id)
         return Receipt(subject.id, subject.version, own)
 
     def get(self, kind: type[A], entity_id: UUID, version: int | None = None) -> A:
-        found = self._load(entity_id, version)
+        command = self.entity_cache.command
+        found = self._checked_out(command, entity_id) if command and version is None else self._load(entity_id, version)
         if not isinstance(found, kind):
             raise NotFound(kind.__name__, entity_id)
         return found
+
+    def _checked_out(self, command: Command, entity_id: UUID) -> Aggregate | None:
+        """The entity now, for a command: the cached one if nothing was written to it since."""
+        found: Aggregate | None = None
+        kept = self.entity_cache.take(entity_id)
+        if kept is not None:
+            entity, head = kept
+            if head == command.head or self._stored_version(entity_id) == entity.version:
+                found = entity
+        if found is None:
+            found = self._load(entity_id)
+        if found is not None:
+            command.loaded.append(found)
+        return found
+
+    def _stored_version(self, entity_id: UUID) -> int | None:
+        rows = self.recorder.select_events(entity_id, desc=True, limit=1)
+        return rows[0].originator_version if rows else None
 
     def exists(self, entity_id: UUID) -> bool:
         # One stored row answers it; `entity_id in repository` would rebuild the whole entity.

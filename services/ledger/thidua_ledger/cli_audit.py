@@ -1,7 +1,9 @@
 """Auditor commands: verify the chain, sign and check digests, replay a year, show history."""
 
 import json
+import time
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -12,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from thidua_ledger.application import Ledger, open_ledger
-from thidua_ledger.audit import files
+from thidua_ledger.audit import fast_verify, files
 from thidua_ledger.audit import verify as chain
 from thidua_ledger.audit.clocks import position_at
 from thidua_ledger.audit.parallel import replay_in_parallel
@@ -67,12 +69,24 @@ def _position(ledger: Ledger, known_at: str | None) -> int | None:
 
 @app.command()
 def verify(as_json: bool = JSON, snapshots: bool = typer.Option(
-        False, "--snapshots", help="Also check every stored snapshot against the chain and the log.")) -> None:
+        False, "--snapshots", help="Also check every stored snapshot against the chain and the log."),
+           workers: int = typer.Option(1, min=1, max=64, help="Processes to share the log among."),
+           progress: bool = typer.Option(False, "--progress",
+                                         help="Print the positions checked and the rate, a line per segment.")) -> None:
     """Walk the hash chain; name the first altered, deleted, inserted or reordered event."""
     ledger = existing_ledger()
     with _progress() as bar:
         task = bar.add_task("verifying", total=ledger.position())
-        report = chain.walk(ledger.recorder, progress=lambda n: bar.update(task, completed=n))
+        started = time.perf_counter()
+
+        def reached(position: int) -> None:
+            bar.update(task, completed=position)
+            if progress:
+                rate = position / max(time.perf_counter() - started, 1e-9)
+                console.print(f"verified up to position {position} ({rate:,.0f} events/s)")
+
+        report = fast_verify.verify(ledger.recorder, workers, partial(fast_verify.settings_recorder, get_settings()),
+                                    progress=reached)
     result = report.as_dict()
     findings: list[SnapshotFinding] = []
     if snapshots:

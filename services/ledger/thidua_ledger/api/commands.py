@@ -71,12 +71,13 @@ def _route(fact_type: type[Fact]) -> None:
         ids = fill_new_id(fact_type, data)
         fact = fact_type.model_validate(data)
         provenance = Provenance(actor=user.actor, role=user.role, reason=note.reason, source_ref=note.source_ref)
-        if user.role is not Role.ADMIN:
-            check_clerk_may_record(ledger, user.subject, fact)
         keeper = None if idempotency_key is None else KeptReceipt(
             user.subject or user.actor, idempotency_key, asked, {name: str(value) for name, value in ids.items()})
         try:
-            receipt = ledger.record(fact, provenance, note.expected_version, keeper)
+            with ledger.command():  # the scope check and the command share their reads
+                if user.role is not Role.ADMIN:
+                    check_clerk_may_record(ledger, user.subject, fact)
+                receipt = ledger.record(fact, provenance, note.expected_version, keeper)
         except LedgerError:
             # A retry racing this one with the same key recorded first (this one's receipt then
             # broke the key's uniqueness, and nothing of it was stored): its receipt is the answer.

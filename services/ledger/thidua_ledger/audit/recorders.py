@@ -98,6 +98,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                                  originator_version=row["originator_version"], topic=row["topic"],
                                  state=row["state"]) for row in c.fetchall()]
 
+    def raw_events(self, after: int, stop: int) -> list[tuple[Any, ...]]:
+        """(position, entity id, version, topic, state) of the events in (after, stop], as stored."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                      "WHERE rowid > ? AND rowid <= ? ORDER BY rowid", (after, stop))
+            return [tuple(row) for row in c.fetchall()]
+
     placeholder = "?"
 
 
@@ -198,6 +205,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
                                  originator_version=row["originator_version"], topic=row["topic"],
                                  state=bytes(row["state"])) for row in curs.fetchall()]
+
+    def raw_events(self, after: int, stop: int) -> list[tuple[Any, ...]]:
+        """(position, entity id, version, topic, state) of the events in (after, stop], as stored."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
+                             "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id")
+                         .format(Identifier(self.datastore.schema, self.events_table_name)), (after, stop))
+            return [tuple(row.values()) for row in curs.fetchall()]
 
     placeholder = "%s"
 

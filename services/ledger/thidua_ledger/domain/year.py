@@ -207,10 +207,20 @@ class EmulationYear(Entity):
                     score: tuple[UUID, str, Decimal, ScoreKind, UUID | None],
                     replacing: UUID | None = None) -> Decimal:
         """The unit's total as the standings would give it once `score` is in force."""
-        scores = self.current_scores()
-        scores.pop(replacing, None)  # type: ignore[arg-type]
-        scores[score_id] = score
-        ranked = rank_units((u, c, p, k) for u, c, p, k, _ in scores.values() if u == unit_id)
+        if score_id in self.scores:  # (the rules refuse a score id twice; kept for its place in the order)
+            scores = self.current_scores()
+            scores.pop(replacing, None)  # type: ignore[arg-type]
+            scores[score_id] = score
+            in_force = [(u, c, p, k) for u, c, p, k, _ in scores.values() if u == unit_id]
+        else:
+            # The same scores in the same order, without copying every score of every unit: a
+            # year with a long history made this most of a command's cost.
+            superseded = self.superseded
+            in_force = [(u, c, p, k) for sid, (u, c, p, k, _) in self.scores.items()
+                        if u == unit_id and sid != replacing and sid not in superseded]
+            if score[0] == unit_id:
+                in_force.append(score[:4])
+        ranked = rank_units(in_force)
         return ranked[0].total if ranked else Decimal(0)
 
     # Verbs
@@ -329,8 +339,10 @@ class EmulationYear(Entity):
         """One self score per unit and criterion, one cross score per inspecting unit, unit and
         criterion: a second entry would be averaged in, or silently replace the first."""
         by = fact.scored_by_unit_id if fact.kind is ScoreKind.CROSS else None
-        for score_id, (unit, code, _, kind, scorer) in self.current_scores().items():
-            if (unit, code, kind) != (fact.unit_id, fact.criterion_code, fact.kind):
+        superseded = self.superseded
+        for score_id, (unit, code, _, kind, scorer) in self.scores.items():
+            # The scores in force, in order; the criterion compared first, as it is the cheapest test.
+            if code != fact.criterion_code or (unit, kind) != (fact.unit_id, fact.kind) or score_id in superseded:
                 continue
             if kind is ScoreKind.SELF:
                 check(False, "one-self-score-per-unit-and-criterion",

@@ -1,0 +1,201 @@
+#!/usr/bin/env python
+"""Commands on a year with a long history against eventsourcing's own append rate.
+
+Three paths, each on a SQLite file of its own, alternating in chunks so all see the same
+background load:
+
+  library   eventsourcing's stock Application: one aggregate kept in memory, one event per
+            "command" carrying the same fact fields, saved. No rules, no chain, no decoding:
+            the ceiling an event-sourced write can reach on this store.
+  ledger    `Ledger.record(ScoreRecorded)` with the entity cache (the default).
+  no cache  the same with LEDGER_ENTITY_CACHE_SIZE=0: every command loads the year (its
+            newest snapshot and the events since) and decodes it.
+
+The ledgers' year first gets `--history` scores (untimed), so each timed command lands on
+a year with a long history. Targets: the ledger at least 1,500 commands/s, reported with
+its ratio to the library's rate.
+
+    .venv/bin/python bench/bench_commands.py [--n 2000] [--history 3000] [--chunk 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+from rich.console import Console
+from rich.table import Table
+from thidua_events.facts import Provenance, Role
+from thidua_events.facts.cluster import ClusterFormed, UnitJoined
+from thidua_events.facts.organisation import AuthorityRegistered, UnitRegistered
+from thidua_events.facts.year import (
+    CriteriaAdopted,
+    Criterion,
+    PledgeAdopted,
+    PledgeDrafted,
+    ScoreKind,
+    ScoreRecorded,
+    YearOpened,
+)
+from thidua_ledger.application import Ledger
+from thidua_ledger.settings import Settings
+
+TARGET = 1500  # commands/s, direct, on SQLite
+UNITS = 10
+CLERK = Provenance(actor="Thư ký (bench)", role=Role.CLERK, source_ref="BB-bench")
+console = Console(width=max(Console().width, 120))
+
+
+class Tally(Aggregate):
+    """The library's own baseline aggregate: it only counts."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    @event("Scored")
+    def score(self, fields: dict[str, Any]) -> None:
+        self.count += 1
+
+
+@dataclass
+class Path_:
+    name: str
+    send: Any
+    chunks: list[float] = field(default_factory=list)
+    cpu: float = 0.0
+    done: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.done / sum(self.chunks)
+
+
+class Year:
+    """A cluster of ten units and one year, its scale wide enough for many thousand scores."""
+
+    def __init__(self, ledger: Ledger, leaves: int) -> None:
+        self.ledger, self.cluster, self.units = ledger, uuid4(), [uuid4() for _ in range(UNITS)]
+        authority, start = uuid4(), date(2015, 1, 1)
+        record = ledger.record
+        record(AuthorityRegistered(effective_date=start, authority_id=authority, name="Công an thành phố Hà Nội",
+                                   symbol="CATP", place="Hà Nội"), CLERK)
+        record(ClusterFormed(effective_date=start, cluster_id=self.cluster, name="Cụm thi đua số 1",
+                             authority_id=authority), CLERK)
+        for n, unit in enumerate(self.units):
+            record(UnitRegistered(effective_date=start, unit_id=unit, name=f"Phòng số {n + 1}",
+                                  authority_id=authority), CLERK)
+            record(UnitJoined(effective_date=start, cluster_id=self.cluster, unit_id=unit), CLERK)
+        key = {"cluster_id": self.cluster, "year": 2019}
+        record(YearOpened(effective_date=date(2019, 1, 2), movement="Vì an ninh Tổ quốc", **key), CLERK)
+        record(PledgeDrafted(effective_date=date(2019, 1, 10), drafted_by_unit_id=self.units[0],
+                             title="Giao ước thi đua", **key), CLERK)
+        record(PledgeAdopted(effective_date=date(2019, 1, 15), **key), CLERK)
+        record(CriteriaAdopted(effective_date=date(2019, 1, 15), **key, criteria=tuple(
+            Criterion(code=str(n), title=f"Tiêu chí {n}", max_points=Decimal(60)) for n in range(1, leaves + 1))),
+            CLERK)
+        # One self score per unit and criterion, one cross score per inspector: slots in random order.
+        self.slots = [(u, str(c), by) for c in range(1, leaves + 1) for u in self.units
+                      for by in [None, *self.units] if by != u]
+        random.Random(2019).shuffle(self.slots)
+
+    def scores(self, n: int) -> list[ScoreRecorded]:
+        taken, self.slots = self.slots[:n], self.slots[n:]
+        return [ScoreRecorded(effective_date=date(2019, 10, 1), cluster_id=self.cluster, year=2019,
+                              score_id=uuid4(), unit_id=unit, criterion_code=code, points=Decimal("0.5"),
+                              kind=ScoreKind.CROSS if by else ScoreKind.SELF, scored_by_unit_id=by)
+                for unit, code, by in taken]
+
+
+def ledger_path(name: str, directory: Path, cache: bool, history: int, n: int) -> tuple[Path_, Ledger]:
+    env = Settings(store="sqlite", sqlite_path=directory / f"{name}.sqlite").eventstore_env()
+    ledger = Ledger(env={**env, "LEDGER_ENTITY_CACHE_SIZE": "256" if cache else "0"})
+    year = Year(ledger, leaves=(history + n) // (2 * UNITS) + 10)
+    for fact in year.scores(history):
+        ledger.record(fact, CLERK)
+    facts = iter(year.scores(n))
+    return Path_(name, lambda: ledger.record(next(facts), CLERK)), ledger
+
+
+def library_path(directory: Path, sample: ScoreRecorded) -> Path_:
+    app: Application[UUID] = Application(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                                              "SQLITE_DBNAME": str(directory / "library.sqlite")})
+    tally = Tally()
+    app.save(tally)
+    fields = sample.model_dump(mode="json")
+
+    def send() -> None:
+        tally.score(fields)
+        app.save(tally)
+
+    return Path_("library", send)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=2000, help="timed commands per path (default 2000)")
+    parser.add_argument("--history", type=int, default=3000, help="scores in the year before timing (default 3000)")
+    parser.add_argument("--chunk", type=int, default=100, help="commands per path before switching (default 100)")
+    args = parser.parse_args()
+    directory = Path(tempfile.mkdtemp(prefix="bench-commands-"))
+    try:
+        with console.status(f"recording {args.history} scores into each ledger's year…"):
+            cached, ledger = ledger_path("ledger", directory, True, args.history, args.n)
+            uncached, other = ledger_path("no cache", directory, False, args.history, args.n)
+        library = library_path(directory, ScoreRecorded(
+            effective_date=date(2019, 10, 1), cluster_id=uuid4(), year=2019, score_id=uuid4(), unit_id=uuid4(),
+            criterion_code="1", points=Decimal("0.5"), kind=ScoreKind.SELF))
+        paths = [library, cached, uncached]
+        gc.collect()
+        with console.status(f"{args.n} commands per path, alternating in chunks of {args.chunk}…"):
+            for begin in range(0, args.n, args.chunk):
+                for path in paths:
+                    count = min(args.chunk, args.n - begin)
+                    cpu, start = time.process_time(), time.perf_counter()
+                    for _ in range(count):
+                        path.send()
+                    path.chunks.append(time.perf_counter() - start)
+                    path.cpu += time.process_time() - cpu
+                    path.done += count
+        report(paths, args)
+        ledger.close()
+        other.close()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return 0
+
+
+def report(paths: list[Path_], args: argparse.Namespace) -> None:
+    library, cached, uncached = paths
+    table = Table(title=f"Commands on a year with {args.history}+ events (SQLite), {args.n} per path; "
+                        f"target: ledger ≥ {TARGET:,} commands/s", title_justify="left")
+    for column in ("path", "commands/s", "CPU ms/cmd", "÷ library", "chunk-pair median ÷ library"):
+        table.add_column(column, justify="left" if column == "path" else "right")
+    for path in paths:
+        pairs = [lib / own for lib, own in zip(library.chunks, path.chunks, strict=True)]
+        table.add_row(path.name, f"{path.rate:,.0f}", f"{1000 * path.cpu / path.done:.3f}",
+                      f"{100 * path.rate / library.rate:.0f}%", f"{100 * statistics.median(pairs):.0f}%")
+    console.print(table)
+    verdict = "meets" if cached.rate >= TARGET else "BELOW"
+    console.print(f"ledger {cached.rate:,.0f} commands/s ({verdict} the target of {TARGET:,}); "
+                  f"{cached.rate / uncached.rate:.1f}x the ledger without its cache; CPU-based "
+                  f"{100 * library.cpu / cached.cpu:.0f}% of the library's rate. Load average "
+                  f"{os.getloadavg()[0]:.1f} (2 shared cores: read the ratios).")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

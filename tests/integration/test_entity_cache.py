@@ -1,0 +1,112 @@
+"""The entity cache never serves a stale entity: two ledgers on one store (SQLite and
+PostgreSQL) stand for two processes, each with its cache, writing in turn; after every
+write, every read a command makes on either equals a fresh fold from the store."""
+
+import random
+from collections.abc import Iterator
+from datetime import date
+from uuid import UUID
+
+import pytest
+from thidua_events.facts.organisation import UnitDissolved
+from thidua_events.facts.year import CriteriaAdopted, ScoreKind
+from thidua_ledger.application import Ledger
+from thidua_ledger.domain.cluster import Cluster
+from thidua_ledger.domain.errors import RuleViolation
+from thidua_ledger.domain.organisation import Unit
+from thidua_ledger.domain.year import EmulationYear, year_id
+from thidua_ledger.settings import Settings
+
+from tests.factories import CLERK, ClusterSetup, adopt_pledge, score, wide_scale
+
+
+@pytest.fixture
+def other(ledger_settings: Settings, ledger: Ledger) -> Iterator[Ledger]:
+    """A second ledger on the same store: another process, with a cache of its own."""
+    second = Ledger(env=ledger_settings.eventstore_env())
+    yield second
+    second.close()
+
+
+@pytest.fixture
+def year(ledger: Ledger, cluster: ClusterSetup) -> UUID:
+    adopt_pledge(ledger, cluster)
+    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 15), cluster_id=cluster.cluster_id, year=2019,
+                                  criteria=wide_scale(40)), CLERK)
+    return year_id(cluster.cluster_id, 2019)
+
+
+def command_read(ledger: Ledger, kind: type, entity_id: UUID) -> object:
+    """What a command of `ledger` reads (from its cache when it may)."""
+    with ledger.command():
+        return ledger.get(kind, entity_id)
+
+
+def fresh(ledger: Ledger, kind: type, entity_id: UUID) -> object:
+    """The entity folded from the store, past any cache."""
+    found = ledger._load(entity_id)
+    assert isinstance(found, kind)
+    return found
+
+
+def test_two_writers_in_turn_each_read_what_the_store_holds(
+    ledger: Ledger, other: Ledger, cluster: ClusterSetup, year: UUID
+) -> None:
+    writers, draw = [ledger, other], random.Random(17)
+    for n in range(1, 25):
+        writer = draw.choice(writers)
+        unit = draw.choice(cluster.units)
+        writer.record(score(cluster, unit, code=str(n), points=str(draw.randint(1, 60))), CLERK)
+        for reader in writers:
+            for kind, entity_id in ((EmulationYear, year), (Cluster, cluster.cluster_id), (Unit, unit)):
+                read = command_read(reader, kind, entity_id)
+                assert vars(read) == vars(fresh(reader, kind, entity_id)), (n, kind.__name__)
+
+
+def test_a_unit_dissolved_by_another_process_is_refused_at_once(
+    ledger: Ledger, other: Ledger, cluster: ClusterSetup, year: UUID
+) -> None:
+    """The near miss: `ledger` has just used the unit (it is cached as active); `other`
+    dissolves it; `ledger`'s next score for it breaks the rule, as without a cache."""
+    unit = cluster.units[0]
+    ledger.record(score(cluster, unit, code="1"), CLERK)
+    other.record(UnitDissolved(effective_date=date(2019, 6, 1), unit_id=unit), CLERK)
+    with pytest.raises(RuleViolation, match="unit-must-exist"):
+        ledger.record(score(cluster, unit, code="2"), CLERK)
+    ledger.record(score(cluster, cluster.units[1], code="2"), CLERK)  # the rest still records
+
+
+def test_a_year_written_by_another_process_is_read_again_before_a_rule_uses_it(
+    ledger: Ledger, other: Ledger, cluster: ClusterSetup, year: UUID
+) -> None:
+    a, b, _ = cluster.units
+    ledger.record(score(cluster, a, code="1", points="30"), CLERK)  # cached by `ledger`
+    other.record(score(cluster, b, code="1", kind=ScoreKind.CROSS, by=a, points="10"), CLERK)
+    other.record(score(cluster, a, code="2", points="10"), CLERK)
+    # One self score per unit and criterion: `ledger` must see the one `other` recorded.
+    with pytest.raises(RuleViolation, match="one-self-score-per-unit-and-criterion"):
+        ledger.record(score(cluster, a, code="2", points="5"), CLERK)
+    assert vars(command_read(ledger, EmulationYear, year)) == vars(fresh(ledger, EmulationYear, year))
+
+
+def test_an_unchanged_entity_is_served_from_the_cache_and_a_refused_command_leaves_nothing_behind(
+    ledger: Ledger, cluster: ClusterSetup, year: UUID
+) -> None:
+    a = cluster.units[0]
+    ledger.record(score(cluster, a, code="1", points="30"), CLERK)
+    kept = command_read(ledger, EmulationYear, year)
+    assert command_read(ledger, EmulationYear, year) is kept  # nothing written since: not reloaded
+    with pytest.raises(RuleViolation):
+        ledger.record(score(cluster, a, code="1", points="20"), CLERK)  # a second self score
+    read = command_read(ledger, EmulationYear, year)
+    assert read is not kept  # the refused command touched it: dropped, read again
+    assert vars(read) == vars(fresh(ledger, EmulationYear, year))
+    assert not read.pending_events  # type: ignore[attr-defined]
+
+
+def test_the_cache_size_comes_from_the_environment(ledger_settings: Settings) -> None:
+    off = Ledger(env={**ledger_settings.eventstore_env(), "LEDGER_ENTITY_CACHE_SIZE": "0"})
+    try:
+        assert off.entity_cache.size == 0
+    finally:
+        off.close()
