@@ -105,7 +105,27 @@ def main() -> None:
         settings = Settings(store="postgres", postgres_host=pg["POSTGRES_HOST"], postgres_port=int(pg["POSTGRES_PORT"]),
                             postgres_user=pg["POSTGRES_USER"], postgres_password=pg["POSTGRES_PASSWORD"],
                             postgres_dbname=pg["POSTGRES_DBNAME"], postgres_schema=f"bench_{uuid4().hex[:10]}")
+    if args.store == "postgres":
+        on_schema(settings, "CREATE SCHEMA")
     ledger = Ledger(env=settings.eventstore_env())
+    try:
+        measure(ledger, args)
+    finally:
+        ledger.close()
+        if args.store == "postgres":
+            on_schema(settings, "DROP SCHEMA", "CASCADE")
+
+
+def on_schema(settings: Settings, verb: str, tail: str = "") -> None:
+    import psycopg
+
+    with psycopg.connect(host=settings.postgres_host, port=settings.postgres_port, user=settings.postgres_user,
+                         password=settings.postgres_password.get_secret_value() if settings.postgres_password else "",
+                         dbname=settings.postgres_dbname) as conn:
+        conn.execute(f'{verb} "{settings.postgres_schema}" {tail}')
+
+
+def measure(ledger: Ledger, args: argparse.Namespace) -> None:
     started = time.perf_counter()
     cluster = generate(ledger, args.units, args.criteria)
     scores = args.units * args.criteria * args.units
