@@ -121,6 +121,7 @@ def test_an_edited_row_is_named_by_verify_and_by_an_old_digest(page: Page, own_l
     _verify(page, own_ledger)
     expect(page.locator("#verdict")).to_contain_text("sửa đổi")
     expect(page.locator("#finding-position")).to_have_text("7")
+    expect(page.locator("#job-bar")).to_have_attribute("value", "6")  # checked up to the finding
 
 
 def test_replay_of_the_whole_ledger_matches_the_live_state(page: Page, scored: Scored) -> None:

@@ -47,6 +47,10 @@ def test_the_clock_bar_is_on_every_page_and_names_both_clocks(page: Page, scored
     banner = page.locator(".clock-banner")
     expect(banner).to_contain_text("31/12/2019")
     expect(banner).to_contain_text("01/01/2030")
+    page.get_by_role("link", name="Bàn thanh tra").click()  # links keep the clocks
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bàn thanh tra")
+    expect(page.locator(".clock-banner")).to_contain_text("31/12/2019")
+    assert "as_of=2019-12-31" in page.url
     for path in ("/audit", "/stats", "/authorities"):
         page.goto(f"{scored.stack.web_url}{path}")
         expect(page.locator(".clock-bar")).to_be_visible()

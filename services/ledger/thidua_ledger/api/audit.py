@@ -35,7 +35,9 @@ def start_verify(request: Request, ledger: LedgerDep, _: Auditor) -> JobPublic:
     batch = max(50, total // 50)  # about fifty steps of progress
 
     def work(job: Job) -> dict[str, Any]:
-        return walk(ledger.recorder, batch=batch, progress=job.progress).as_dict()
+        report = walk(ledger.recorder, batch=batch, progress=job.progress)
+        job.progress(report.checked)
+        return report.as_dict()
 
     return _jobs(request).start("verify", total, work).public()
 
