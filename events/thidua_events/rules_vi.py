@@ -132,6 +132,7 @@ RULES_VI: dict[str, str] = {
     "account-must-exist": "Không có tài khoản nào mang tên này.",
     # The auditor's digests.
     "digest-of-an-intact-chain-only": "Không thể ký bản tóm lược: chuỗi băm của sổ cái không còn nguyên vẹn.",
+    "digest-needs-a-configured-key": "Máy chủ sổ cái chưa được cấu hình khóa ký bản tóm lược.",
     "digest-signed-by-this-ledger": "Bản tóm lược không mang chữ ký hợp lệ của sổ cái này, hoặc đã bị sửa.",
 }
 

@@ -133,7 +133,12 @@ def test_a_digest_changed_after_signing_is_refused(ledger_settings: Settings, tm
         forged = {**digest, "position": digest["position"] - 1}
         refused = client.post("/audit/digest/check", json=forged, headers=AUDITOR)
         assert refused.status_code == 409 and refused.json()["rule"] == "digest-signed-by-this-ledger"
-        assert "BEGIN PUBLIC KEY" in client.get("/audit/digest/public-key", headers=AUDITOR).text
+        assert "BEGIN PUBLIC KEY" in client.get("/audit/digest/public-key", headers=AUDITOR).json()["public_key_pem"]
+
+
+def test_without_a_digest_key_the_ledger_refuses_to_sign_naming_the_rule(client: TestClient) -> None:
+    refused = client.get("/audit/digest", headers=AUDITOR)
+    assert refused.status_code == 409 and refused.json()["rule"] == "digest-needs-a-configured-key"
 
 
 def test_statistics_keep_named_recipients_apart_from_stated_counts(client: TestClient) -> None:

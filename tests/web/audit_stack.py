@@ -44,8 +44,16 @@ def _record(stack: Stack, headers: dict[str, str], fact: str, body: dict[str, An
     return receipt
 
 
+_shared: list[Scored] = []
+"""The one stack of the session: each module that imports the fixture gets a definition of its
+own, so the first one starts the stack (and stops it at the session's end), the others reuse it."""
+
+
 @pytest.fixture(scope="session", name="scored")
 def scored_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scored]:
+    if _shared:
+        yield _shared[0]
+        return
     stack = start_stack(tmp_path_factory.mktemp("audit-stack"))
     try:
         clerk, auditor = token(stack, "clerk"), token(stack, "auditor")
@@ -82,9 +90,11 @@ def scored_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scored]:
         fixed = _record(stack, clerk, "ScoreCorrected", {
             "effective_date": "2019-11-05", "cluster_id": cluster, "year": 2019, "score_id": str(uuid4()),
             "corrects_score_id": score_id, "points": "58", "reason": "Cộng nhầm điểm tiêu chí 1"})
-        yield Scored(stack, cluster, before, fixed["position"], f"{fixed['entity_id']}:{fixed['version']}",
-                     authority, first, second, auditor)
+        _shared.append(Scored(stack, cluster, before, fixed["position"],
+                              f"{fixed['entity_id']}:{fixed['version']}", authority, first, second, auditor))
+        yield _shared[0]
     finally:
+        _shared.clear()
         stack.stop()
 
 

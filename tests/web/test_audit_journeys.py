@@ -2,8 +2,12 @@
 correction), its fact's history back to the original, verify with progress on an intact ledger
 and on one with a row edited directly in SQLite, replay compared with the live state."""
 
+import json
+import os
 import re
+import secrets
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.audit_stack import Scored, scored_stack, signed_in_as_auditor  # noqa: F401 (a fixture)
-from tests.web.conftest import Stack, sign_in, start_stack
+from tests.web.conftest import BIN, CLERK, Stack, free_port, sign_in
 
 
 def test_the_diff_lists_exactly_the_correction_and_links_its_fact(page: Page, scored: Scored) -> None:
@@ -59,22 +63,65 @@ def test_verify_on_an_intact_ledger_reports_intact(page: Page, scored: Scored) -
 
 
 @pytest.fixture(scope="module")
-def tampered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """A ledger of its own, one of whose stored events is then edited directly in SQLite."""
-    stack = start_stack(tmp_path_factory.mktemp("tampered"))
+def own_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A ledger (with a digest signing key, as make run gives it) and the web workplace, of this
+    module's own: its stored events are edited directly in SQLite by the tests below."""
+    home = tmp_path_factory.mktemp("own-ledger")
+    stack = Stack(home)
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGER_", "DOCUMENTS_", "WEB_", "THIDUA_"))}
+    for key in ("signing.key", "digest.key"):
+        subprocess.run([str(BIN / "ledger"), "keys", "new", str(home / key)], check=True, capture_output=True,
+                       env=base)
+    env = {**base, "THIDUA_SIGNING_KEY_FILE": str(home / "signing.key"), "LEDGER_STORE": "sqlite",
+           "LEDGER_SQLITE_PATH": str(home / "ledger.sqlite"), "LEDGER_TRUSTED_PROXIES": "127.0.0.1",
+           "LEDGER_DIGEST_SIGNING_KEY_FILE": str(home / "digest.key")}
+    loaded = subprocess.run([str(BIN / "ledger"), "load-demo", "--clerk", CLERK, "--accounts", str(home / "accounts")],
+                            check=True, capture_output=True, text=True, env=env)
+    for line in loaded.stdout.splitlines():
+        if match := re.match(r"demo account\s+(\w+)\s+(.+?)\s+password: (\S+)$", line):
+            stack.accounts[match[1]] = (match[2], match[3])
+    ledger_port, web_port = free_port(), free_port()
+    stack.ledger_url, stack.web_url = f"http://127.0.0.1:{ledger_port}", f"http://127.0.0.1:{web_port}"
     try:
-        with sqlite3.connect(Path(stack.home) / "ledger.sqlite") as db:
-            db.execute("UPDATE stored_events SET state = CAST(? AS BLOB) WHERE rowid = 7", ('{"forged":true}',))
+        stack.start("ledger", ["ledger", "serve", "--port", str(ledger_port)], env, stack.ledger_url + "/health")
+        stack.start("web", ["web", "serve", "--port", str(web_port)],
+                    {**base, "WEB_LEDGER_URL": stack.ledger_url, "WEB_DOCUMENTS_URL": "http://127.0.0.1:9",
+                     "WEB_SESSION_KEY": secrets.token_urlsafe(32)}, stack.web_url + "/sign-in")
         yield stack
     finally:
         stack.stop()
 
 
-def test_verify_on_a_ledger_edited_in_the_database_shows_the_altered_position(page: Page, tampered: Stack) -> None:
-    sign_in(page, tampered, "auditor")
-    _verify(page, tampered)
+def _check_digest(page: Page, digest: Path) -> None:
+    page.goto(page.url.split("/audit")[0] + "/audit/digest")
+    page.get_by_label("Tệp bản tóm lược (.json)").set_input_files(str(digest))
+    page.get_by_role("button", name="Kiểm tra").click()
+
+
+def test_an_edited_row_is_named_by_verify_and_by_an_old_digest(page: Page, own_ledger: Stack,
+                                                               tmp_path: Path) -> None:
+    sign_in(page, own_ledger, "auditor")
+    page.goto(f"{own_ledger.web_url}/audit/digest")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải bản tóm lược").click()
+    digest = tmp_path / "digest.json"
+    download.value.save_as(digest)
+    assert json.loads(digest.read_text())["format"].startswith("thidua-ledger-digest/ed25519")
+    _check_digest(page, digest)
+    expect(page.locator("#verdict")).to_contain_text("không thay đổi")
+    # A digest changed after signing is refused: the near miss of a real one.
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps({**json.loads(digest.read_text()), "position": 3}))
+    _check_digest(page, forged)
+    expect(page.get_by_role("alert")).to_contain_text("Bị từ chối")
+    with sqlite3.connect(own_ledger.home / "ledger.sqlite") as db:  # one row, edited behind the ledger's back
+        db.execute("UPDATE stored_events SET state = CAST(? AS BLOB) WHERE rowid = 7", ('{"forged":true}',))
+    _check_digest(page, digest)
+    expect(page.locator("#verdict")).to_contain_text("tại vị trí 7")
+    _verify(page, own_ledger)
     expect(page.locator("#verdict")).to_contain_text("sửa đổi")
     expect(page.locator("#finding-position")).to_have_text("7")
+    expect(page.locator("#job-bar")).to_have_attribute("value", "6")  # checked up to the finding
 
 
 def test_replay_of_the_whole_ledger_matches_the_live_state(page: Page, scored: Scored) -> None:

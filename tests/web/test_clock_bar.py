@@ -21,7 +21,8 @@ def test_known_at_before_a_correction_shows_the_old_score_and_ranking(page: Page
     # Move the slider to the position just before the correction.
     page.get_by_label(re.compile("Theo sổ cái biết tại vị trí")).fill(str(scored.before))
     page.get_by_role("button", name="Xem tại vị trí").click()
-    expect(page.locator(".clock-banner")).to_contain_text(f"vị trí {scored.before}")
+    expect(page.locator(".clock-banner")).to_contain_text(  # both clocks named, the unset one as today
+        f"đúng vào hôm nay, theo những gì sổ cái biết tại vị trí {scored.before}")
     old = _row(page, first)
     expect(old.locator(".rank")).to_have_text("2")
     expect(old.locator(".points").first).to_have_text("50")
@@ -47,6 +48,10 @@ def test_the_clock_bar_is_on_every_page_and_names_both_clocks(page: Page, scored
     banner = page.locator(".clock-banner")
     expect(banner).to_contain_text("31/12/2019")
     expect(banner).to_contain_text("01/01/2030")
+    page.get_by_role("link", name="Bàn thanh tra").click()  # links keep the clocks
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bàn thanh tra")
+    expect(page.locator(".clock-banner")).to_contain_text("31/12/2019")
+    assert "as_of=2019-12-31" in page.url
     for path in ("/audit", "/stats", "/authorities"):
         page.goto(f"{scored.stack.web_url}{path}")
         expect(page.locator(".clock-bar")).to_be_visible()

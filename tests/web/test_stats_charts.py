@@ -69,3 +69,12 @@ def test_a_units_history_shows_its_awards_beside_their_chart(page: Page, scored:
     page.goto(f"{scored.stack.web_url}/stats/units/{scored.second}")
     expect(page.locator("#unit-awards-table tbody tr")).to_have_count(2)
     assert _chart_values(page, "#unit-awards-section img") == [1, 1]
+
+
+def test_the_statistics_and_the_clock_bar_fit_a_phone(page: Page, scored: Scored) -> None:
+    signed_in_as_auditor(page, scored)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (f"/stats/clusters/{scored.cluster_id}/years/2019", "/stats", "/audit/changes"):
+        page.goto(scored.stack.web_url + path)
+        expect(page.locator(".clock-bar")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391, path

@@ -18,6 +18,7 @@ from thidua_web.pages import (
     clusters,
     correct,
     documents,
+    issued,
     proposals,
     record,
     signin,
@@ -74,4 +75,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(proposals.router)
     app.include_router(audit.router)
     app.include_router(stats.router)
+    app.include_router(issued.router)
     return app

@@ -46,9 +46,11 @@ def stacked_bars(title: str, labels: Sequence[str], series: Mapping[str, Sequenc
 
 
 def timeline(title: str, events: Sequence[tuple[str, int]]) -> bytes:
-    """A year's events along its days (day of the year), one dot per event, labelled."""
+    """A year's events along its days (day of the year; a decree of the next January beyond 366),
+    one dot per event, labelled."""
     chart = pygal.XY(**{**_config(title), "stroke": False, "show_y_labels": False, "dots_size": 7,
-                        "xrange": (1, 366), "range": (0, len(events) + 1), "x_labels": list(MONTH_STARTS),
+                        "xrange": (1, max([366] + [day + 10 for _, day in events])),
+                        "range": (0, len(events) + 1), "x_labels": list(MONTH_STARTS),
                         "x_value_formatter": lambda day: f"T{MONTH_STARTS.index(day) + 1}"
                         if day in MONTH_STARTS else str(day), "show_y_guides": False})
     for row, (label, day) in enumerate(events):

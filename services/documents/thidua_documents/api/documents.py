@@ -1,14 +1,16 @@
 """The register: an issued document's metadata, its file, and proof that it regenerates."""
 
+import hashlib
+
 from fastapi import APIRouter, HTTPException, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from thidua_documents.api.deps import Reader, RegisterDep, ScopedWriter, SettingsDep
 from thidua_documents.api.errors import ENTRY_RESPONSES, ProblemPublic
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.preview import PreviewUnavailable, pdf_preview
 from thidua_documents.register import Entry, Register
-from thidua_documents.signing import KeyStore, NoSigningKey, SignedPdf
+from thidua_documents.signing import KeyStore, NoSigningKey, SignedPdf, load_root, verify
 
 router = APIRouter(prefix="/documents", tags=["register"], responses=ENTRY_RESPONSES)
 
@@ -108,6 +110,37 @@ def get_signed(document_id: str, register: RegisterDep, _: Reader) -> Response:
     return Response(signed.content, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{entry.kind}-{entry.year}-{number}-signed.pdf"',
         "X-SHA256": signed.sha256})
+
+
+class SignatureCheckPublic(BaseModel):
+    document_id: str
+    sha256: str = Field(description="SHA-256 of the signed PDF as stored now")
+    recorded_sha256: str = Field(description="SHA-256 the register recorded when it was signed")
+    unchanged: bool = Field(description="The stored file is the one recorded")
+    intact: bool = Field(description="The signed bytes are unchanged since signing")
+    trusted: bool = Field(description="The signing certificate chains up to the trust root")
+    bottom_line: bool = Field(description="pyHanko's overall verdict: the one to rely on")
+    signer: str
+
+
+@router.get("/{document_id}/signed.pdf/verification",
+            responses={404: {"model": ProblemPublic, "description": "Not issued, or not signed yet"},
+                       503: {"model": ProblemPublic, "description": "No trust root configured (DOCUMENTS_TRUST_ROOT)"}})
+def check_signature(document_id: str, register: RegisterDep, settings: SettingsDep,
+                    _: Reader) -> SignatureCheckPublic:
+    """Verify the signed PDF's signature offline against the trust root alone, and its bytes
+    against the SHA-256 the register recorded (auditors may ask: it stores nothing)."""
+    _entry(register, document_id)
+    signed = register.signed(document_id)
+    if signed is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"document {document_id} has no signed PDF yet")
+    if settings.trust_root is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no trust root configured (DOCUMENTS_TRUST_ROOT)")
+    checked = verify(signed.content, load_root(settings.trust_root))
+    now = hashlib.sha256(signed.content).hexdigest()
+    return SignatureCheckPublic(document_id=document_id, sha256=now, recorded_sha256=signed.sha256,
+                                unchanged=now == signed.sha256, intact=checked.intact, trusted=checked.trusted,
+                                bottom_line=checked.bottom_line, signer=checked.signer)
 
 
 @router.post("/{document_id}/regenerate")

@@ -4,20 +4,21 @@ progress, and signed digests of the chain head (download one; bring an old one b
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Body, Query, Request, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
 from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
 
 from thidua_ledger.api.deps import Auditor, LedgerDep
-from thidua_ledger.api.errors import READ_RESPONSES
+from thidua_ledger.api.errors import AUDIT_RESPONSES
 from thidua_ledger.audit import digests
 from thidua_ledger.audit.jobs import Job, JobPublic, Jobs
 from thidua_ledger.audit.replay import replay_all, replay_year
 from thidua_ledger.audit.verify import walk
-from thidua_ledger.domain.errors import RuleViolation
+from thidua_ledger.domain.errors import NotFound, RuleViolation
 
-router = APIRouter(prefix="/audit", tags=["audit"], responses=READ_RESPONSES)
+router = APIRouter(prefix="/audit", tags=["audit"], responses=AUDIT_RESPONSES)
+NO_KEY = "digest-needs-a-configured-key"
 
 
 def _jobs(request: Request) -> Jobs:
@@ -35,7 +36,9 @@ def start_verify(request: Request, ledger: LedgerDep, _: Auditor) -> JobPublic:
     batch = max(50, total // 50)  # about fifty steps of progress
 
     def work(job: Job) -> dict[str, Any]:
-        return walk(ledger.recorder, batch=batch, progress=job.progress).as_dict()
+        report = walk(ledger.recorder, batch=batch, progress=job.progress)
+        job.progress(report.checked)
+        return report.as_dict()
 
     return _jobs(request).start("verify", total, work).public()
 
@@ -68,7 +71,7 @@ def get_job(job_id: str, request: Request, _: Auditor) -> JobPublic:
     """A verify or replay job: its progress, and its report once done."""
     job = _jobs(request).get(job_id)
     if job is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no audit job {job_id} (jobs are forgotten on a restart)")
+        raise NotFound("AuditJob (jobs are forgotten on a restart)", job_id)
     return job.public()
 
 
@@ -83,9 +86,8 @@ def _public_key(request: Request) -> Any:
         elif settings.digest_signing_key_file:
             public = digests.load_private(settings.digest_signing_key_file).public_key()
         else:
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                                "no digest key is configured (LEDGER_DIGEST_SIGNING_KEY_FILE or "
-                                "LEDGER_DIGEST_PUBLIC_KEY_FILE)")
+            raise RuleViolation(NO_KEY, "this ledger has no digest key configured (LEDGER_DIGEST_SIGNING_KEY_FILE "
+                                        "or LEDGER_DIGEST_PUBLIC_KEY_FILE)")
         request.app.state.digest_public_key = public
     return public
 
@@ -96,20 +98,24 @@ def get_digest(request: Request, ledger: LedgerDep, _: Auditor) -> dict[str, Any
     back to `/audit/digest/check` to prove the history up to it was not rewritten since."""
     path = request.app.state.settings.digest_signing_key_file
     if path is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                            "no digest signing key is configured (LEDGER_DIGEST_SIGNING_KEY_FILE)")
+        raise RuleViolation(NO_KEY, "this ledger has no digest signing key configured "
+                                    "(LEDGER_DIGEST_SIGNING_KEY_FILE)")
     try:
         return digests.sign(ledger.recorder, digests.load_private(path))
     except digests.DigestRefused as error:
         raise RuleViolation("digest-of-an-intact-chain-only", str(error)) from None
 
 
-# The key is plain text; refusals stay JSON like every other route's (so the 200 alone is declared text).
-@router.get("/digest/public-key", response_class=Response,
-            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
-def get_digest_public_key(request: Request, _: Auditor) -> PlainTextResponse:
+class DigestKeyPublic(BaseModel):
+    key_id: str
+    public_key_pem: str
+
+
+@router.get("/digest/public-key")
+def get_digest_public_key(request: Request, _: Auditor) -> DigestKeyPublic:
     """The public key digests verify with (PEM), to check them offline."""
-    return PlainTextResponse(digests.public_pem(_public_key(request)))
+    public = _public_key(request)
+    return DigestKeyPublic(key_id=digests.key_id(public), public_key_pem=digests.public_pem(public))
 
 
 @router.post("/digest/check")

@@ -13,12 +13,12 @@ from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
 
 from thidua_ledger.api.clusters import YearParam
 from thidua_ledger.api.deps import Auditor, AwardRegisterDep, LedgerDep
-from thidua_ledger.api.errors import READ_RESPONSES
+from thidua_ledger.api.errors import AUDIT_RESPONSES
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import position_at
 from thidua_ledger.audit.diff import ChangesPublic, award_items, changes_between, cluster_year_items
 
-router = APIRouter(tags=["audit"], responses=READ_RESPONSES)
+router = APIRouter(tags=["audit"], responses=AUDIT_RESPONSES)
 Position = Annotated[int | None, Query(ge=0, le=MAX_POSITION)]
 
 

@@ -50,6 +50,12 @@ WRITE_RESPONSES: Responses = {
 }
 
 
+AUDIT_RESPONSES: Responses = {
+    **READ_RESPONSES,
+    403: {"model": ProblemPublic, "description": "The audit desk is for auditors and admins"},
+    409: {"model": RefusalPublic, "description": "A digest of a chain that does not verify, one not signed by "
+                                                 "this ledger's key, or no digest key configured (`rule`)"},
+}
 RETRY_AFTER_SECONDS = 2
 # What the event store raises when it cannot answer now (a restart, a full disk, a lock):
 # the request failed as a whole, inside a transaction that was rolled back or never began.

@@ -68,7 +68,8 @@ class Jobs:
         def run() -> None:
             try:
                 job.result = work(job)
-                job.done = job.total
+                if job.result.get("ok", True):  # a walk that stopped at a finding keeps where it stopped
+                    job.done = job.total
                 job.status = "done"
             except Exception as error:  # reported to the auditor who polls, never lost
                 job.error = f"{type(error).__name__}: {error}"
