@@ -12,6 +12,8 @@ from playwright.sync_api import Page, expect
 from tests.web.conftest import sign_in
 from tests.web.docs_world import UNITS_2019, World, docs_stack_fixture, world_fixture  # noqa: F401
 
+PDF_MS = 180_000
+
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "file.pdf"
@@ -52,7 +54,7 @@ def test_a_clerk_drafts_previews_issues_and_downloads_a_decree(page: Page, world
     expect(page.locator("#missing")).to_have_text("Không còn thiếu nội dung nào: có thể ban hành.")
     page.get_by_role("button", name="Ban hành").click()
 
-    expect(page.locator("#number")).to_contain_text("/QĐ-CATP")
+    expect(page.locator("#number")).to_contain_text("/QĐ-CATP", timeout=PDF_MS)
     number = page.locator("#number").inner_text().strip()
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải bản .docx").click()
@@ -64,9 +66,10 @@ def test_a_clerk_drafts_previews_issues_and_downloads_a_decree(page: Page, world
     for name in UNITS_2019.values():
         assert name in text
 
-    page.get_by_role("button", name="Ký số và tạo bản PDF").click()
-    with page.expect_download() as signed:
-        page.get_by_role("link", name="Tải bản PDF đã ký số").click()
+    # Signing renders PDF/A through LibreOffice: seconds, more on a busy machine.
+    page.get_by_role("button", name="Ký số và tạo bản PDF").click(timeout=PDF_MS)
+    with page.expect_download(timeout=PDF_MS) as signed:
+        page.get_by_role("link", name="Tải bản PDF đã ký số").click(timeout=PDF_MS)
     pdf = Path(signed.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf  # a PAdES signature covers it
     signed_text = pdf_text(pdf, tmp_path)
