@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from thidua_web import errors
-from thidua_web.pages import catalogue, clusters, documents, proposals, signin, spreadsheets
+from thidua_web.pages import batch, catalogue, clusters, documents, proposals, signin, spreadsheets
 from thidua_web.session import SessionCodec, check_csrf, write_cookie
 from thidua_web.settings import Settings, get_settings
 
@@ -59,4 +59,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents.router)
     app.include_router(proposals.router)
     app.include_router(spreadsheets.router)
+    app.include_router(batch.router)
     return app
