@@ -10,7 +10,7 @@ from docx import Document
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import sign_in
-from tests.web.docs_world import UNITS_2019, World, docs_stack_fixture, world_fixture  # noqa: F401
+from tests.web.docs_world import CUM_4, UNITS_2019, World, docs_stack_fixture, world_fixture  # noqa: F401
 
 PDF_MS = 180_000
 
@@ -79,3 +79,24 @@ def test_a_clerk_drafts_previews_issues_and_downloads_a_decree(page: Page, world
     page.goto(f"{world.stack.web_url}/documents?q=giay khen")
     expect(page.locator("#register tbody tr")).to_have_count(1)
     expect(page.locator("#register")).to_contain_text(number)
+
+
+def test_a_clerk_drafts_a_cluster_year_report_from_the_year_page(page: Page, world: World) -> None:
+    """From a cluster-year: the draft names what the ledger and the clerk still owe, in Vietnamese
+    where it is a field to fill, and typing a part removes it from the list."""
+    sign_in(page, world.stack, "clerk")
+    page.goto(f"{world.stack.web_url}/clusters/{CUM_4}/years/2019")
+    page.get_by_role("link", name="Soạn báo cáo tổng kết").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Soạn báo cáo tổng kết")
+    missing = page.locator("#missing")
+    expect(missing.get_by_role("link", name="Kết quả công tác (mỗi dòng một ý)")).to_be_visible()
+    page.get_by_label("Kết quả công tác (mỗi dòng một ý)").fill("Hoàn thành các chỉ tiêu công tác năm 2019.")
+    page.get_by_label("Ngày văn bản (dd/mm/yyyy)").fill("31/02/2019")
+    page.get_by_role("button", name="Cập nhật dự thảo").click()
+    expect(page.locator("#e-dated")).to_have_text("Ngày phải có dạng dd/mm/yyyy, ví dụ 14/11/2019.")
+    expect(page.locator("#missing")).not_to_contain_text("có thể ban hành")  # a refused date is not a given one
+    page.get_by_label("Ngày văn bản (dd/mm/yyyy)").fill("20/11/2019")
+    page.get_by_role("button", name="Cập nhật dự thảo").click()
+    expect(page.locator("#missing")).not_to_contain_text("Kết quả công tác")
+    expect(page.get_by_label("Kết quả công tác (mỗi dòng một ý)")).to_have_value(
+        "Hoàn thành các chỉ tiêu công tác năm 2019.")

@@ -30,6 +30,7 @@ def _common_fields(documents: DocumentsClient, cluster_id: str) -> dict[str, lis
 
 
 def _issue_all(documents: DocumentsClient, cluster_id: str, items: list[tuple[int, str, dict[str, Any]]]) -> Any:
+    subject = {"cluster_id": cluster_id, "year": "2000"}
     def work(job: jobs.Job) -> list[dict[str, Any]]:
         outcomes = []
         job.advance(0, len(items))
@@ -45,7 +46,10 @@ def _issue_all(documents: DocumentsClient, cluster_id: str, items: list[tuple[in
                             else {"state": "refused", "detail": refused.detail, "rule": refused.rule})
             except Invalid as refused:
                 body = refused.body if isinstance(refused.body, dict) else {}
-                outcome |= {"state": "missing", "missing": body.get("missing") or [refused.detail]}
+                parts = docforms.missing_parts(body.get("missing") or [refused.detail],
+                                               docforms.form_fields(documents, kind, subject))
+                outcome |= {"state": "missing", "missing": [
+                    p["text"] if p["field"] else f"sổ cái hoặc sổ văn bản chưa có: {p['text']}" for p in parts]}
             except NotFound as refused:
                 outcome |= {"state": "refused", "detail": refused.detail, "rule": None}
             outcomes.append(outcome)
