@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from thidua_ledger import scenario
 
 from tests.web.conftest import sign_in
-from tests.web.docs_world import World, docs_stack_fixture, world_fixture  # noqa: F401
+from tests.web.docs_world import World
 
 CUM_4 = str(scenario.cluster_id("cum-4"))
 

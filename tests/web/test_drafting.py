@@ -10,7 +10,7 @@ from docx import Document
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import sign_in
-from tests.web.docs_world import CUM_4, UNITS_2019, World, docs_stack_fixture, world_fixture  # noqa: F401
+from tests.web.docs_world import CATP, CUM_4, UNITS_2019, World
 
 PDF_MS = 180_000
 
@@ -76,7 +76,7 @@ def test_a_clerk_drafts_previews_issues_and_downloads_a_decree(page: Page, world
     assert "QUYẾT ĐỊNH" in signed_text and number in signed_text
 
     # The register lists it under CATP, found without diacritics.
-    page.goto(f"{world.stack.web_url}/documents?q=giay khen")
+    page.goto(f"{world.stack.web_url}/documents?q=quyet dinh giay khen&issuer=authority:{CATP}")
     expect(page.locator("#register tbody tr")).to_have_count(1)
     expect(page.locator("#register")).to_contain_text(number)
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import sign_in
-from tests.web.docs_world import CUM_4, World, docs_stack_fixture, world_fixture  # noqa: F401
+from tests.web.docs_world import CUM_4, World
 
 
 def page_table(page: Page, selector: str) -> list[list[str]]:

@@ -8,7 +8,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import sign_in
-from tests.web.docs_world import PERSON, World, docs_stack_fixture, world_fixture  # noqa: F401
+from tests.web.docs_world import PERSON, World
 from tests.web.sheet_factory import sheet
 
 GOOD = [("Tập thể", "Phòng Tài chính", "Hoàn thành xuất sắc nhiệm vụ"), ("Cá nhân", PERSON, None)]
