@@ -11,6 +11,9 @@ from tests.integration.own_broker import own_broker  # noqa: F401 (a fixture: a 
 from tests.services import PostgresServer, kafka_broker, postgres_server
 from tests.tokens import SIGNING_KEY_FILE
 
+# Every status answered in a test is documented in the OpenAPI of its route (issue 14).
+pytest_plugins = ["tests.openapi_statuses"]
+
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:

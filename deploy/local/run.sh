@@ -18,6 +18,10 @@ snapshot_key_file=var/snapshot.key
 [ -f "$snapshot_key_file" ] || (umask 077 && $bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' \
     >"$snapshot_key_file")
 LEDGER_SNAPSHOT_KEY=${LEDGER_SNAPSHOT_KEY:-$(<"$snapshot_key_file")}
+# Auditors download digests of the chain head signed with this Ed25519 key (made once per
+# checkout, mode 0600, given to the ledger alone); checking an old digest needs its public half only.
+export LEDGER_DIGEST_SIGNING_KEY_FILE=${LEDGER_DIGEST_SIGNING_KEY_FILE:-var/digest.key}
+[ -f "$LEDGER_DIGEST_SIGNING_KEY_FILE" ] || $bin/ledger keys new "$LEDGER_DIGEST_SIGNING_KEY_FILE" >/dev/null
 export LEDGER_PORT=${LEDGER_PORT:-8000} DOCUMENTS_PORT=${DOCUMENTS_PORT:-8001} WEB_PORT=${WEB_PORT:-8002}
 # The web workplace signs people in through the ledger from 127.0.0.1: the ledger counts failed
 # sign-ins under the browser's address it forwards (X-Forwarded-For), from there only.
@@ -66,8 +70,8 @@ stop() {
 trap stop INT TERM EXIT
 
 LEDGER_SNAPSHOT_KEY=$LEDGER_SNAPSHOT_KEY $bin/ledger serve --port "$LEDGER_PORT" & pids+=($!)
-env -u THIDUA_SIGNING_KEY_FILE THIDUA_TOKEN_JWKS="$jwks" $bin/documents serve --port "$DOCUMENTS_PORT" & pids+=($!)
-env -u THIDUA_SIGNING_KEY_FILE WEB_LEDGER_URL="http://127.0.0.1:$LEDGER_PORT" \
+env -u THIDUA_SIGNING_KEY_FILE -u LEDGER_DIGEST_SIGNING_KEY_FILE THIDUA_TOKEN_JWKS="$jwks" $bin/documents serve --port "$DOCUMENTS_PORT" & pids+=($!)
+env -u THIDUA_SIGNING_KEY_FILE -u LEDGER_DIGEST_SIGNING_KEY_FILE WEB_LEDGER_URL="http://127.0.0.1:$LEDGER_PORT" \
     WEB_DOCUMENTS_URL="http://127.0.0.1:$DOCUMENTS_PORT" WEB_SESSION_KEY_FILE="$web_session_key_file" \
     $bin/web serve --port "$WEB_PORT" & pids+=($!)
 
@@ -113,7 +117,8 @@ for key, (name, *_) in scenario.CLUSTERS.items():
     subscriber  ("Dịch vụ hồ sơ cán bộ")  $(token "Dịch vụ hồ sơ cán bộ" subscriber)
 
   Demo accounts (sign in at http://127.0.0.1:$WEB_PORT, or POST /auth/token {"name": …, "password": …}
-  on the ledger; passwords kept in var/demo-accounts):
+  on the ledger; passwords kept in var/demo-accounts). The admin adds accounts and grants
+  their scope at http://127.0.0.1:$WEB_PORT/admin/accounts:
 $(grep '^demo account' <<<"$accounts" | sed 's/^demo account/   /')
 
 MSG

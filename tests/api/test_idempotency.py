@@ -1,10 +1,23 @@
 """Idempotency-Key: a retried POST returns the first receipt and records nothing twice."""
 
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.persistence import StoredEvent
 from fastapi.testclient import TestClient
-from thidua_events.facts import Role
+from thidua_events.facts import Provenance, Role
+from thidua_events.facts.organisation import UnitRegistered
+from thidua_ledger.application import Ledger
+from thidua_ledger.domain.errors import LedgerError
+from thidua_ledger.idempotency import KeptReceipt, first_receipt
+from thidua_ledger.migrations.database import Database
 
 from tests.api.conftest import ADMIN, AUDITOR, CLERK, bearer
 from tests.api.test_recording import head, post, setup_cluster
+
+WRITER = Provenance(actor="Trần Văn Thư ký", role=Role.CLERK)
 
 
 def keyed(key: str, headers: dict[str, str] = CLERK) -> dict[str, str]:
@@ -67,3 +80,41 @@ def test_an_idempotency_key_is_bounded(client: TestClient) -> None:
         assert "Idempotency-Key" in response.json()["detail"][0]["loc"]
     reader = post(client, "UnitRegistered", body, keyed("k", bearer(Role.AUDITOR)))
     assert reader.status_code == 403
+
+
+class CrashAfterFact(KeptReceipt):
+    """A process that dies after the fact is written and before its receipt is."""
+
+    def write(self, db: Database, inserted: Sequence[tuple[int, StoredEvent]]) -> None:
+        raise RuntimeError("the process died here")
+
+
+def _unit_fact(authority: str, name: str) -> UnitRegistered:
+    return UnitRegistered(effective_date=date(2016, 1, 1), unit_id=uuid4(), name=name, authority_id=UUID(authority))
+
+
+def test_the_receipt_is_kept_in_the_facts_own_transaction(client: TestClient) -> None:
+    ids = setup_cluster(client, members=1)
+    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    before = ledger.position()
+    with pytest.raises(RuntimeError):  # a crash between fact and receipt...
+        ledger.record(_unit_fact(ids["authority"], "Phòng Hậu cần"), WRITER, along=CrashAfterFact("a", "k", "h"))
+    assert ledger.position() == before  # ...leaves neither: the retry records it once
+    kept = KeptReceipt("a", "k", "h", {"unit_id": "x"})
+    receipt = ledger.record(_unit_fact(ids["authority"], "Phòng Hậu cần"), WRITER, along=kept)
+    assert first_receipt(ledger.recorder, "a", "k", "h") == {
+        "entity_id": str(receipt.entity_id), "version": receipt.version, "position": receipt.position,
+        "ids": {"unit_id": "x"}}
+
+
+def test_a_racing_retry_whose_key_was_kept_first_stores_nothing(client: TestClient) -> None:
+    ids = setup_cluster(client, members=1)
+    ledger: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+    ledger.record(_unit_fact(ids["authority"], "Phòng Hậu cần"), WRITER, along=KeptReceipt("a", "k", "h"))
+    before = ledger.position()
+    # Both passed the look-up before either wrote: the second's receipt breaks the key's uniqueness.
+    with pytest.raises(LedgerError):
+        ledger.record(_unit_fact(ids["authority"], "Phòng Kho vận"), WRITER, along=KeptReceipt("a", "k", "h"))
+    assert ledger.position() == before
+    assert ledger.record(_unit_fact(ids["authority"], "Phòng Kho vận"), WRITER,
+                         along=KeptReceipt("a", "k-2", "h")).position > before

@@ -213,7 +213,7 @@ def test_a_snapshot_injected_with_code_changes_no_answer_and_runs_nothing(
     ledger = Ledger(env=ledger_settings.eventstore_env())
     try:
         year = long_year(ledger, ledger_settings)  # a snapshot at version 100, events after it
-        reads = [f"/clusters/{year.cluster_id}/years/2019/standings",
+        reads = [f"/clusters/{year.cluster_id}/years/2019", f"/clusters/{year.cluster_id}/years/2019/standings",
                  f"/clusters/{year.cluster_id}/years/2019/record?known_at={ledger.position() - 3}"]
         before = [client.get(path, headers=AUDITOR) for path in reads]
         assert all(r.status_code == 200 for r in before)

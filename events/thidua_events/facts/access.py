@@ -17,9 +17,9 @@ from thidua_events.text import Name
 
 class Scope(Fact, abstract=True):
     aggregate: ClassVar[str] = "access"
-    account: Name = Field(description="The subject of the account's tokens")
-    authority_id: Id | None = None
-    cluster_id: Id | None = None
+    account: Name = Field(title="Tài khoản", description="The subject of the account's tokens")
+    authority_id: Id | None = Field(None, title="Cơ quan")
+    cluster_id: Id | None = Field(None, title="Cụm thi đua")
 
     @model_validator(mode="after")
     def _one_scope(self) -> Self:
@@ -32,20 +32,28 @@ class Scope(Fact, abstract=True):
 class ScopeGranted(Scope):
     """From the effective date the account may write within the authority or the cluster."""
 
+    title_vi: ClassVar[str] = "Cấp quyền ghi"
+
 
 class ScopeRevoked(Scope):
     """From the effective date the account may no longer write within it."""
+
+    title_vi: ClassVar[str] = "Thu hồi quyền ghi"
 
 
 class TokenRevoked(Fact):
     """One token (by its `jti`) is refused by every service from now on."""
 
+    title_vi: ClassVar[str] = "Thu hồi token"
+
     aggregate: ClassVar[str] = "access"
-    token_id: Name = Field(description="The token's `jti`")
+    token_id: Name = Field(title="Mã token", description="The token's `jti`")
 
 
 class AccountDisabled(Fact):
     """Every token of the account is refused by every service from now on."""
 
+    title_vi: ClassVar[str] = "Khóa tài khoản"
+
     aggregate: ClassVar[str] = "access"
-    account: Name
+    account: Name = Field(title="Tài khoản")

@@ -32,10 +32,13 @@ class AwardKindRegistered(Fact):
     Each authority registers a kind once; names are compared after NFC, whitespace collapse
     and casefold, so another spelling is the same kind."""
 
+    title_vi: ClassVar[str] = "Đăng ký hình thức khen thưởng"
+
     aggregate: ClassVar[str] = "award_kind"
-    authority_id: Id
-    name: Name = Field(description='As decrees print it, e.g. "Cờ thi đua của Bộ Công an"')
-    level: AwardLevel
+    authority_id: Id = Field(title="Cơ quan")
+    name: Name = Field(title="Tên hình thức khen thưởng",
+                       description='As decrees print it, e.g. "Cờ thi đua của Bộ Công an"')
+    level: AwardLevel = Field(title="Mức khen thưởng")
 
 
 # The rule of `_one_subject` in JSON Schema terms, so that a standard validator refuses it too.
@@ -49,10 +52,10 @@ _ONE_SUBJECT: dict[str, Any] = {"allOf": [{"anyOf": [
 class Recipient(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_ONE_SUBJECT)
 
-    kind: RecipientKind
-    unit_id: Id | None = None
-    person_id: Id | None = None
-    achievement: Note | None = None
+    kind: RecipientKind = Field(title="Tập thể hay cá nhân")
+    unit_id: Id | None = Field(None, title="Đơn vị")
+    person_id: Id | None = Field(None, title="Cá nhân")
+    achievement: Note | None = Field(None, title="Thành tích")
 
     @model_validator(mode="after")
     def _one_subject(self) -> Self:
@@ -75,14 +78,16 @@ Recipients = Annotated[tuple[Recipient, ...], Field(min_length=1)]
 class AwardProposed(Fact):
     """A proposal (tờ trình) to an authority."""
 
+    title_vi: ClassVar[str] = "Tờ trình đề nghị khen thưởng"
+
     aggregate: ClassVar[str] = "award_proposal"
-    proposal_id: Id
-    authority_id: Id
-    award_kind: Name
-    year: Year
-    cluster_id: Id | None = None
-    proposed_by_unit_id: Id | None = None
-    recipients: Recipients
+    proposal_id: Id = Field(title="Mã tờ trình")
+    authority_id: Id = Field(title="Cơ quan")
+    award_kind: Name = Field(title="Hình thức khen thưởng")
+    year: Year = Field(title="Năm thi đua")
+    cluster_id: Id | None = Field(None, title="Cụm thi đua")
+    proposed_by_unit_id: Id | None = Field(None, title="Đơn vị đề nghị")
+    recipients: Recipients = Field(title="Đối tượng được khen thưởng")
 
 
 class Decree(Fact, abstract=True):
@@ -92,15 +97,16 @@ class Decree(Fact, abstract=True):
         "$comment": "Also refused, beyond what JSON Schema can state: a recipient named twice."})
 
     aggregate: ClassVar[str] = "decree"
-    decree_id: Id
-    decree_no: Name = Field(description='As printed, e.g. "05/QĐ-CATP"')
-    decree_date: date
-    authority_id: Id
-    signer: Name
-    signer_title: Name | None = Field(None, description='e.g. "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"')
-    award_kind: Name
-    year: Year
-    recipients: Recipients
+    decree_id: Id = Field(title="Mã quyết định")
+    decree_no: Name = Field(title="Số quyết định", description='As printed, e.g. "05/QĐ-CATP"')
+    decree_date: date = Field(title="Ngày ký quyết định")
+    authority_id: Id = Field(title="Cơ quan")
+    signer: Name = Field(title="Người ký")
+    signer_title: Name | None = Field(None, title="Chức danh người ký",
+                                      description='e.g. "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"')
+    award_kind: Name = Field(title="Hình thức khen thưởng")
+    year: Year = Field(title="Năm thi đua")
+    recipients: Recipients = Field(title="Đối tượng được khen thưởng")
 
     @model_validator(mode="after")
     def _no_repeats(self) -> Self:
@@ -111,8 +117,10 @@ class Decree(Fact, abstract=True):
 
 
 class AwardConferred(Decree):
-    cluster_id: Id | None = None
+    title_vi: ClassVar[str] = "Quyết định khen thưởng"
+    cluster_id: Id | None = Field(None, title="Cụm thi đua")
 
 
 class AwardRevoked(Decree):
-    revokes_decree_id: Id
+    title_vi: ClassVar[str] = "Quyết định thu hồi khen thưởng"
+    revokes_decree_id: Id = Field(title="Quyết định bị thu hồi")

@@ -36,10 +36,11 @@ class Provenance(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    actor: Name
-    role: Role
-    reason: Note | None = None
-    source_ref: Name | None = Field(None, description="Minutes or decree number, where one exists")
+    actor: Name = Field(title="Người ghi nhận")
+    role: Role = Field(title="Vai trò")
+    reason: Note | None = Field(None, title="Lý do ghi nhận")
+    source_ref: Name | None = Field(None, title="Văn bản nguồn (số biên bản, quyết định)",
+                                    description="Minutes or decree number, where one exists")
 
 
 class DatePrecision(StrEnum):
@@ -61,6 +62,7 @@ class Fact(BaseModel):
 
     version: ClassVar[int] = 1
     aggregate: ClassVar[str] = ""  # the kind of entity whose history the fact belongs to
+    title_vi: ClassVar[str] = ""  # what a clerk calls this kind of fact (its form's heading); every type sets it
 
     effective_date: date = Field(
         title="Ngày hiệu lực",

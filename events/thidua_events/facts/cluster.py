@@ -12,10 +12,11 @@ from thidua_events.text import Name, Note
 
 
 class ClusterFormed(Fact):
+    title_vi: ClassVar[str] = "Thành lập cụm thi đua"
     aggregate: ClassVar[str] = "cluster"
-    cluster_id: Id
-    name: Name = Field(description='e.g. "Cụm thi đua số 4"')
-    authority_id: Id
+    cluster_id: Id = Field(title="Cụm thi đua")
+    name: Name = Field(title="Tên cụm thi đua", description='e.g. "Cụm thi đua số 4"')
+    authority_id: Id = Field(title="Cơ quan")
 
 
 class BallotBasis(StrEnum):
@@ -44,10 +45,11 @@ class BallotThreshold(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    numerator: Annotated[int, Field(ge=1, le=1000)]
-    denominator: Annotated[int, Field(ge=1, le=1000)]
-    basis: BallotBasis
-    strictly_more: bool = Field(description="True for “more than” (quá), false for “at least” (từ … trở lên)")
+    numerator: Annotated[int, Field(ge=1, le=1000)] = Field(title="Tử số")
+    denominator: Annotated[int, Field(ge=1, le=1000)] = Field(title="Mẫu số")
+    basis: BallotBasis = Field(title="Tính trên số phiếu")
+    strictly_more: bool = Field(title="Phải vượt quá tỷ lệ (quá)",
+                                description="True for “more than” (quá), false for “at least” (từ … trở lên)")
 
     @model_validator(mode="after")
     def _a_share(self) -> Self:
@@ -69,33 +71,40 @@ class BallotThreshold(BaseModel):
 class RegulationAdopted(Fact):
     """The cluster's rules of operation (quy chế hoạt động, điều lệ)."""
 
+    title_vi: ClassVar[str] = "Thông qua quy chế hoạt động của cụm"
+
     aggregate: ClassVar[str] = "cluster"
-    cluster_id: Id
-    title: Name
-    content: Note | None = None
+    cluster_id: Id = Field(title="Cụm thi đua")
+    title: Name = Field(title="Tên quy chế")
+    content: Note | None = Field(None, title="Nội dung")
     honour_threshold: BallotThreshold | None = Field(
-        None, description="The share of a ballot a unit needs to be honoured (suy tôn), as the regulation "
+        None, title="Tỷ lệ phiếu cần để suy tôn",
+            description="The share of a ballot a unit needs to be honoured (suy tôn), as the regulation "
                           "states it; no law states one")
 
 
 class UnitJoined(Fact):
+    title_vi: ClassVar[str] = "Đơn vị tham gia cụm"
     aggregate: ClassVar[str] = "cluster"
-    cluster_id: Id
-    unit_id: Id
+    cluster_id: Id = Field(title="Cụm thi đua")
+    unit_id: Id = Field(title="Đơn vị")
 
 
 class UnitLeft(Fact):
+    title_vi: ClassVar[str] = "Đơn vị rời cụm"
     aggregate: ClassVar[str] = "cluster"
-    cluster_id: Id
-    unit_id: Id
+    cluster_id: Id = Field(title="Cụm thi đua")
+    unit_id: Id = Field(title="Đơn vị")
 
 
 class MembersCounted(Fact):
     """How many units a source says the cluster has in a year ("Cụm thi đua số 4 gồm 8 đơn vị"),
     named or not: a stated count, not a list. Reads show it beside the members named."""
 
+    title_vi: ClassVar[str] = "Số đơn vị thành viên (theo nguồn)"
+
     aggregate: ClassVar[str] = "cluster"
-    cluster_id: Id
+    cluster_id: Id = Field(title="Cụm thi đua")
     year: Year = Field(title="Năm")
     count: int = Field(ge=1, le=1000, title="Số đơn vị", description="The number as the source states it")
 
@@ -103,21 +112,25 @@ class MembersCounted(Fact):
 class WorkingGroupEstablished(Fact):
     """The leader's working group (tổ giúp việc), set up by decision."""
 
+    title_vi: ClassVar[str] = "Thành lập tổ giúp việc"
+
     aggregate: ClassVar[str] = "cluster"
-    cluster_id: Id
-    year: Year
-    decision_ref: Name | None = None
-    members: tuple[Name, ...] = ()
+    cluster_id: Id = Field(title="Cụm thi đua")
+    year: Year = Field(title="Năm thi đua")
+    decision_ref: Name | None = Field(None, title="Số quyết định thành lập")
+    members: tuple[Name, ...] = Field((), title="Thành viên tổ giúp việc")
 
 
 class RotatingFlagHandedOver(Conference, Fact):
     """The cluster's rotating flag (cờ luân lưu) passes from its holder to the new leader."""
 
+    title_vi: ClassVar[str] = "Bàn giao cờ luân lưu"
+
     aggregate: ClassVar[str] = "cluster"
-    cluster_id: Id
-    year: Year = Field(description="The emulation year whose review the handover closes")
-    from_unit_id: Id
-    to_unit_id: Id
+    cluster_id: Id = Field(title="Cụm thi đua")
+    year: Year = Field(title="Năm thi đua", description="The emulation year whose review the handover closes")
+    from_unit_id: Id = Field(title="Đơn vị trao cờ")
+    to_unit_id: Id = Field(title="Đơn vị nhận cờ")
 
     @model_validator(mode="after")
     def _changes_hands(self) -> Self:

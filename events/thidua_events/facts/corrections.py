@@ -53,6 +53,8 @@ class FactCorrected(Correction):
     a closed year accepts corrections. Decrees are revoked by decree instead. The correction's
     own effective_date is the day it is decided; the replacement carries the fact's date."""
 
+    title_vi: ClassVar[str] = "Đính chính"
+
     replacement_type: str = Field(title="Loại sự kiện thay thế",
                                   description="The fact type of the original, e.g. LeadershipElected",
                                   json_schema_extra=lambda schema: schema.update(enum=list[JsonValue](_correctable())))
@@ -104,3 +106,5 @@ class FactRetracted(Correction):
     """A fact recorded in error, withdrawn (hủy bỏ): reads leave it out from now on, reads known
     before it still show it. An entity's first fact cannot be retracted, only corrected; a
     retraction that would leave a later fact without its cause is refused like a correction."""
+
+    title_vi: ClassVar[str] = "Hủy bỏ ghi nhận sai"

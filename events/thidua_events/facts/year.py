@@ -17,16 +17,17 @@ Points = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
 
 class YearFact(Fact, abstract=True):
     aggregate: ClassVar[str] = "emulation_year"
-    cluster_id: Id
-    year: Year
+    cluster_id: Id = Field(title="Cụm thi đua")
+    year: Year = Field(title="Năm thi đua")
 
 
 class YearOpened(YearFact):
-    movement: Name | None = Field(None, description='e.g. "Vì an ninh Tổ quốc"')
+    title_vi: ClassVar[str] = "Mở năm thi đua"
+    movement: Name | None = Field(None, title="Phong trào thi đua", description='e.g. "Vì an ninh Tổ quốc"')
     leader_unit_id: Id | None = Field(
-        None, description="The year's leader (cụm trưởng) as a source states it, when the election "
+        None, title="Cụm trưởng", description="The year's leader (cụm trưởng) as a source states it, when the election "
                           "that chose it is not in the ledger")
-    deputy_unit_id: Id | None = Field(None, description="Likewise, the year's deputy (cụm phó)")
+    deputy_unit_id: Id | None = Field(None, title="Cụm phó", description="Likewise, the year's deputy (cụm phó)")
 
     @model_validator(mode="after")
     def _distinct(self) -> Self:
@@ -38,18 +39,23 @@ class YearOpened(YearFact):
 class PledgeDrafted(YearFact):
     """The leader's draft of the pledge (dự thảo giao ước thi đua)."""
 
-    drafted_by_unit_id: Id | None = None
-    title: Name
-    content: Note | None = None
+    title_vi: ClassVar[str] = "Dự thảo giao ước thi đua"
+
+    drafted_by_unit_id: Id | None = Field(None, title="Đơn vị dự thảo")
+    title: Name = Field(title="Tên giao ước")
+    content: Note | None = Field(None, title="Nội dung")
 
 
 class PledgeAdopted(Conference, YearFact):
     """The members adopt the pledge, at the conference where they sign it (hội nghị ký kết)."""
 
+    title_vi: ClassVar[str] = "Thông qua giao ước thi đua (hội nghị ký kết)"
+
 
 class PledgeSigned(YearFact):
-    unit_id: Id
-    signatory: Name | None = None
+    title_vi: ClassVar[str] = "Đơn vị ký giao ước thi đua"
+    unit_id: Id = Field(title="Đơn vị")
+    signatory: Name | None = Field(None, title="Người ký")
 
 
 class Criterion(BaseModel):
@@ -59,10 +65,10 @@ class Criterion(BaseModel):
         "$comment": "Also refused, beyond what JSON Schema can state: children whose max_points add up "
                     "to more than their parent's."})
 
-    code: Annotated[str, Field(pattern=r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$", max_length=30)]
-    title: Name
-    max_points: Points
-    children: tuple["Criterion", ...] = ()
+    code: Annotated[str, Field(pattern=r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$", max_length=30)] = Field(title="Mã tiêu chí")
+    title: Name = Field(title="Nội dung tiêu chí")
+    max_points: Points = Field(title="Điểm tối đa")
+    children: tuple["Criterion", ...] = Field((), title="Tiêu chí thành phần")
 
     @model_validator(mode="after")
     def _children_fit(self) -> Self:
@@ -75,26 +81,32 @@ class Criterion(BaseModel):
 
 
 class CriteriaAdopted(YearFact):
-    criteria: tuple[Criterion, ...] = Field(min_length=1)
+    title_vi: ClassVar[str] = "Thông qua tiêu chí, thang điểm"
+    criteria: tuple[Criterion, ...] = Field(title="Tiêu chí, thang điểm", min_length=1)
 
 
 class DriveLaunched(YearFact):
     """An emulation drive (đợt thi đua)."""
 
-    drive_no: Annotated[int, Field(ge=1, le=20)]
-    title: Name
+    title_vi: ClassVar[str] = "Phát động đợt thi đua"
+
+    drive_no: Annotated[int, Field(ge=1, le=20)] = Field(title="Đợt số")
+    title: Name = Field(title="Tên đợt thi đua")
 
 
 class DrivesCounted(YearFact):
     """How many emulation drives a source says the year had ("4 đợt thi đua"), whether or not
     they are recorded one by one: a stated count, not a list."""
 
+    title_vi: ClassVar[str] = "Số đợt thi đua (theo nguồn)"
+
     count: Annotated[int, Field(ge=1, le=20, title="Số đợt thi đua",
                                 description="The number as the source states it")]
 
 
 class DriveClosed(YearFact):
-    drive_no: Annotated[int, Field(ge=1, le=20)]
+    title_vi: ClassVar[str] = "Kết thúc đợt thi đua"
+    drive_no: Annotated[int, Field(ge=1, le=20)] = Field(title="Đợt số")
 
 
 class ReviewHeld(Conference, YearFact, abstract=True):
@@ -104,9 +116,13 @@ class ReviewHeld(Conference, YearFact, abstract=True):
 class MidYearReviewHeld(ReviewHeld):
     """Sơ kết 6 tháng."""
 
+    title_vi: ClassVar[str] = "Sơ kết 6 tháng"
+
 
 class YearEndReviewHeld(ReviewHeld):
     """Tổng kết: results, ranking and honouring, election."""
+
+    title_vi: ClassVar[str] = "Tổng kết năm"
 
 
 class ScoreKind(StrEnum):
@@ -115,41 +131,47 @@ class ScoreKind(StrEnum):
 
 
 class ScoreRecorded(YearFact):
-    score_id: Id
-    unit_id: Id
-    criterion_code: str
-    points: Points
-    kind: ScoreKind
-    scored_by_unit_id: Id | None = Field(None, description="The inspecting member, for a cross score")
+    title_vi: ClassVar[str] = "Chấm điểm"
+    score_id: Id = Field(title="Mã điểm")
+    unit_id: Id = Field(title="Đơn vị")
+    criterion_code: str = Field(title="Mã tiêu chí")
+    points: Points = Field(title="Số điểm")
+    kind: ScoreKind = Field(title="Hình thức chấm")
+    scored_by_unit_id: Id | None = Field(None, title="Đơn vị chấm chéo",
+                                         description="The inspecting member, for a cross score")
 
 
 class ScoreCorrected(YearFact):
     """A new value for a recorded score; the old one stays in the log."""
 
-    score_id: Id
-    corrects_score_id: Id
-    points: Points
+    title_vi: ClassVar[str] = "Sửa điểm đã chấm"
+
+    score_id: Id = Field(title="Mã điểm")
+    corrects_score_id: Id = Field(title="Điểm được sửa")
+    points: Points = Field(title="Số điểm")
 
 
 class Vote(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    unit_id: Id
-    votes: Annotated[int, Field(ge=0)]
+    unit_id: Id = Field(title="Đơn vị")
+    votes: Annotated[int, Field(ge=0)] = Field(title="Số phiếu bầu")
 
 
 class BallotHeld(YearFact):
     """A secret ballot (bỏ phiếu kín) for an honour."""
 
+    title_vi: ClassVar[str] = "Bỏ phiếu kín"
+
     model_config = ConfigDict(json_schema_extra={
         "$comment": "Also refused, beyond what JSON Schema can state: counts where not valid ≤ returned ≤ "
                     "issued, a candidate with more votes than valid ballots, a candidate named twice."})
 
-    ballot_id: Id
-    subject: Name = Field(description="What the ballot decides, e.g. the title proposed")
-    issued: Annotated[int, Field(ge=0)]
-    returned: Annotated[int, Field(ge=0)]
-    valid: Annotated[int, Field(ge=0)]
-    votes: tuple[Vote, ...] = ()
+    ballot_id: Id = Field(title="Mã cuộc bỏ phiếu")
+    subject: Name = Field(title="Nội dung bỏ phiếu", description="What the ballot decides, e.g. the title proposed")
+    issued: Annotated[int, Field(ge=0)] = Field(title="Số phiếu phát ra")
+    returned: Annotated[int, Field(ge=0)] = Field(title="Số phiếu thu về")
+    valid: Annotated[int, Field(ge=0)] = Field(title="Số phiếu hợp lệ")
+    votes: tuple[Vote, ...] = Field((), title="Số phiếu của từng đơn vị")
 
     @model_validator(mode="after")
     def _counts_nest(self) -> Self:
@@ -171,9 +193,11 @@ class BallotHeld(YearFact):
 class UnitsHonoured(YearFact):
     """Result of ranking and honouring (bình xét, suy tôn)."""
 
-    title: Name
-    unit_ids: tuple[Id, ...] = Field(min_length=1)
-    ballot_id: Id | None = None
+    title_vi: ClassVar[str] = "Bình xét, suy tôn"
+
+    title: Name = Field(title="Danh hiệu suy tôn")
+    unit_ids: tuple[Id, ...] = Field(title="Đơn vị được suy tôn", min_length=1)
+    ballot_id: Id | None = Field(None, title="Cuộc bỏ phiếu")
 
 
 def _election_rules(schema: dict[str, Any], model: type) -> None:
@@ -189,11 +213,13 @@ def _election_rules(schema: dict[str, Any], model: type) -> None:
 class LeadershipElected(YearFact):
     """Next year's cluster leader (cụm trưởng) and deputy (cụm phó)."""
 
+    title_vi: ClassVar[str] = "Bầu cụm trưởng, cụm phó năm sau"
+
     model_config = ConfigDict(json_schema_extra=lambda schema, model: _election_rules(schema, model))
 
-    for_year: Year
-    leader_unit_id: Id
-    deputy_unit_id: Id | None = None
+    for_year: Year = Field(title="Bầu cho năm")
+    leader_unit_id: Id = Field(title="Cụm trưởng năm sau")
+    deputy_unit_id: Id | None = Field(None, title="Cụm phó năm sau")
 
     @model_validator(mode="after")
     def _distinct(self) -> Self:
@@ -207,10 +233,15 @@ class LeadershipElected(YearFact):
 class CommendationsCounted(YearFact):
     """Totals stated without names, e.g. "120 collectives and 357 individuals commended"."""
 
-    collectives: Annotated[int, Field(ge=0)] | None = None
-    individuals: Annotated[int, Field(ge=0)] | None = None
-    award_kind: Name | None = Field(None, description="When the count is of one award, e.g. a flag")
+    title_vi: ClassVar[str] = "Số tập thể, cá nhân được khen (theo nguồn)"
+
+    collectives: Annotated[int, Field(ge=0)] | None = Field(None, title="Số tập thể được khen")
+    individuals: Annotated[int, Field(ge=0)] | None = Field(None, title="Số cá nhân được khen")
+    award_kind: Name | None = Field(None, title="Hình thức khen thưởng",
+                                    description="When the count is of one award, e.g. a flag")
 
 
 class YearClosed(YearFact):
     """After closing, only corrections with a reason are accepted."""
+
+    title_vi: ClassVar[str] = "Khóa sổ năm thi đua"

@@ -165,3 +165,27 @@ def who_could_write_to_cluster(ledger: Ledger, cluster_id: UUID, day: date,
     return [grant for grant in grants
             if grant.granted_on <= day and (grant.revoked_on is None or day < grant.revoked_on)
             and (grant.account not in disabled or day < disabled[grant.account])]
+
+
+class HeldGrantPublic(BaseModel):
+    scope: str  # "cluster" or "authority"
+    scope_id: UUID
+    since: date
+
+
+def grants_held(ledger: Ledger) -> dict[str, list[HeldGrantPublic]]:
+    """Each account's grants in force now, in the order they were granted (the admin's page)."""
+    held: dict[str, dict[UUID, HeldGrantPublic]] = {}
+    for event in history(ledger, ACCESS_ID) if ledger.exists(ACCESS_ID) else []:
+        fact = event.fact()
+        if not isinstance(fact, xf.Scope):
+            continue
+        scope_id = fact.cluster_id or fact.authority_id
+        if scope_id is None:
+            continue
+        if isinstance(fact, xf.ScopeGranted):
+            held.setdefault(fact.account, {})[scope_id] = HeldGrantPublic(
+                scope="cluster" if fact.cluster_id else "authority", scope_id=scope_id, since=fact.effective_date)
+        elif isinstance(fact, xf.ScopeRevoked):
+            held.get(fact.account, {}).pop(scope_id, None)
+    return {account: list(grants.values()) for account, grants in held.items()}

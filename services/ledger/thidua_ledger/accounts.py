@@ -49,6 +49,7 @@ class TooManyFailures(Exception):
 class Account:
     name: str
     role: Role
+    created_at: str | None = None
 
 
 class Accounts:
@@ -69,6 +70,12 @@ class Accounts:
             db.execute("INSERT INTO {table:accounts} (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
                        (account.name, role.value, hashed, datetime.now(UTC).isoformat()))
         return account
+
+    def all(self) -> list[Account]:
+        """Every account, by name (the caller sorts them for people)."""
+        with open_database(self.recorder) as db:
+            rows = db.query("SELECT name, role, created_at FROM {table:accounts} ORDER BY name")
+        return [Account(str(name), Role(str(role)), str(created)) for name, role, created in rows]
 
     def find(self, name: str) -> Account | None:
         with open_database(self.recorder) as db:

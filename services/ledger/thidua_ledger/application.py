@@ -1,15 +1,15 @@
 """The ledger application: every command loads, calls one domain verb, and saves."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import IntegrityError, StoredEvent, Transcoder
 from thidua_events.facts import Fact, Provenance
 from thidua_events.facts import access as xf
 from thidua_events.facts import awards as af
@@ -40,6 +40,7 @@ from thidua_ledger.domain.errors import LedgerError, NotFound, check
 from thidua_ledger.domain.organisation import Authority, Person, Unit, UnitName, unit_name_id
 from thidua_ledger.domain.year import EmulationYear, units_named, year_id
 from thidua_ledger.migrations import upgrade_ledger
+from thidua_ledger.migrations.database import Database
 from thidua_ledger.settings import Settings
 from thidua_ledger.snapshot_store import CheckedSnapshots, fold
 from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
@@ -54,6 +55,18 @@ class ConcurrentWrite(LedgerError):
         super().__init__(f"entity {entity_id} changed meanwhile; it is now at version {current_version}")
         self.entity_id = entity_id
         self.current_version = current_version
+
+
+ALONG = "along_with_fact"  # the keyword that carries it through eventsourcing's save to the recorder
+
+
+class AlongWithFact(Protocol):
+    """A row to write in the transaction that appends a fact (see audit/recorders.py)."""
+
+    entity_id: UUID | None
+    version: int
+
+    def write(self, db: Database, inserted: Sequence[tuple[int, StoredEvent]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -113,8 +126,10 @@ class Ledger(CheckedSnapshots, Application):
         """The position of the newest event in the log (0 when the log is empty)."""
         return self.recorder.max_notification_id() or 0
 
-    def record(self, fact: Fact, provenance: Provenance, expected_version: int | None = None) -> Receipt:
-        """Check one fact against the rules and append it, with whatever it changes, atomically."""
+    def record(self, fact: Fact, provenance: Provenance, expected_version: int | None = None,
+               along: AlongWithFact | None = None) -> Receipt:
+        """Check one fact against the rules and append it, with whatever it changes, atomically;
+        `along` writes its own row in the same transaction (an idempotency key's receipt)."""
         check(fact.effective_date <= self.today(), "effective-date-not-in-future",
               f"{fact.effective_date} is after today; record what has happened")
         changed = HANDLERS[type(fact)](self, fact, provenance)
@@ -122,8 +137,10 @@ class Ledger(CheckedSnapshots, Application):
         loaded_version = subject.version - len(subject.pending_events)
         if expected_version is not None and expected_version != loaded_version:
             raise ConcurrentWrite(subject.id, loaded_version)
+        if along is not None:
+            along.entity_id, along.version = subject.id, subject.version
         try:
-            recordings = self.save(*changed)
+            recordings = self.save(*changed, **({} if along is None else {ALONG: along}))
         except IntegrityError:
             # Another writer won the race. Check the command again against what it wrote: a rule
             # it now breaks (the same award given twice, a year opened twice) is named as such.

@@ -4,6 +4,7 @@ replays) and as contract envelopes (for the feed and its subscribers)."""
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from threading import Lock
 
 from eventsourcing.persistence import Notification
@@ -73,17 +74,21 @@ def envelope(ledger: Ledger, notification: Notification) -> LedgerEvent | None:
     )
 
 
-def read_page(ledger: Ledger, after: int = 0, limit: int = 100) -> LogPage:
+def read_page(ledger: Ledger, after: int = 0, limit: int = 100, known_at: int | None = None,
+              as_of: date | None = None) -> LogPage:
     """Up to `limit` published events after `after`: the internal events stored beside them
-    (award claims, decree numbers) are skipped and do not count against the limit."""
-    head = ledger.position()
+    (award claims, decree numbers) are skipped and do not count against the limit. The log as
+    known at `known_at` ends there (its head); `as_of` skips the facts dated after that day."""
+    head = ledger.position() if known_at is None else min(ledger.position(), known_at)
     events: list[LedgerEvent] = []
     next_after = max(after, 0)
     while len(events) < limit:
         wanted = limit - len(events)
-        notifications = ledger.recorder.select_notifications(start=next_after + 1, limit=wanted)
+        notifications = ledger.recorder.select_notifications(start=next_after + 1, limit=wanted,
+                                                             stop=None if known_at is None else head)
         for notification in notifications:
-            if (published := envelope(ledger, notification)) is not None:
+            published = envelope(ledger, notification)
+            if published is not None and (as_of is None or published.effective_date <= as_of):
                 events.append(published)
             next_after = notification.id
         if len(notifications) < wanted:

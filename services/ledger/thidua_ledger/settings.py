@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     # Signs audit digests; optional: only `ledger digest` and `ledger check-digest` need it.
     digest_key: SecretStr | None = Field(None, validation_alias="LEDGER_DIGEST_KEY", min_length=32)
 
+    # Signs the digests of the chain head the API hands auditors (Ed25519, PEM; `ledger keys new`
+    # makes one). Checking an old digest needs only the public key: from its own file when given,
+    # else derived once at start-up and the private key is not handed to the checker.
+    digest_signing_key_file: Path | None = Field(None, validation_alias="LEDGER_DIGEST_SIGNING_KEY_FILE")
+    digest_public_key_file: Path | None = Field(None, validation_alias="LEDGER_DIGEST_PUBLIC_KEY_FILE")
     # Seals the snapshots the ledger writes, so a forged one is refused on read (optional:
     # without it the seal is a plain hash; see thidua_ledger.snapshot_store).
     snapshot_key: SecretStr | None = Field(None, validation_alias="LEDGER_SNAPSHOT_KEY", min_length=32)

@@ -11,7 +11,20 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from thidua_web import errors
-from thidua_web.pages import batch, catalogue, clusters, documents, proposals, signin, spreadsheets
+from thidua_web.pages import (
+    accounts,
+    audit,
+    batch,
+    catalogue,
+    clusters,
+    correct,
+    documents,
+    proposals,
+    record,
+    signin,
+    spreadsheets,
+    stats,
+)
 from thidua_web.session import SessionCodec, check_csrf, write_cookie
 from thidua_web.settings import Settings, get_settings
 
@@ -56,8 +69,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(signin.router)
     app.include_router(catalogue.router)
     app.include_router(clusters.router)
+    app.include_router(record.router)
+    app.include_router(correct.router)
+    app.include_router(accounts.router)
     app.include_router(documents.router)
     app.include_router(proposals.router)
     app.include_router(spreadsheets.router)
     app.include_router(batch.router)
+    app.include_router(audit.router)
+    app.include_router(stats.router)
     return app

@@ -5,7 +5,8 @@ Every answer becomes a value or one of the typed refusals below, which the pages
 errors.py): a 401 sends the person back to sign in, 503 and the unreachable become a "busy"
 page, and no answer of a backend ever turns into a 500 of ours."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -14,6 +15,22 @@ from thidua_web.clocks import Clocks
 from thidua_web.session import SignInNeeded
 
 Json = Any
+
+
+# The backends' calls of one page run side by side: a page then costs its slowest call, not their sum.
+# httpx's Client is safe to share between threads; its pool keeps the connections.
+_calls = ThreadPoolExecutor(max_workers=16, thread_name_prefix="backend-call")
+
+
+def together(*calls: Callable[[], Any]) -> list[Any]:
+    """Each call's answer, in order, the calls made at once; the first refusal raised is raised
+    (after every call has ended, so none outlives the page)."""
+    futures = [_calls.submit(call) for call in calls]
+    errors = [future.exception() for future in futures]
+    for error in errors:
+        if error is not None:
+            raise error
+    return [future.result() for future in futures]
 
 
 class BackendRefused(Exception):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from thidua_documents.api.deps import Reader, StoreDep, Writer
-from thidua_documents.api.errors import REFUSALS, ProblemPublic
+from thidua_documents.api.errors import REFUSALS, ProblemPublic, UnprocessablePublic
 from thidua_documents.books import Body, BodySymbol, Series, bodies, close_term, register_body, register_term
 from thidua_documents.books import body as body_of
 from thidua_documents.projections import tracked_position
@@ -48,8 +48,10 @@ def _unprocessable(field: str, message: str) -> HTTPException:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED,
-             responses={409: {"description": "Already registered, or the symbol is another body's (`rule`)"},
-                        422: {"description": "Unknown body, or a symbol that is not valid"}})
+             responses={409: {"model": ProblemPublic,
+                              "description": "Already registered, or the symbol is another body's (`rule`)"},
+                        422: {"model": UnprocessablePublic,
+                              "description": "Unknown body, or a symbol that is not valid"}})
 def register_issuing_body(body: IssuingBodyCreate, store: StoreDep, user: Writer) -> IssuingBodyPublic:
     with store.transaction(write=True) as tx:
         snap = Snapshot(tx, tracked_position(tx))

@@ -4,7 +4,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel
 
 from thidua_documents.api.deps import Reader, RegisterDep, ScopedWriter, SettingsDep
-from thidua_documents.api.errors import ENTRY_RESPONSES
+from thidua_documents.api.errors import ENTRY_RESPONSES, ProblemPublic
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.preview import PreviewUnavailable, pdf_preview
 from thidua_documents.register import Entry, Register
@@ -51,7 +51,7 @@ def get_file(document_id: str, register: RegisterDep, _: Reader) -> Response:
 
 
 @router.get("/{document_id}/preview.pdf", response_class=Response,
-            responses={503: {"description": "LibreOffice is not installed on this server"}})
+            responses={503: {"model": ProblemPublic, "description": "LibreOffice is not installed on this server"}})
 def get_preview(document_id: str, register: RegisterDep, _: Reader) -> Response:
     """A PDF rendering of the issued file through LibreOffice headless, for a quick look."""
     _entry(register, document_id)
@@ -75,7 +75,8 @@ class SignedPdfPublic(BaseModel):
 
 
 @router.post("/{document_id}/signed.pdf", status_code=status.HTTP_201_CREATED,
-             responses={503: {"description": "No signing key for the issuing body, or no LibreOffice"}})
+             responses={503: {"model": ProblemPublic,
+                              "description": "No signing key for the issuing body, or no LibreOffice"}})
 def sign_document(document_id: str, register: RegisterDep, settings: SettingsDep,
                   may_issue: ScopedWriter) -> SignedPdfPublic:
     """Produce the issued document as a PDF/A signed with its issuing body's key (PAdES), with
@@ -96,7 +97,7 @@ def sign_document(document_id: str, register: RegisterDep, settings: SettingsDep
 
 
 @router.get("/{document_id}/signed.pdf", response_class=Response,
-            responses={404: {"description": "Not issued, or not signed yet (POST first)"}})
+            responses={404: {"model": ProblemPublic, "description": "Not issued, or not signed yet (POST first)"}})
 def get_signed(document_id: str, register: RegisterDep, _: Reader) -> Response:
     """Download the signed PDF; its SHA-256 is in the X-SHA256 header and in the register."""
     entry = _entry(register, document_id)

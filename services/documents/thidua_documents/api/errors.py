@@ -40,6 +40,9 @@ Responses = dict[int | str, dict[str, Any]]
 READ_RESPONSES: Responses = {
     401: {"model": ProblemPublic, "description": "No bearer token, or one that is expired or not valid"},
     403: {"model": ProblemPublic, "description": "The token's role may not do this"},
+    503: {"model": ProblemPublic, "description": "The ledger's revocation list or position cannot be read "
+                                                 "now; retry after `Retry-After` seconds",
+          "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
 }
 ENTRY_RESPONSES: Responses = {
     **READ_RESPONSES, 404: {"model": ProblemPublic, "description": "No such document in the register"}}

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
 
+from thidua_documents.api.errors import ProblemPublic
 from thidua_documents.preview import PreviewUnavailable, pdf_preview
 from thidua_documents.register import Draft, Entry
 
@@ -63,7 +64,7 @@ DRAFT_HEADERS = {
 }
 DRAFT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The draft, .docx or PDF", "headers": DRAFT_HEADERS},
-    503: {"description": "format=pdf and LibreOffice is not installed on this server"},
+    503: {"model": ProblemPublic, "description": "format=pdf and LibreOffice is not installed on this server"},
 }
 
 

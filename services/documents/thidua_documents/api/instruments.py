@@ -10,6 +10,7 @@ from thidua_events.invalid import FieldInvalid
 from thidua_events.text import Name, Note
 
 from thidua_documents.api.deps import Reader, StoreDep, Writer
+from thidua_documents.api.errors import ProblemPublic
 from thidua_documents.legal import Instrument, instruments, register_instrument
 
 router = APIRouter(prefix="/documents/legal-instruments", tags=["legal instruments"])
@@ -51,7 +52,8 @@ class LegalInstrumentPublic(BaseModel):
 
 
 @router.post("", status_code=status.HTTP_201_CREATED,
-             responses={409: {"description": "An instrument of that number is already in the catalogue"}})
+             responses={409: {"model": ProblemPublic,
+                              "description": "An instrument of that number is already in the catalogue"}})
 def register_legal_instrument(body: LegalInstrumentCreate, store: StoreDep, user: Writer) -> LegalInstrumentPublic:
     with store.transaction(write=True) as tx:
         return LegalInstrumentPublic.of(register_instrument(tx, actor=user.actor, **body.model_dump()))

@@ -7,7 +7,22 @@ from fastapi import FastAPI
 from thidua_events.tokens import RevocationList, Verifier
 
 from thidua_ledger.access import revoked
-from thidua_ledger.api import access, auth, awards, catalogue, clusters, commands, errors, health, log
+from thidua_ledger.api import (
+    access,
+    accounts,
+    audit,
+    auth,
+    awards,
+    catalogue,
+    changes,
+    clusters,
+    commands,
+    errors,
+    health,
+    log,
+    organisation,
+    statistics,
+)
 from thidua_ledger.application import Ledger, open_ledger
 from thidua_ledger.award_register import StoredAwardRegister
 from thidua_ledger.catalogue import StoredCatalogue
@@ -38,6 +53,7 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
                     "token; read with any token.",
     )
     errors.install(app)
-    for module in (health, access, auth, commands, clusters, awards, log, catalogue):
+    for module in (health, access, accounts, auth, commands, changes, clusters, awards, log, catalogue, organisation,
+                   audit, statistics):
         app.include_router(module.router, responses=errors.STORE_RESPONSES)
     return app

@@ -2,7 +2,7 @@
 code as `ledger token`. One answer (401) for every wrong name, wrong password or disabled
 account; too many failures (per account or per client address) answer 429 with Retry-After."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Body, HTTPException, Request, status
 from pydantic import BaseModel, Field, SecretStr, ValidationError
@@ -12,6 +12,7 @@ from thidua_events.tokens import issue_token, max_lifetime
 from thidua_ledger.access import access_register
 from thidua_ledger.accounts import Accounts, SignInRefused, TooManyFailures
 from thidua_ledger.api.deps import LedgerDep, SettingsDep
+from thidua_ledger.api.errors import ProblemPublic
 
 router = APIRouter(tags=["access"])
 
@@ -28,6 +29,7 @@ def client_address(request: Request, trusted_proxies: str) -> str:
         if hop not in trusted:
             return hop
     return peer
+M = TypeVar("M", bound=BaseModel)
 Audience = Literal["ledger", "documents"]
 
 
@@ -45,25 +47,27 @@ class TokenPublic(BaseModel):
     audience: list[Audience]
 
 
-def _sign_in_body(body: Annotated[dict[str, Any], Body()]) -> SignIn:
-    # Validated here rather than by FastAPI, whose 422 echoes the input: the password with it.
+def validate_without_echo(model: type[M], body: dict[str, Any]) -> M:
+    """A body holding a password, validated here rather than by FastAPI, whose 422 echoes the
+    input: the password with it."""
     try:
-        return SignIn.model_validate(body)
+        return model.model_validate(body)
     except ValidationError as error:
         detail = [{"loc": ["body", *error_["loc"]], "msg": error_["msg"], "type": error_["type"]}
                   for error_ in error.errors(include_url=False, include_context=False, include_input=False)]
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
 
 
-@router.post("/auth/token", responses={401: {"description": "Wrong name or password"},
-                                       429: {"description": "Too many failed sign-ins"}},
-             # The body is read as a plain object (see _sign_in_body); the document still states its form.
+@router.post("/auth/token", responses={401: {"model": ProblemPublic, "description": "Wrong name or password"},
+                                       429: {"model": ProblemPublic, "description": "Too many failed sign-ins; "
+                                             "retry after `Retry-After` seconds"}},
+             # The body is read as a plain object (see validate_without_echo); the document still states its form.
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                  "schema": SignIn.model_json_schema()}}}})
 def sign_in(body: Annotated[dict[str, Any], Body(examples=[{"name": "Trần Văn Thư ký", "password": "…"}])],
             request: Request, ledger: LedgerDep, settings: SettingsDep) -> TokenPublic:
     """A person's token (hours, like `ledger token`'s) for their name and password."""
-    form = _sign_in_body(body)
+    form = validate_without_echo(SignIn, body)
     register = access_register(ledger)
     client = client_address(request, settings.trusted_proxies)
     try:

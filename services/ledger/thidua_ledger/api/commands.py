@@ -18,7 +18,8 @@ from thidua_ledger.access import check_clerk_may_record
 from thidua_ledger.api.deps import LedgerDep, VerifierDep, Writer
 from thidua_ledger.api.errors import WRITE_RESPONSES
 from thidua_ledger.api.new_ids import fill_new_id, new_id_field
-from thidua_ledger.idempotency import first_receipt, keep_receipt, request_hash
+from thidua_ledger.domain.errors import LedgerError
+from thidua_ledger.idempotency import KeptReceipt, first_receipt, request_hash
 
 router = APIRouter(prefix="/facts")
 NOTE_FIELDS = {"reason", "source_ref", "expected_version"}
@@ -72,15 +73,21 @@ def _route(fact_type: type[Fact]) -> None:
         provenance = Provenance(actor=user.actor, role=user.role, reason=note.reason, source_ref=note.source_ref)
         if user.role is not Role.ADMIN:
             check_clerk_may_record(ledger, user.subject, fact)
-        receipt = ledger.record(fact, provenance, note.expected_version)
+        keeper = None if idempotency_key is None else KeptReceipt(
+            user.subject or user.actor, idempotency_key, asked, {name: str(value) for name, value in ids.items()})
+        try:
+            receipt = ledger.record(fact, provenance, note.expected_version, keeper)
+        except LedgerError:
+            # A retry racing this one with the same key recorded first (this one's receipt then
+            # broke the key's uniqueness, and nothing of it was stored): its receipt is the answer.
+            if idempotency_key is not None and (kept := first_receipt(ledger.recorder, user.subject or user.actor,
+                                                                      idempotency_key, asked)):
+                return ReceiptPublic.model_validate(kept)
+            raise
         if fact.aggregate == "access" and verifier.revocations:
             verifier.revocations.expire()  # this process sees its own revocation at once
-        public = ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position,
-                               ids=ids)
-        if idempotency_key is not None:
-            keep_receipt(ledger.recorder, user.subject or user.actor, idempotency_key, asked,
-                         public.model_dump(mode="json"))
-        return public
+        return ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position,
+                             ids=ids)
 
     router.add_api_route(
         f"/{fact_type.type_name()}", record, methods=["POST"], status_code=status.HTTP_201_CREATED,

@@ -62,3 +62,13 @@ async def _writer(user: CurrentUser) -> Principal:
 
 
 Writer = Annotated[Principal, Depends(_writer)]
+
+
+async def _auditor(user: CurrentUser) -> Principal:
+    if user.role not in ("auditor", "admin"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"role '{user.role}' may not audit; the audit desk needs role auditor or admin")
+    return user
+
+
+Auditor = Annotated[Principal, Depends(_auditor)]

@@ -34,14 +34,18 @@ class HistoryEntry(LedgerEvent):
                                                 "it: a day, or 2018-03, or 2018")
 
 
-def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None) -> list[HistoryEntry]:
+def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None,
+            as_of: date | None = None) -> list[HistoryEntry]:
     """The ordered events of one entity, with actor, role, reason, source and both clocks;
-    a corrected or retracted fact names what replaced it, so the chain reads both ways."""
+    a corrected or retracted fact names what replaced it, so the chain reads both ways.
+    `known_at` keeps the events recorded by that position, `as_of` those dated by that day."""
     stored = [e for e in ledger.events.get(entity_id) if isinstance(e, FactEvent)]
     if not stored:
         raise NotFound("Entity", entity_id)  # unknown, or internal (an award claim)
     where = positions(ledger, entity_id)
     known = [e for e in stored if known_at is None or where.get(e.originator_version, 0) <= known_at]
+    if as_of is not None:
+        known = [e for e in known if e.fact.effective_date <= as_of]
     replaced_by = {e.fact.original_version: f"{entity_id}:{e.originator_version}"
                    for e in known if isinstance(e.fact, Correction)}
     return [

@@ -17,7 +17,7 @@ from psycopg.sql import SQL, Identifier, Literal
 
 from thidua_ledger.audit.chain import GENESIS, ChainRow, chain_rows
 from thidua_ledger.migrations import upgrade
-from thidua_ledger.migrations.database import creating_tables
+from thidua_ledger.migrations.database import Database, creating_tables
 
 HEAD_BYTES = 400
 CHAIN_COLUMNS = "position, originator_id, originator_version, content, hash, recorded_at"
@@ -44,6 +44,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                                list(zip(ids, stored_events, strict=True)))
             c.executemany(f"INSERT INTO {self.chain_table} ({CHAIN_COLUMNS}) VALUES (?,?,?,?,?,?)",
                           [_values(r) for r in links])
+            _write_along(Database(self, c, "sqlite"), ids, stored_events, kwargs)
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -121,10 +122,22 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
             links = chain_rows(row["hash"] if row else GENESIS, row["recorded_at"] if row else None,
                                list(zip(ids, stored_events, strict=True)))
-            curs.executemany(
-                SQL("INSERT INTO {} (" + CHAIN_COLUMNS + ") VALUES (%s,%s,%s,%s,%s,%s)").format(chain),
-                [_values(r) for r in links])
+            try:
+                curs.executemany(
+                    SQL("INSERT INTO {} (" + CHAIN_COLUMNS + ") VALUES (%s,%s,%s,%s,%s,%s)").format(chain),
+                    [_values(r) for r in links])
+                _write_along(Database(self, curs, "postgres"), ids, stored_events, kwargs)
+            except Exception as error:
+                # eventsourcing holds an Exception raised here until its transaction has committed
+                # (the events without their chain or receipt); a BaseException rolls it back.
+                raise _RolledBack(error) from error
         return ids
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        try:
+            return super().insert_events(stored_events, **kwargs)
+        except _RolledBack as rolled_back:
+            raise rolled_back.error from None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read-only SQL on this ledger's tables ({events} and {chain} are filled in)."""
@@ -187,6 +200,19 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                                  state=bytes(row["state"])) for row in curs.fetchall()]
 
     placeholder = "%s"
+
+
+class _RolledBack(BaseException):  # not an error of its own: it carries one out of a transaction
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _write_along(db: Database, ids: Sequence[int], stored_events: Sequence[StoredEvent],
+                 kwargs: dict[str, Any]) -> None:
+    """The row `Ledger.record` asked to keep with its fact (`along_with_fact`), in this transaction."""
+    if (along := kwargs.get("along_with_fact")) is not None:
+        along.write(db, list(zip(ids, stored_events, strict=True)))
 
 
 def _values(row: ChainRow) -> tuple[Any, ...]:

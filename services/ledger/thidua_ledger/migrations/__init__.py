@@ -28,12 +28,13 @@ from thidua_ledger.migrations import (
     m0006_accounts,
     m0007_catalogue_names,
     m0008_rule_indexes,
+    m0009_catalogue_in_force,
 )
 from thidua_ledger.migrations.database import Database, MigrationRefused, open_database
 
 MIGRATIONS: list[ModuleType] = [m0001_chain, m0002_chain_covers_reads, m0003_chain_version_index,
                                 m0004_award_register, m0005_idempotency_keys, m0006_accounts,
-                                m0007_catalogue_names, m0008_rule_indexes]
+                                m0007_catalogue_names, m0008_rule_indexes, m0009_catalogue_in_force]
 
 __all__ = ["MIGRATIONS", "Database", "MigrationRefused", "current_version", "latest_version", "upgrade",
            "upgrade_ledger"]

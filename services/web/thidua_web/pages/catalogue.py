@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from thidua_web.clients import together
 from thidua_web.deps import LedgerDep
 from thidua_web.templating import render
 
@@ -28,8 +29,8 @@ def search(request: Request, ledger: LedgerDep,
     q = q.strip()
     groups: list[dict[str, Any]] = []
     if q:
-        for kind, title, target in KINDS:
-            entries = ledger.search(kind, q, limit=PER_KIND)
+        found = together(*[lambda kind=kind: ledger.search(kind, q, limit=PER_KIND) for kind, _, _ in KINDS])
+        for (kind, title, target), entries in zip(KINDS, found, strict=True):
             if entries:
                 groups.append({"kind": kind, "title": title, "target": target, "entries": entries})
     return render(request, "catalogue/search.html", {"q": q, "groups": groups})

@@ -1,13 +1,14 @@
 """A cluster (cụm thi đua), its years, and a cluster-year page: everything the ledger answers
 about the year, read under the page's clocks."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from thidua_web.clients import LedgerClient, NotFound
+from thidua_web.clients import LedgerClient, NotFound, together
 from thidua_web.deps import LedgerDep
 from thidua_web.templating import render
 
@@ -38,11 +39,18 @@ def cluster(request: Request, cluster_id: str, ledger: LedgerDep) -> HTMLRespons
 
 @router.get("/clusters/{cluster_id}/years/{year}", response_class=HTMLResponse)
 def cluster_year(request: Request, cluster_id: str, year: Year, ledger: LedgerDep) -> HTMLResponse:
-    page: dict[str, Any] = {"year": ledger.cluster_year(cluster_id, year),
-                            "awards": ledger.awards(cluster_id=cluster_id, year=year)}
-    try:
-        page["record"] = ledger.year_record(cluster_id, year)
-        page["standings"] = ledger.standings(cluster_id, year)
-    except NotFound:  # the cluster exists, its emulation year was never opened (or not yet, under the clocks)
-        page["record"], page["standings"] = None, None
+    def opened(read: Callable[[str, int], dict[str, Any]]) -> Callable[[], dict[str, Any] | None]:
+        def call() -> dict[str, Any] | None:
+            try:
+                return read(cluster_id, year)
+            except NotFound:  # the cluster exists, its emulation year was never opened (or not yet, under the clocks)
+                return None
+        return call
+
+    found, awards, record, standings = together(
+        lambda: ledger.cluster_year(cluster_id, year), lambda: ledger.awards(cluster_id=cluster_id, year=year),
+        opened(ledger.year_record), opened(ledger.standings))
+    if record is None or standings is None:
+        record, standings = None, None
+    page: dict[str, Any] = {"year": found, "awards": awards, "record": record, "standings": standings}
     return render(request, "clusters/year.html", page)

@@ -1,0 +1,126 @@
+"""The auditor's desk over HTTP: verify the chain and replay the log as background jobs with
+progress, and signed digests of the chain head (download one; bring an old one back)."""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse
+from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
+
+from thidua_ledger.api.deps import Auditor, LedgerDep
+from thidua_ledger.api.errors import READ_RESPONSES
+from thidua_ledger.audit import digests
+from thidua_ledger.audit.jobs import Job, JobPublic, Jobs
+from thidua_ledger.audit.replay import replay_all, replay_year
+from thidua_ledger.audit.verify import walk
+from thidua_ledger.domain.errors import RuleViolation
+
+router = APIRouter(prefix="/audit", tags=["audit"], responses=READ_RESPONSES)
+
+
+def _jobs(request: Request) -> Jobs:
+    jobs: Jobs | None = getattr(request.app.state, "audit_jobs", None)
+    if jobs is None:
+        jobs = request.app.state.audit_jobs = Jobs()
+    return jobs
+
+
+@router.post("/verify", status_code=status.HTTP_202_ACCEPTED)
+def start_verify(request: Request, ledger: LedgerDep, _: Auditor) -> JobPublic:
+    """Walk the hash chain in the background; poll `/audit/jobs/{id}`. The result names the first
+    altered, deleted, inserted or reordered position, if any."""
+    total = ledger.position()
+    batch = max(50, total // 50)  # about fifty steps of progress
+
+    def work(job: Job) -> dict[str, Any]:
+        return walk(ledger.recorder, batch=batch, progress=job.progress).as_dict()
+
+    return _jobs(request).start("verify", total, work).public()
+
+
+@router.post("/replay", status_code=status.HTTP_202_ACCEPTED)
+def start_replay(request: Request, ledger: LedgerDep, _: Auditor,
+                 cluster_id: UUID | None = None,
+                 year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
+                 known_at: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None) -> JobPublic:
+    """Rebuild a cluster's year (cluster_id and year) or everything (neither) from the log and
+    compare with the live state, in the background; poll `/audit/jobs/{id}`."""
+    if (cluster_id is None) != (year is None):
+        missing = "year" if year is None else "cluster_id"
+        raise RequestValidationError([{"type": "value_error", "loc": ("query", missing),
+                                       "msg": "give cluster_id and year together, or neither for the whole ledger"}])
+    total = known_at if known_at is not None else ledger.position()
+
+    def work(job: Job) -> dict[str, Any]:
+        if cluster_id is not None and year is not None:
+            report = replay_year(ledger, cluster_id, year, known_at, progress=job.progress)
+            return {**report.as_dict(), "scope": {"cluster_id": str(cluster_id), "year": year}}
+        rebuilt, report = replay_all(ledger, known_at, progress=job.progress)
+        return {**report.as_dict(), "awards": len(rebuilt.register.entries), "scope": "all"}
+
+    return _jobs(request).start("replay", total, work).public()
+
+
+@router.get("/jobs/{job_id}")
+def get_job(job_id: str, request: Request, _: Auditor) -> JobPublic:
+    """A verify or replay job: its progress, and its report once done."""
+    job = _jobs(request).get(job_id)
+    if job is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no audit job {job_id} (jobs are forgotten on a restart)")
+    return job.public()
+
+
+def _public_key(request: Request) -> Any:
+    """The digest key's public half: from its own file, or derived once from the private key
+    (the checker below is only ever given this)."""
+    settings = request.app.state.settings
+    public = getattr(request.app.state, "digest_public_key", None)
+    if public is None:
+        if settings.digest_public_key_file:
+            public = digests.load_public(settings.digest_public_key_file)
+        elif settings.digest_signing_key_file:
+            public = digests.load_private(settings.digest_signing_key_file).public_key()
+        else:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                                "no digest key is configured (LEDGER_DIGEST_SIGNING_KEY_FILE or "
+                                "LEDGER_DIGEST_PUBLIC_KEY_FILE)")
+        request.app.state.digest_public_key = public
+    return public
+
+
+@router.get("/digest")
+def get_digest(request: Request, ledger: LedgerDep, _: Auditor) -> dict[str, Any]:
+    """The chain head now, signed (Ed25519) with the ledger's digest key: keep it, and bring it
+    back to `/audit/digest/check` to prove the history up to it was not rewritten since."""
+    path = request.app.state.settings.digest_signing_key_file
+    if path is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                            "no digest signing key is configured (LEDGER_DIGEST_SIGNING_KEY_FILE)")
+    try:
+        return digests.sign(ledger.recorder, digests.load_private(path))
+    except digests.DigestRefused as error:
+        raise RuleViolation("digest-of-an-intact-chain-only", str(error)) from None
+
+
+# The key is plain text; refusals stay JSON like every other route's (so the 200 alone is declared text).
+@router.get("/digest/public-key", response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
+def get_digest_public_key(request: Request, _: Auditor) -> PlainTextResponse:
+    """The public key digests verify with (PEM), to check them offline."""
+    return PlainTextResponse(digests.public_pem(_public_key(request)))
+
+
+@router.post("/digest/check")
+def check_digest(request: Request, ledger: LedgerDep, _: Auditor,
+                 digest: Annotated[dict[str, Any], Body(description="A digest from GET /audit/digest")]
+                 ) -> dict[str, Any]:
+    """Is the history up to an old digest unchanged? `ok` true: it still hashes to the signed
+    head; else `finding` names the first position that differs. A digest that is not this
+    ledger's, or was changed, is refused (409, rule `digest-signed-by-this-ledger`)."""
+    try:
+        report = digests.check(ledger.recorder, digest, _public_key(request))
+    except digests.DigestRefused as error:
+        raise RuleViolation("digest-signed-by-this-ledger", str(error)) from None
+    return {**report.as_dict(), "digest_position": digest.get("position")}

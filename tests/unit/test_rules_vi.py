@@ -1,0 +1,81 @@
+"""Every refusal rule a service can answer has a Vietnamese message for the clerk.
+
+The rule names are collected from the services' code, as they are written there:
+`check(condition, "rule", …)`, `RuleViolation("rule", …)`, `RuleBroken("rule", …)`,
+`CorrectionRefused("rule", …)` (a module constant in their place counts too) and the
+`{"rule": "…"}` of an API's own answers. A rule added without a message fails here."""
+
+import ast
+import unicodedata
+from pathlib import Path
+
+from thidua_events.rules_vi import RULES_VI, UNKNOWN_RULE, rule_message
+
+SERVICES = Path(__file__).resolve().parents[2] / "services"
+SEARCHED = [SERVICES / "ledger" / "thidua_ledger", SERVICES / "documents" / "thidua_documents"]
+# The call and the index of the argument that names the rule.
+RULE_ARGUMENT = {"check": 1, "RuleViolation": 0, "RuleBroken": 0, "CorrectionRefused": 0}
+
+
+def _rule_names_in(source: str) -> set[str]:
+    tree = ast.parse(source)
+    constants = {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                 for target in node.targets if isinstance(target, ast.Name)
+                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            index = RULE_ARGUMENT.get(name or "")
+            argument = node.args[index] if index is not None and len(node.args) > index else None
+            argument = next((k.value for k in node.keywords if k.arg == "rule"), argument)
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                found.add(argument.value)
+            elif isinstance(argument, ast.Name) and argument.id in constants:
+                found.add(constants[argument.id])
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "rule" and isinstance(value, ast.Constant):
+                    found.add(value.value)
+    return found
+
+
+def collected_rules() -> set[str]:
+    return {rule for folder in SEARCHED for path in folder.rglob("*.py")
+            for rule in _rule_names_in(path.read_text(encoding="utf-8"))}
+
+
+def test_the_collector_finds_the_rules_as_they_are_written() -> None:
+    source = ('REUSED = "key-once"\n'
+              'def f():\n    check(a, "rule-a", "d")\n    check(a,\n          "rule-b", "d")\n'
+              '    raise RuleViolation(REUSED, "d")\n    raise RuleBroken(rule="rule-c", detail="d")\n'
+              '    return {"rule": "rule-d", "detail": "x"}\n')
+    assert _rule_names_in(source) == {"key-once", "rule-a", "rule-b", "rule-c", "rule-d"}
+
+
+def test_the_services_have_rules_to_collect() -> None:
+    rules = collected_rules()
+    assert {"score-within-maximum", "write-within-granted-scope", "one-number-one-document"} <= rules
+    assert len(rules) > 50
+
+
+def test_every_rule_a_service_answers_has_a_vietnamese_message() -> None:
+    missing = sorted(collected_rules() - RULES_VI.keys())
+    assert not missing, f"rules without a message in events/thidua_events/rules_vi.py: {missing}"
+
+
+def test_the_table_names_no_rule_that_is_gone() -> None:
+    stale = sorted(RULES_VI.keys() - collected_rules())
+    assert not stale, f"messages for rules no service answers any longer: {stale}"
+
+
+def test_messages_are_sentences_in_nfc() -> None:
+    for rule, message in RULES_VI.items():
+        assert message.strip() and unicodedata.normalize("NFC", message) == message, rule
+        assert message.rstrip().endswith("."), rule
+
+
+def test_an_unknown_rule_reads_as_a_general_refusal_never_an_empty_one() -> None:
+    assert rule_message("no-such-rule") == UNKNOWN_RULE
+    assert rule_message(None) == UNKNOWN_RULE
+    assert rule_message("score-within-maximum") == RULES_VI["score-within-maximum"]
