@@ -185,7 +185,8 @@ def unstatable(error: dict[str, Any]) -> bool:
       the list such a refusal empties);
     - a control character the generator's copy of the patterns left out (`for_generation`);
     - an id the ledger does not have (the documents service refuses such a field with a 422
-      that says so: a fact about the ledger's state, not about the request's form)."""
+      that says so: a fact about the ledger's state, not about the request's form);
+    - a legal basis not in the documents service's catalogue of instruments (its state, too)."""
     last = error["loc"][-1]
     between_fields = (error.get("ctx") or {}).get("between_fields")
     if error["type"] in ("value_error", "assertion_error") and (last == "body" or isinstance(last, int)
@@ -193,7 +194,7 @@ def unstatable(error: dict[str, Any]) -> bool:
         return True
     if error["type"].startswith("decimal_") or error["type"] == "too_short":
         return True
-    if "in the ledger" in error.get("msg", ""):
+    if "in the ledger" in error.get("msg", "") or error["type"] == "unknown_instrument":
         return True
     found = re.findall(r"control characters \(found U\+([0-9A-F]+)\)", error.get("msg", ""))
     return bool(found) and all(_left_out(int(code, 16)) for code in found)

@@ -181,3 +181,7 @@ def signed_in(page, stack: Stack) -> Callable[[str], object]:  # type: ignore[no
         return page
 
     return as_role
+
+
+# The documents journeys' world (a stack with signing keys, one proposal), shared by their modules.
+from tests.web.docs_world import docs_stack_fixture, world_fixture  # noqa: E402, F401

@@ -3,7 +3,7 @@ the demo stack plus a signing key for CATP, CATP registered as an issuing body, 
 instrument, an award kind in CATP's catalogue, a person, and one proposal from Cụm thi đua
 số 4 (the forms of the web workplace record the rest of a clerk's year elsewhere).
 
-Import the fixtures into a test module: `from tests.web.docs_world import docs_stack_fixture, world_fixture`."""
+tests/web/conftest.py imports the fixtures, so that every module shares one world."""
 
 import time
 import uuid

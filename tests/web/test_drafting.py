@@ -10,7 +10,9 @@ from docx import Document
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import sign_in
-from tests.web.docs_world import UNITS_2019, World, docs_stack_fixture, world_fixture  # noqa: F401
+from tests.web.docs_world import CATP, CUM_4, UNITS_2019, World
+
+PDF_MS = 180_000
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
@@ -52,7 +54,7 @@ def test_a_clerk_drafts_previews_issues_and_downloads_a_decree(page: Page, world
     expect(page.locator("#missing")).to_have_text("Không còn thiếu nội dung nào: có thể ban hành.")
     page.get_by_role("button", name="Ban hành").click()
 
-    expect(page.locator("#number")).to_contain_text("/QĐ-CATP")
+    expect(page.locator("#number")).to_contain_text("/QĐ-CATP", timeout=PDF_MS)
     number = page.locator("#number").inner_text().strip()
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải bản .docx").click()
@@ -64,15 +66,37 @@ def test_a_clerk_drafts_previews_issues_and_downloads_a_decree(page: Page, world
     for name in UNITS_2019.values():
         assert name in text
 
-    page.get_by_role("button", name="Ký số và tạo bản PDF").click()
-    with page.expect_download() as signed:
-        page.get_by_role("link", name="Tải bản PDF đã ký số").click()
+    # Signing renders PDF/A through LibreOffice: seconds, more on a busy machine.
+    page.get_by_role("button", name="Ký số và tạo bản PDF").click(timeout=PDF_MS)
+    with page.expect_download(timeout=PDF_MS) as signed:
+        page.get_by_role("link", name="Tải bản PDF đã ký số").click(timeout=PDF_MS)
     pdf = Path(signed.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf  # a PAdES signature covers it
     signed_text = pdf_text(pdf, tmp_path)
     assert "QUYẾT ĐỊNH" in signed_text and number in signed_text
 
     # The register lists it under CATP, found without diacritics.
-    page.goto(f"{world.stack.web_url}/documents?q=giay khen")
+    page.goto(f"{world.stack.web_url}/documents?q=quyet dinh giay khen&issuer=authority:{CATP}")
     expect(page.locator("#register tbody tr")).to_have_count(1)
     expect(page.locator("#register")).to_contain_text(number)
+
+
+def test_a_clerk_drafts_a_cluster_year_report_from_the_year_page(page: Page, world: World) -> None:
+    """From a cluster-year: the draft names what the ledger and the clerk still owe, in Vietnamese
+    where it is a field to fill, and typing a part removes it from the list."""
+    sign_in(page, world.stack, "clerk")
+    page.goto(f"{world.stack.web_url}/clusters/{CUM_4}/years/2019")
+    page.get_by_role("link", name="Soạn báo cáo tổng kết").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Soạn báo cáo tổng kết")
+    missing = page.locator("#missing")
+    expect(missing.get_by_role("link", name="Kết quả công tác (mỗi dòng một ý)")).to_be_visible()
+    page.get_by_label("Kết quả công tác (mỗi dòng một ý)").fill("Hoàn thành các chỉ tiêu công tác năm 2019.")
+    page.get_by_label("Ngày văn bản (dd/mm/yyyy)").fill("31/02/2019")
+    page.get_by_role("button", name="Cập nhật dự thảo").click()
+    expect(page.locator("#e-dated")).to_have_text("Ngày phải có dạng dd/mm/yyyy, ví dụ 14/11/2019.")
+    expect(page.locator("#missing")).not_to_contain_text("có thể ban hành")  # a refused date is not a given one
+    page.get_by_label("Ngày văn bản (dd/mm/yyyy)").fill("20/11/2019")
+    page.get_by_role("button", name="Cập nhật dự thảo").click()
+    expect(page.locator("#missing")).not_to_contain_text("Kết quả công tác")
+    expect(page.get_by_label("Kết quả công tác (mỗi dòng một ý)")).to_have_value(
+        "Hoàn thành các chỉ tiêu công tác năm 2019.")

@@ -14,6 +14,7 @@ from thidua_web import errors
 from thidua_web.pages import (
     accounts,
     audit,
+    batch,
     catalogue,
     clusters,
     correct,
@@ -22,6 +23,7 @@ from thidua_web.pages import (
     proposals,
     record,
     signin,
+    spreadsheets,
     stats,
 )
 from thidua_web.session import SessionCodec, check_csrf, write_cookie
@@ -73,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(documents.router)
     app.include_router(proposals.router)
+    app.include_router(spreadsheets.router)
+    app.include_router(batch.router)
     app.include_router(audit.router)
     app.include_router(stats.router)
     app.include_router(issued.router)

@@ -50,6 +50,13 @@ LABELS = {
     "lessons": "Bài học kinh nghiệm (mỗi dòng một ý)",
     "direction": "Phương hướng năm sau (mỗi dòng một ý)",
     "attachments": "Hồ sơ kèm theo (mỗi dòng một mục)",
+    "giver_representative": "Đại diện đơn vị bàn giao cờ",
+    "receiver_representative": "Đại diện đơn vị nhận cờ",
+    "witness": "Người chứng kiến",
+    "notes": "Ghi chú",
+    "held_on": "Ngày tổ chức (dd/mm/yyyy)",
+    "dated": "Ngày văn bản (dd/mm/yyyy)",
+    "titles": "Danh hiệu đăng ký (mỗi dòng một danh hiệu)",
 }
 # Set by the page or by the service, never typed by the clerk.
 HIDDEN = {"proposal_id", "decree_id"}
@@ -111,6 +118,8 @@ def form_fields(documents: DocumentsClient, kind: str, subject: dict[str, str]) 
             continue
         schema = _plain(raw)
         items = schema.get("items", {})
+        if schema.get("type") == "array" and ("$ref" in items or items.get("type") == "object"):
+            continue  # a list of records (a pledge's targets) has no one-field form here yet
         if schema.get("type") == "array":
             widget = "instruments" if items.get("format") == "uuid" else "lines"
         elif schema.get("format") == "date":

@@ -1,5 +1,6 @@
 """The register (sổ đăng ký văn bản) as a table: the same rows on the page and in its .xlsx."""
 
+import re
 import unicodedata
 from typing import Any
 
@@ -30,8 +31,14 @@ def select(entries: list[dict[str, Any]], issuer: str = "", q: str = "") -> list
         if all(word in haystack for word in words):
             found.append(entry)
     # A register reads by body, then by year and number, as the books are kept.
-    return sorted(found, key=lambda e: (e["issuer_key"], e["year"], e.get("book") or "", e["number"] or "",
+    return sorted(found, key=lambda e: (e["issuer_key"], e["year"], e.get("book") or "", _leading(e["number"]),
                                         e["dated"]))
+
+
+def _leading(number: str | None) -> int:
+    """"10/QĐ-CATP" after "2/QĐ-CATP"; an unnumbered document (a pledge) first."""
+    digits = re.match(r"\d+", number or "")
+    return int(digits[0]) if digits else 0
 
 
 def row(entry: dict[str, Any]) -> list[str]:

@@ -49,7 +49,8 @@ def _draft_page(request: Request, documents: DocumentsClient, kind: str, subject
                 form: Any, problem: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     fields = docforms.form_fields(documents, kind, subject)
     filled = docforms.fill(fields, form)
-    parts, refused = _missing(documents, kind, subject, _body(kind, subject, filled)) if not filled.errors else ([], {})
+    # A field refused here (a bad date) is left out of the body: the service still names the rest.
+    parts, refused = _missing(documents, kind, subject, _body(kind, subject, filled))
     errors = {**{name: " ".join(msgs) for name, msgs in refused.items()}, **filled.errors}
     if not any(form.get(f.name) for f in fields):
         filled.values = {f.name: f.default for f in fields} | {

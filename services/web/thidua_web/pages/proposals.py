@@ -101,7 +101,8 @@ def _job(job_id: str, session: Any) -> jobs.Job:
 @router.get("/proposals/import/{job_id}", response_class=HTMLResponse)
 def import_result(request: Request, job_id: str, session: SignedIn) -> HTMLResponse:
     job = _job(job_id, session)
-    page = {"job": job, "sheet": job.result, "headers": ROW_HEADERS, "problem": None}
+    page = {"job": job, "sheet": job.result, "headers": ROW_HEADERS, "problem": None,
+            "poll_url": f"/proposals/import/{job.id}"}
     if request.headers.get("HX-Request") and not job.finished:
         return render(request, "proposals/progress.html", page)
     if request.headers.get("HX-Request"):  # finished: the whole page, in place of the polling one
