@@ -1,11 +1,15 @@
 """Journeys through the record and correction forms in a real browser, against real services
 (a stack of this module's own: these tests record facts)."""
 
+import io
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from docx import Document
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import SCREENSHOTS, Stack, sign_in, start_stack
@@ -33,7 +37,7 @@ def clerk(page: Page, own_stack: Stack) -> Page:
     return page
 
 
-def test_a_clerk_runs_a_year_through_the_forms(clerk: Page, own_stack: Stack) -> None:
+def test_a_clerk_runs_a_year_through_the_forms(clerk: Page, own_stack: Stack, api: LedgerApi) -> None:
     page, stack = clerk, own_stack
     page.get_by_role("link", name="Ghi nhận", exact=True).click()
     page.get_by_role("link", name="Đăng ký đơn vị").click()
@@ -95,10 +99,11 @@ def test_a_clerk_runs_a_year_through_the_forms(clerk: Page, own_stack: Stack) ->
                   "Tên hình thức khen thưởng": "Giấy khen thử nghiệm của Giám đốc CATP",
                   "Mức khen thưởng": "Giấy khen"})
     open_form(page, stack, "AwardProposed", cluster_id=cluster_id)
-    record(page, {"Ngày hiệu lực": "20/11/2024", "Cơ quan": CATP,
-                  "Hình thức khen thưởng": "Giấy khen thử nghiệm của Giám đốc CATP", "Năm thi đua": "2024",
-                  "Đơn vị đề nghị": units[1], "#f-recipients-0-kind": "Tập thể", "#f-recipients-0-unit_id": units[0],
-                  "#f-recipients-0-achievement": "Dẫn đầu cụm thi đua năm 2024"})
+    proposed = {"Ngày hiệu lực": "20/11/2024", "Cơ quan": CATP, "Năm thi đua": "2024",
+                "Hình thức khen thưởng": "Giấy khen thử nghiệm của Giám đốc CATP", "Đơn vị đề nghị": units[1],
+                "#f-recipients-0-kind": "Tập thể", "#f-recipients-0-unit_id": units[0],
+                "#f-recipients-0-achievement": "Dẫn đầu cụm thi đua năm 2024"}
+    proposal_id = record(page, proposed)["proposal_id"]
 
     page.goto(f"{stack.web_url}/clusters/{cluster_id}/years/2024")
     expect(page.locator("#leader")).to_have_text(units[0])
@@ -107,6 +112,10 @@ def test_a_clerk_runs_a_year_through_the_forms(clerk: Page, own_stack: Stack) ->
     expect(page.locator("#flag-holder")).to_have_text(units[1])
     assert standings_order(page) == [units[0], units[1]]  # 45 and 44 against 40,5
     expect(page.locator("section[aria-labelledby=ballots]")).to_contain_text("Đơn vị dẫn đầu Cụm thi đua")
+
+    # The decree, drafted from the proposal, issued and downloaded: the journey's end.
+    decree = issue_the_decree(page, stack, api, proposal_id)
+    assert units[0] in decree and "Dẫn đầu cụm thi đua năm 2024" in decree and "DỰ THẢO" not in decree
 
 
 def test_a_mistake_is_refused_with_the_rule_in_vietnamese_and_the_input_kept(clerk: Page, own_stack: Stack,
@@ -187,3 +196,43 @@ def test_a_form_sent_twice_records_once(clerk: Page, own_stack: Stack) -> None:
     assert answers[0].headers["location"] == answers[1].headers["location"]
     clerk.goto(f"{own_stack.web_url}/search?q=Phòng Gửi Hai Lần")
     expect(clerk.get_by_role("link", name="Phòng Gửi Hai Lần")).to_have_count(1)
+
+
+def issue_the_decree(page: Page, stack: Stack, api: LedgerApi, proposal_id: str) -> str:
+    """Draft the decree of a proposal in the browser, fill in what it lacks, issue it and
+    download the .docx; its text. (The issuing body and the legal basis are the documents
+    service's set-up, registered through its API: no clerk form of this issue's.)"""
+    with httpx.Client(base_url=stack.documents_url, timeout=60,
+                      headers={"Authorization": api.http.headers["Authorization"]}) as docs:
+        body = docs.post("/documents/issuing-bodies", json={"kind": "authority", "id": api.catp, "series": "common"})
+        assert body.status_code in (201, 409), body.text
+        basis = docs.post("/documents/legal-instruments", json={
+            "title": "Thông tư", "number": "12/2019/TT-BCA", "issued_on": "2019-05-29",
+            "about": "của Bộ trưởng Bộ Công an quy định công tác thi đua, khen thưởng trong Công an nhân dân"})
+        assert basis.status_code in (201, 409), basis.text
+        head = int(api.http.get("/health").json()["position"])
+        deadline = time.monotonic() + 60
+        while int(docs.get("/projection").json()["position"]) < head:
+            assert time.monotonic() < deadline, "the documents service did not catch up with the ledger"
+            time.sleep(0.2)
+    page.goto(f"{stack.web_url}/documents/new/decree?proposal_id={proposal_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Soạn quyết định khen thưởng")
+    page.get_by_label("Người ký", exact=True).fill("Thiếu tướng Đoàn Ngọc Hùng")
+    page.get_by_label(re.compile("^Chức danh người ký")).fill("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC")
+    page.get_by_label("Xét đề nghị của").fill("Cụm trưởng Cụm thi đua thử nghiệm")
+    page.get_by_label(re.compile("Thông tư số 12/2019/TT-BCA")).check()
+    page.get_by_label(re.compile("^Tiền thưởng")).fill("Tiền thưởng theo quy định hiện hành.")
+    page.get_by_label(re.compile("^Nơi thi hành")).fill("Chánh Văn phòng và các đơn vị có tên tại Điều 1")
+    page.get_by_label(re.compile("^Ngày ký")).fill("20/12/2024")
+    page.get_by_role("button", name="Cập nhật dự thảo").click()
+    expect(page.locator("#missing")).to_have_text("Không còn thiếu nội dung nào: có thể ban hành.")
+    page.get_by_role("button", name="Ban hành").click()
+    expect(page.locator("#number")).to_contain_text("/QĐ-", timeout=120_000)
+    number = page.locator("#number").inner_text().strip()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải bản .docx").click()
+    docx = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join([p.text for p in docx.paragraphs] + [c.text for t in docx.tables for r in t.rows
+                                                          for c in r.cells])
+    assert f"Số: {number}" in text
+    return text
