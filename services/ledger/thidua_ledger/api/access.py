@@ -12,7 +12,7 @@ from thidua_events.facts import Role
 from thidua_ledger.access import BODY_SCOPES, GrantPublic, check_clerk_may_write, revoked, who_could_write_to_cluster
 from thidua_ledger.api.clock import ClockDep
 from thidua_ledger.api.deps import CurrentUser, LedgerDep, SettingsDep
-from thidua_ledger.api.errors import READ_RESPONSES, RefusalPublic
+from thidua_ledger.api.errors import READ_RESPONSES, ProblemPublic
 
 router = APIRouter(tags=["access"], responses=READ_RESPONSES)
 
@@ -60,7 +60,9 @@ UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?
 
 
 @router.get("/access/me/can-write", responses={
-    403: {"model": RefusalPublic, "description": "Outside the caller's grants (rule write-within-granted-scope)"}})
+    # Both refusals carry `detail`; only the scope's names a rule, so the shape stated is the common one.
+    403: {"model": ProblemPublic, "description": "The token's role may only read, or the body is outside the "
+                                                 "caller's grants (rule write-within-granted-scope)"}})
 def can_write(ledger: LedgerDep, user: CurrentUser, body: Annotated[str, Query(
         pattern=f"^(authority|cluster|unit):{UUID_PATTERN}$",
         description="The issuing body, as the documents register keys it: `cluster:<id>`")]) -> MayWritePublic:
