@@ -9,8 +9,11 @@ import secrets
 import sqlite3
 import subprocess
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -129,3 +132,26 @@ def test_replay_of_the_whole_ledger_matches_the_live_state(page: Page, scored: S
     page.goto(f"{scored.stack.web_url}/audit/replay")
     page.get_by_role("button", name="Bắt đầu dựng lại").click()
     expect(page.locator("#verdict")).to_contain_text("Khớp với trạng thái đang phục vụ", timeout=60_000)
+
+
+def _recorded_at(scored: Scored, entity_id: str, position: int) -> str:
+    events = httpx.get(f"{scored.stack.ledger_url}/entities/{entity_id}/events", headers=scored.auditor).json()
+    return str(next(e["recorded_at"] for e in events if e["position"] == position))
+
+
+def test_the_history_follows_a_known_at_moment_as_it_follows_a_position(page: Page, scored: Scored) -> None:
+    signed_in_as_auditor(page, scored)
+    entity_id = scored.correction_id.split(":")[0]
+    corrected_at = datetime.fromisoformat(_recorded_at(scored, entity_id, scored.corrected))
+    correction = page.locator(f"tr[id='{scored.correction_id}']")
+    history = f"{scored.stack.web_url}/audit/history/{entity_id}"
+    for clock in (f"known_at={scored.corrected}", "known_at_time=" + quote(corrected_at.isoformat())):
+        page.goto(f"{history}?{clock}")
+        expect(correction).to_have_count(1)
+        expect(page.locator("tr.superseded", has_text="ScoreRecorded")).to_have_count(1)
+    # The near miss: a microsecond before the correction was recorded, the ledger did not know it.
+    just_before = corrected_at - timedelta(microseconds=1)
+    page.goto(f"{history}?known_at_time=" + quote(just_before.isoformat()))
+    expect(page.locator("table.history tbody tr").first).to_be_visible()
+    expect(correction).to_have_count(0)
+    expect(page.locator("tr.superseded")).to_have_count(0)  # the old score stands, as then

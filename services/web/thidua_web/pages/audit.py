@@ -38,8 +38,9 @@ def desk(request: Request, ledger: LedgerDep) -> HTMLResponse:
 @router.get("/audit/history/{entity_id}", response_class=HTMLResponse)
 def history(request: Request, entity_id: str, ledger: LedgerDep) -> HTMLResponse:
     """Each fact of one entity with both clocks, who, role, why, source; corrections linked both ways."""
-    known_at = ledger.clocks.known_at
-    params = {"known_at": known_at} if known_at is not None else {}
+    # Only the "known at" clock (a position or a moment): the history lists every fact with its
+    # own effective date, so the "true on" date filters nothing here.
+    params = {k: v for k, v in ledger.clocks.params().items() if k in ("known_at", "known_at_time")}
     events = ledger._json(ledger.request("GET", f"/entities/{entity_id}/events", params=params))
     link_corrections(events)
     return render(request, "audit/history.html", {"entity_id": entity_id, "events": events})
