@@ -122,7 +122,8 @@ def test_an_edited_row_is_named_by_verify_and_by_an_old_digest(page: Page, own_l
     _check_digest(page, digest)
     expect(page.locator("#verdict")).to_contain_text("tại vị trí 7")
     _verify(page, own_ledger)
-    expect(page.locator("#verdict")).to_contain_text("sửa đổi")
+    expect(page.locator("#verdict")).to_contain_text("Sự kiện tại vị trí 7 đã bị sửa sau khi ghi")
+    expect(page.locator("#verdict .detail")).to_contain_text("altered: the stored event differs")  # the ledger's own
     expect(page.locator("#finding-position")).to_have_text("7")
     expect(page.locator("#job-bar")).to_have_attribute("value", "6")  # checked up to the finding
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import httpx
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
 
 from thidua_web.clients import LedgerClient
 from thidua_web.deps import LedgerDep
@@ -27,6 +28,29 @@ def log_head(request: Request) -> int | None:
 
 
 templates.env.globals["log_head"] = log_head
+
+# What each kind of finding of the chain's verification means, said to an inspector; the
+# ledger's own (English) detail is shown beneath.
+FINDINGS = {
+    "altered": "Sự kiện tại vị trí {position} đã bị sửa sau khi ghi: nội dung lưu trong sổ cái không còn khớp "
+               "với chuỗi băm.",
+    "deleted": "Sự kiện tại vị trí {position} đã bị xoá khỏi sổ cái: chuỗi băm vẫn ghi nhận nó nhưng sổ cái "
+               "không còn.",
+    "inserted": "Có một sự kiện bị chèn vào sổ cái tại vị trí {position}: nó chưa từng được đưa vào chuỗi băm.",
+    "reordered": "Thứ tự các sự kiện đã bị đảo tại vị trí {position}: sự kiện ở đây vốn được ghi ở vị trí khác.",
+    "chain-altered": "Chính chuỗi băm đã bị viết lại tại vị trí {position}.",
+}
+
+
+def finding_sentence(finding: dict[str, Any], position_id: str | None = None) -> Markup:
+    """The Vietnamese sentence for a finding, its position in bold (with `position_id` as its id)."""
+    template = FINDINGS.get(str(finding.get("kind")), "Phát hiện bất thường ({kind}) tại vị trí {position}.")
+    id_attribute = Markup(' id="{}"').format(position_id) if position_id else Markup("")
+    position = Markup("<strong{}>{}</strong>").format(id_attribute, finding.get("position"))
+    return Markup(escape(template).replace("{position}", position).replace("{kind}", escape(finding.get("kind"))))
+
+
+templates.env.globals["finding_sentence"] = finding_sentence
 
 
 @router.get("/audit", response_class=HTMLResponse)
