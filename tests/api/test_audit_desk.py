@@ -141,6 +141,16 @@ def test_without_a_digest_key_the_ledger_refuses_to_sign_naming_the_rule(client:
     assert refused.status_code == 409 and refused.json()["rule"] == "digest-needs-a-configured-key"
 
 
+def test_a_digest_key_file_that_is_not_there_is_refused_naming_its_path(ledger_settings: Settings,
+                                                                        tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "digest.key"
+    with TestClient(create_app(ledger_settings.model_copy(update={"digest_signing_key_file": missing}))) as client:
+        for answer in (client.get("/audit/digest", headers=AUDITOR),
+                       client.get("/audit/digest/public-key", headers=AUDITOR)):
+            assert answer.status_code == 409 and answer.json()["rule"] == "digest-needs-a-configured-key"
+            assert str(missing) in answer.json()["detail"]
+
+
 def test_statistics_keep_named_recipients_apart_from_stated_counts(client: TestClient) -> None:
     ids = setup_cluster(client, members=2)
     c, a = ids["cluster"], ids["units"][0]

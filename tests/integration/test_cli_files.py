@@ -19,12 +19,11 @@ from thidua_ledger.settings import Settings
 
 from tests.factories import ClusterSetup, cluster_with_members
 
-DIGEST_KEY = "cli-test-digest-key-not-a-secret-0123456789"
 
-
-def ledger_cli(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path), "LEDGER_DIGEST_KEY": DIGEST_KEY,
-           "COLUMNS": "200"}  # a wide terminal: the 80-column table must not depend on it
+def ledger_cli(path: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("LEDGER_DIGEST_")},
+           "LEDGER_STORE": "sqlite", "LEDGER_SQLITE_PATH": str(path),
+           "COLUMNS": "200", **variables}  # a wide terminal: the 80-column table must not depend on it
     return subprocess.run([sys.executable, "-m", "thidua_ledger.cli", *args], env=env, capture_output=True,
                           text=True, timeout=120)
 

@@ -4,14 +4,16 @@ by `verify`, at the right position, on SQLite and on PostgreSQL."""
 from collections.abc import Iterator
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from thidua_ledger.application import Ledger
-from thidua_ledger.audit.verify import check_digest, make_digest, walk
+from thidua_ledger.audit.digests import DigestRefused, check, sign
+from thidua_ledger.audit.verify import walk
 from thidua_ledger.settings import Settings
 
 from tests.factories import cluster_with_members
 from tests.intruder import tamper
 
-KEY = "digest-key-for-tests-only-0123456789"
+KEY = Ed25519PrivateKey.generate()
 
 
 @pytest.fixture
@@ -70,21 +72,21 @@ def test_swapped_events_are_reported_as_reordered(ledger: Ledger, ledger_setting
 
 
 def test_a_rewritten_chain_is_caught_by_an_old_digest(ledger: Ledger, ledger_settings: Settings) -> None:
-    digest = make_digest(ledger.recorder, KEY)
-    assert check_digest(ledger.recorder, digest, KEY).ok
+    digest = sign(ledger.recorder, KEY)
+    assert check(ledger.recorder, digest, KEY.public_key()).ok
     # An intruder rewrites an event and recomputes the whole chain table so that it agrees.
     tamper(ledger_settings, "UPDATE {events} SET state = ? WHERE {pos} = 2", (b'{"forged":true}',))
     _rechain(ledger, ledger_settings)
     assert walk(ledger.recorder).ok  # the chain alone cannot tell...
-    report = check_digest(ledger.recorder, digest, KEY)
+    report = check(ledger.recorder, digest, KEY.public_key())
     assert not report.ok  # ...the signed digest can
     assert report.finding is not None and report.finding.kind == "altered"
 
 
 def test_a_forged_digest_is_refused(ledger: Ledger) -> None:
-    digest = make_digest(ledger.recorder, KEY)
-    with pytest.raises(ValueError, match="signature"):
-        check_digest(ledger.recorder, {**digest, "head": "0" * 64}, KEY)
+    digest = sign(ledger.recorder, KEY)
+    with pytest.raises(DigestRefused, match="signature"):
+        check(ledger.recorder, {**digest, "head": "0" * 64}, KEY.public_key())
 
 
 def _rechain(ledger: Ledger, settings: Settings) -> None:

@@ -9,8 +9,11 @@ import secrets
 import sqlite3
 import subprocess
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -119,7 +122,8 @@ def test_an_edited_row_is_named_by_verify_and_by_an_old_digest(page: Page, own_l
     _check_digest(page, digest)
     expect(page.locator("#verdict")).to_contain_text("tại vị trí 7")
     _verify(page, own_ledger)
-    expect(page.locator("#verdict")).to_contain_text("sửa đổi")
+    expect(page.locator("#verdict")).to_contain_text("Sự kiện tại vị trí 7 đã bị sửa sau khi ghi")
+    expect(page.locator("#verdict .detail")).to_contain_text("altered: the stored event differs")  # the ledger's own
     expect(page.locator("#finding-position")).to_have_text("7")
     expect(page.locator("#job-bar")).to_have_attribute("value", "6")  # checked up to the finding
 
@@ -129,3 +133,26 @@ def test_replay_of_the_whole_ledger_matches_the_live_state(page: Page, scored: S
     page.goto(f"{scored.stack.web_url}/audit/replay")
     page.get_by_role("button", name="Bắt đầu dựng lại").click()
     expect(page.locator("#verdict")).to_contain_text("Khớp với trạng thái đang phục vụ", timeout=60_000)
+
+
+def _recorded_at(scored: Scored, entity_id: str, position: int) -> str:
+    events = httpx.get(f"{scored.stack.ledger_url}/entities/{entity_id}/events", headers=scored.auditor).json()
+    return str(next(e["recorded_at"] for e in events if e["position"] == position))
+
+
+def test_the_history_follows_a_known_at_moment_as_it_follows_a_position(page: Page, scored: Scored) -> None:
+    signed_in_as_auditor(page, scored)
+    entity_id = scored.correction_id.split(":")[0]
+    corrected_at = datetime.fromisoformat(_recorded_at(scored, entity_id, scored.corrected))
+    correction = page.locator(f"tr[id='{scored.correction_id}']")
+    history = f"{scored.stack.web_url}/audit/history/{entity_id}"
+    for clock in (f"known_at={scored.corrected}", "known_at_time=" + quote(corrected_at.isoformat())):
+        page.goto(f"{history}?{clock}")
+        expect(correction).to_have_count(1)
+        expect(page.locator("tr.superseded", has_text="ScoreRecorded")).to_have_count(1)
+    # The near miss: a microsecond before the correction was recorded, the ledger did not know it.
+    just_before = corrected_at - timedelta(microseconds=1)
+    page.goto(f"{history}?known_at_time=" + quote(just_before.isoformat()))
+    expect(page.locator("table.history tbody tr").first).to_be_visible()
+    expect(correction).to_have_count(0)
+    expect(page.locator("tr.superseded")).to_have_count(0)  # the old score stands, as then

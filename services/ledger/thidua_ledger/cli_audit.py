@@ -5,7 +5,7 @@ import time
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from uuid import UUID
 
 import typer
@@ -14,8 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from thidua_ledger.application import Ledger, open_ledger
-from thidua_ledger.audit import fast_verify, files
-from thidua_ledger.audit import verify as chain
+from thidua_ledger.audit import digests, fast_verify, files
 from thidua_ledger.audit.clocks import position_at
 from thidua_ledger.audit.parallel import replay_in_parallel
 from thidua_ledger.audit.provenance import HistoryEntry
@@ -109,38 +108,55 @@ def verify(as_json: bool = JSON, snapshots: bool = typer.Option(
     raise typer.Exit(0 if report.ok and not findings else 1)
 
 
-def _digest_key() -> str:
-    key = get_settings().digest_key
-    if key is None:
-        raise typer.BadParameter("set LEDGER_DIGEST_KEY in the environment to sign or check digests")
-    return key.get_secret_value()
+def _refuse(rule: str, error: Exception) -> NoReturn:
+    console.print(f"[red]refused ({rule})[/]: {error}", soft_wrap=True)
+    raise typer.Exit(2)
 
 
 @app.command()
 def digest(output: Path = typer.Option(None, help="Write the digest to this file (default: stdout).")) -> None:
-    """Sign the chain head with LEDGER_DIGEST_KEY, for auditors to keep."""
-    signed = chain.make_digest(existing_ledger().recorder, _digest_key())
+    """Sign the chain head (Ed25519, LEDGER_DIGEST_SIGNING_KEY_FILE), as GET /audit/digest does,
+    for auditors to keep."""
+    ledger = existing_ledger()
+    try:
+        signed = digests.sign(ledger.recorder, digests.signing_key(get_settings().digest_signing_key_file))
+    except digests.MissingKey as error:
+        _refuse(digests.NO_KEY, error)
+    except digests.DigestRefused as error:
+        _refuse(digests.INTACT_ONLY, error)
     text = json.dumps(signed, indent=2)
     if output:
         output.write_text(text + "\n")
-        console.print(f"digest of position {signed['position']} written to {output}")
+        console.print(f"digest of position {signed['position']} written to {output}", soft_wrap=True)
     else:
         typer.echo(text)
 
 
 @app.command("check-digest")
-def check_digest(path: Path = typer.Argument(..., exists=True, help="A digest file from `ledger digest`."),
+def check_digest(path: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                             help="A digest from `ledger digest` or GET /audit/digest."),
+                 public_key: Path = typer.Option(
+                     None, "--public-key", help="The digest public key (PEM), as GET /audit/digest/public-key "
+                     "publishes it (default: the ledger's published key)."),
                  as_json: bool = JSON) -> None:
-    """Prove that the history up to an old digest was not rewritten since."""
+    """Prove that the history up to an old digest was not rewritten since. Checks with the public
+    key only: nothing here can sign."""
+    ledger = existing_ledger()
+    settings = get_settings()
     try:
-        report = chain.check_digest(existing_ledger().recorder, json.loads(path.read_text()), _digest_key())
-    except ValueError as error:
-        console.print(f"[red]{error}[/]")
-        raise typer.Exit(2) from None
+        public = (digests.load_public(public_key) if public_key is not None
+                  else digests.published_key(settings.digest_public_key_file, settings.digest_signing_key_file))
+    except digests.MissingKey as error:
+        _refuse(digests.NO_KEY, error)
+    try:
+        report = digests.check(ledger.recorder, json.loads(path.read_text()), public)
+    except (digests.DigestRefused, ValueError) as error:  # ValueError: not JSON at all
+        _refuse(digests.THIS_LEDGER, error if isinstance(error, digests.DigestRefused)
+                else digests.DigestRefused(f"{path} is not JSON"))
     _emit(report.as_dict(), as_json)
     if not as_json:
         console.print("[green]history unchanged up to the digest[/]" if report.ok
-                      else f"[red]rewritten[/]: {report.finding}")
+                      else f"[red]rewritten[/]: {report.finding}", soft_wrap=True)
     raise typer.Exit(0 if report.ok else 1)
 
 

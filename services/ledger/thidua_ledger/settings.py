@@ -79,10 +79,7 @@ class Settings(BaseSettings):
     # could write one to dodge the limit of failed sign-ins per client address).
     trusted_proxies: str = ""
 
-    # Signs audit digests; optional: only `ledger digest` and `ledger check-digest` need it.
-    digest_key: SecretStr | None = Field(None, validation_alias="LEDGER_DIGEST_KEY", min_length=32)
-
-    # Signs the digests of the chain head the API hands auditors (Ed25519, PEM; `ledger keys new`
+    # Signs the digests of the chain head (GET /audit/digest, `ledger digest`; Ed25519, PEM; `ledger keys new`
     # makes one). Checking an old digest needs only the public key: from its own file when given,
     # else derived once at start-up and the private key is not handed to the checker.
     digest_signing_key_file: Path | None = Field(None, validation_alias="LEDGER_DIGEST_SIGNING_KEY_FILE")

@@ -18,7 +18,6 @@ from thidua_ledger.audit.verify import walk
 from thidua_ledger.domain.errors import NotFound, RuleViolation
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=AUDIT_RESPONSES)
-NO_KEY = "digest-needs-a-configured-key"
 
 
 def _jobs(request: Request) -> Jobs:
@@ -76,18 +75,14 @@ def get_job(job_id: str, request: Request, _: Auditor) -> JobPublic:
 
 
 def _public_key(request: Request) -> Any:
-    """The digest key's public half: from its own file, or derived once from the private key
-    (the checker below is only ever given this)."""
+    """The digest key's public half, read once (the checker below is only ever given this)."""
     settings = request.app.state.settings
     public = getattr(request.app.state, "digest_public_key", None)
     if public is None:
-        if settings.digest_public_key_file:
-            public = digests.load_public(settings.digest_public_key_file)
-        elif settings.digest_signing_key_file:
-            public = digests.load_private(settings.digest_signing_key_file).public_key()
-        else:
-            raise RuleViolation(NO_KEY, "this ledger has no digest key configured (LEDGER_DIGEST_SIGNING_KEY_FILE "
-                                        "or LEDGER_DIGEST_PUBLIC_KEY_FILE)")
+        try:
+            public = digests.published_key(settings.digest_public_key_file, settings.digest_signing_key_file)
+        except digests.MissingKey as error:
+            raise RuleViolation(digests.NO_KEY, f"this ledger has {error}") from None
         request.app.state.digest_public_key = public
     return public
 
@@ -96,14 +91,14 @@ def _public_key(request: Request) -> Any:
 def get_digest(request: Request, ledger: LedgerDep, _: Auditor) -> dict[str, Any]:
     """The chain head now, signed (Ed25519) with the ledger's digest key: keep it, and bring it
     back to `/audit/digest/check` to prove the history up to it was not rewritten since."""
-    path = request.app.state.settings.digest_signing_key_file
-    if path is None:
-        raise RuleViolation(NO_KEY, "this ledger has no digest signing key configured "
-                                    "(LEDGER_DIGEST_SIGNING_KEY_FILE)")
     try:
-        return digests.sign(ledger.recorder, digests.load_private(path))
+        private = digests.signing_key(request.app.state.settings.digest_signing_key_file)
+    except digests.MissingKey as error:
+        raise RuleViolation(digests.NO_KEY, f"this ledger has {error}") from None
+    try:
+        return digests.sign(ledger.recorder, private)
     except digests.DigestRefused as error:
-        raise RuleViolation("digest-of-an-intact-chain-only", str(error)) from None
+        raise RuleViolation(digests.INTACT_ONLY, str(error)) from None
 
 
 class DigestKeyPublic(BaseModel):
@@ -128,5 +123,5 @@ def check_digest(request: Request, ledger: LedgerDep, _: Auditor,
     try:
         report = digests.check(ledger.recorder, digest, _public_key(request))
     except digests.DigestRefused as error:
-        raise RuleViolation("digest-signed-by-this-ledger", str(error)) from None
+        raise RuleViolation(digests.THIS_LEDGER, str(error)) from None
     return {**report.as_dict(), "digest_position": digest.get("position")}

@@ -25,6 +25,16 @@ class DigestRefused(ValueError):
     """The digest is malformed, or its signature is not the configured key's."""
 
 
+class MissingKey(ValueError):
+    """No digest key configured, or its file is not there (the message names the variable or path)."""
+
+
+# Rule names, shared by the HTTP API and the CLI (a refusal names its rule either way).
+NO_KEY = "digest-needs-a-configured-key"
+INTACT_ONLY = "digest-of-an-intact-chain-only"
+THIS_LEDGER = "digest-signed-by-this-ledger"
+
+
 def _message(position: int, head: str, issued_at: str) -> bytes:
     return f"{FORMAT}|{position}|{head}|{issued_at}".encode()
 
@@ -38,18 +48,48 @@ def public_pem(public: Ed25519PublicKey) -> str:
     return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise MissingKey(f"{path}: cannot read the digest key file ({error.strerror})") from None
+
+
 def load_private(path: Path) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    try:
+        key = serialization.load_pem_private_key(_read(path), password=None)
+    except (ValueError, TypeError):
+        raise MissingKey(f"{path}: not a PEM private key") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path}: the digest signing key must be an Ed25519 private key (PEM)")
+        raise MissingKey(f"{path}: the digest signing key must be an Ed25519 private key (PEM)")
     return key
 
 
 def load_public(path: Path) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(path.read_bytes())
+    try:
+        key = serialization.load_pem_public_key(_read(path))
+    except (ValueError, TypeError):
+        raise MissingKey(f"{path}: not a PEM public key") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise ValueError(f"{path}: the digest public key must be an Ed25519 public key (PEM)")
+        raise MissingKey(f"{path}: the digest public key must be an Ed25519 public key (PEM)")
     return key
+
+
+def signing_key(signing_file: Path | None) -> Ed25519PrivateKey:
+    if signing_file is None:
+        raise MissingKey("no digest signing key configured (LEDGER_DIGEST_SIGNING_KEY_FILE)")
+    return load_private(signing_file)
+
+
+def published_key(public_file: Path | None, signing_file: Path | None) -> Ed25519PublicKey:
+    """The public key digests are checked with, as the ledger publishes it: its own file when
+    given, else derived from the signing key, whose private half is then dropped (the checker
+    is only ever handed this)."""
+    if public_file is not None:
+        return load_public(public_file)
+    if signing_file is not None:
+        return load_private(signing_file).public_key()
+    raise MissingKey("no digest key configured (LEDGER_DIGEST_SIGNING_KEY_FILE or LEDGER_DIGEST_PUBLIC_KEY_FILE)")
 
 
 def sign(recorder: Any, private: Ed25519PrivateKey) -> dict[str, Any]:

@@ -1,12 +1,9 @@
 """Walk the log and its hash chain; report the first event that was altered, deleted,
-inserted or reordered. Signed digests let an auditor prove later that the history up
+inserted or reordered. Signed digests (`digests.py`) let an auditor prove later that the history up
 to a position was not rewritten, even by someone who rewrote the chain table too."""
 
-import hashlib
-import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from thidua_ledger.audit.chain import GENESIS, content_hash, link, recorded_moment, stated_moment
@@ -139,32 +136,3 @@ def _check(recorder: Any, position: int, event: Stored | None, row: ChainColumns
     if hash_ != link(recomputed, position, content, originator_id, version, recorded_at):
         return Finding("altered", position, "the history before this event was rewritten along with the chain")
     return None
-
-
-# Digests: the chain head at a position, signed with a key from the environment.
-
-def _signature(key: str, position: int, head: str) -> str:
-    return hmac.new(key.encode(), f"thidua-ledger-digest|{position}|{head}".encode(),
-                    hashlib.sha256).hexdigest()
-
-
-def make_digest(recorder: Any, key: str) -> dict[str, Any]:
-    """Sign the current head; refuses if the chain does not verify."""
-    report = walk(recorder)
-    if not report.ok:
-        raise ValueError(f"the chain does not verify: {report.finding}")
-    return {"position": report.head_position, "head": report.head,
-            "issued_at": datetime.now(UTC).isoformat(),
-            "signature": _signature(key, report.head_position, report.head)}
-
-
-def check_digest(recorder: Any, digest: dict[str, Any], key: str) -> Report:
-    """Does the history up to the digest's position still hash to the signed head?"""
-    if not hmac.compare_digest(_signature(key, digest["position"], digest["head"]), digest["signature"]):
-        raise ValueError("the digest's signature is not valid for this key")
-    report = walk(recorder, stop=digest["position"])
-    if report.ok and (report.head_position, report.head) != (digest["position"], digest["head"]):
-        finding = Finding("altered", report.head_position,
-                          "the history up to the digest no longer hashes to the signed head")
-        return Report(report.checked, report.head_position, report.head, finding)
-    return report

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import httpx
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
 
 from thidua_web.clients import LedgerClient
 from thidua_web.deps import LedgerDep
@@ -28,6 +29,29 @@ def log_head(request: Request) -> int | None:
 
 templates.env.globals["log_head"] = log_head
 
+# What each kind of finding of the chain's verification means, said to an inspector; the
+# ledger's own (English) detail is shown beneath.
+FINDINGS = {
+    "altered": "Sự kiện tại vị trí {position} đã bị sửa sau khi ghi: nội dung lưu trong sổ cái không còn khớp "
+               "với chuỗi băm.",
+    "deleted": "Sự kiện tại vị trí {position} đã bị xoá khỏi sổ cái: chuỗi băm vẫn ghi nhận nó nhưng sổ cái "
+               "không còn.",
+    "inserted": "Có một sự kiện bị chèn vào sổ cái tại vị trí {position}: nó chưa từng được đưa vào chuỗi băm.",
+    "reordered": "Thứ tự các sự kiện đã bị đảo tại vị trí {position}: sự kiện ở đây vốn được ghi ở vị trí khác.",
+    "chain-altered": "Chính chuỗi băm đã bị viết lại tại vị trí {position}.",
+}
+
+
+def finding_sentence(finding: dict[str, Any], position_id: str | None = None) -> Markup:
+    """The Vietnamese sentence for a finding, its position in bold (with `position_id` as its id)."""
+    template = FINDINGS.get(str(finding.get("kind")), "Phát hiện bất thường ({kind}) tại vị trí {position}.")
+    id_attribute = Markup(' id="{}"').format(position_id) if position_id else Markup("")
+    position = Markup("<strong{}>{}</strong>").format(id_attribute, finding.get("position"))
+    return Markup(escape(template).replace("{position}", position).replace("{kind}", escape(finding.get("kind"))))
+
+
+templates.env.globals["finding_sentence"] = finding_sentence
+
 
 @router.get("/audit", response_class=HTMLResponse)
 def desk(request: Request, ledger: LedgerDep) -> HTMLResponse:
@@ -38,8 +62,9 @@ def desk(request: Request, ledger: LedgerDep) -> HTMLResponse:
 @router.get("/audit/history/{entity_id}", response_class=HTMLResponse)
 def history(request: Request, entity_id: str, ledger: LedgerDep) -> HTMLResponse:
     """Each fact of one entity with both clocks, who, role, why, source; corrections linked both ways."""
-    known_at = ledger.clocks.known_at
-    params = {"known_at": known_at} if known_at is not None else {}
+    # Only the "known at" clock (a position or a moment): the history lists every fact with its
+    # own effective date, so the "true on" date filters nothing here.
+    params = {k: v for k, v in ledger.clocks.params().items() if k in ("known_at", "known_at_time")}
     events = ledger._json(ledger.request("GET", f"/entities/{entity_id}/events", params=params))
     link_corrections(events)
     return render(request, "audit/history.html", {"entity_id": entity_id, "events": events})
