@@ -63,6 +63,9 @@ def test_a_digest_from_the_api_checks_with_the_cli_and_the_clis_with_the_api(
     # The ledger's published key (its public key file) serves when --public-key is not given.
     published = ledger_cli(path, "check-digest", str(from_api), LEDGER_DIGEST_PUBLIC_KEY_FILE=str(keys[1]))
     assert published.returncode == 0 and "history unchanged" in published.stderr
+    # Near miss: the signing key alone is not a checker's key; the CLI refuses rather than derive one.
+    private_only = ledger_cli(path, "check-digest", str(from_api), LEDGER_DIGEST_SIGNING_KEY_FILE=str(keys[0]))
+    assert private_only.returncode == 2 and "digest-needs-a-configured-key" in private_only.stderr
 
     tamper(settings, "UPDATE {events} SET state = ? WHERE {pos} = 3", (b'{"forged":true}',))
     rewritten = ledger_cli(path, "check-digest", str(from_api), "--public-key", str(keys[1]), "--json")

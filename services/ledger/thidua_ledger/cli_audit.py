@@ -137,15 +137,16 @@ def check_digest(path: Path = typer.Argument(..., exists=True, dir_okay=False,
                                              help="A digest from `ledger digest` or GET /audit/digest."),
                  public_key: Path = typer.Option(
                      None, "--public-key", help="The digest public key (PEM), as GET /audit/digest/public-key "
-                     "publishes it (default: the ledger's published key)."),
+                     "publishes it (default: LEDGER_DIGEST_PUBLIC_KEY_FILE; never the signing key)."),
                  as_json: bool = JSON) -> None:
     """Prove that the history up to an old digest was not rewritten since. Checks with the public
     key only: nothing here can sign."""
     ledger = existing_ledger()
     settings = get_settings()
     try:
-        public = (digests.load_public(public_key) if public_key is not None
-                  else digests.published_key(settings.digest_public_key_file, settings.digest_signing_key_file))
+        # Never derived from the signing key, even when this machine holds it: the checker must be
+        # something that cannot sign, so it is handed the public key and nothing else.
+        public = digests.published_key(public_key or settings.digest_public_key_file, None)
     except digests.MissingKey as error:
         _refuse(digests.NO_KEY, error)
     try:
