@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from thidua_web.clients import DocumentsClient
+from thidua_web.missing_vi import missing_part_vi
 
 # The kinds a clerk drafts here: what a kind is called, and what it is drafted from.
 KIND_TITLES = {
@@ -178,6 +179,6 @@ def missing_parts(parts: list[str], fields: list[Field]) -> list[dict[str, str]]
         name = re.split(r"[\s(]", part, maxsplit=1)[0]
         if name in by_name:
             shown.append({"field": name, "text": by_name[name].label})
-        else:
-            shown.append({"field": "", "text": part})
+        else:  # what the ledger or the register lacks: said in Vietnamese (missing_vi.py)
+            shown.append({"field": "", "text": missing_part_vi(part) or f"Sổ cái hoặc sổ văn bản chưa có: {part}"})
     return shown
