@@ -37,7 +37,7 @@ _PARTS: list[tuple[str, str]] = [
     (r"direction\b", "Phương hướng năm sau"),
     (r"attachments\b", "Hồ sơ gửi kèm tờ trình"),
     (r"titles\b", "Danh hiệu đăng ký"),
-    (r"targets\[(?P<index>\d+)\]\.unit\b", "Chỉ tiêu {no}: đơn vị thực hiện"),
+    (r"targets\[(?P<index>\d+)\]\.unit\b", "Chỉ tiêu {no}: đơn vị tính"),
     (r"targets\[(?P<index>\d+)\]\.plan\b", "Chỉ tiêu {no}: kế hoạch, biện pháp thực hiện"),
     (r"targets\b", "Chỉ tiêu đăng ký"),
     (r"the pledge's content\b", "Nội dung giao ước (dự thảo giao ước chưa ghi nội dung)"),
