@@ -16,9 +16,9 @@ import pytest
 from pydantic import ValidationError
 from thidua_events.facts import FACTS
 from thidua_events.invalid import name_fields
+from thidua_web.between_vi import BETWEEN_FIELDS_VI, between_fields_message
 from thidua_web.clients import Invalid
 from thidua_web.forms import ledger_errors
-from thidua_web.forms.between_vi import BETWEEN_FIELDS_VI, between_fields_message
 
 ROOT = Path(__file__).resolve().parents[2]
 SEARCHED = [ROOT / "events" / "thidua_events", ROOT / "services" / "ledger" / "thidua_ledger",
@@ -98,3 +98,11 @@ def test_a_check_without_a_line_still_says_it_is_refused_in_vietnamese() -> None
         {"type": "value_error", "loc": ["body", "x"], "msg": "Value error, english",
          "ctx": {"error": "english", "between_fields": True, "code": "no-such-check", "params": {}}}]}))
     assert errors == {"x": ["Không hợp lệ: english"]}
+
+
+def test_pages_that_read_a_422_by_field_say_a_check_between_fields_in_vietnamese() -> None:
+    # The accounts page shows `Invalid.fields`: a scope naming both an authority and a cluster.
+    body = {"effective_date": "2019-11-14", "account": "thu-ky", "authority_id": BASE["cluster_id"],
+            "cluster_id": BASE["cluster_id"]}
+    assert _refusal("ScopeGranted", body).fields == {
+        "cluster_id": ["Hãy chọn đúng một trong hai: cơ quan hoặc cụm thi đua."]}

@@ -8,8 +8,8 @@ from typing import Any
 
 from thidua_events.facts import FACTS, Fact
 
+from thidua_web.between_vi import between_fields_message
 from thidua_web.clients import Invalid
-from thidua_web.forms.between_vi import between_fields_message
 from thidua_web.forms.fields import FieldSpec, fact_specs
 from thidua_web.forms.options import YEAR_LISTS, Option, Options
 from thidua_web.forms.values import Errors, FormData, Raw, blank, body_from_raw, name_of, raw_from_form
