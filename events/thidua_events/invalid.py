@@ -3,6 +3,10 @@
 Pydantic puts a model validator's error at the model's own location (`["body"]` in a
 request), which tells the client nothing. A validator raises `FieldInvalid(field, …)`
 instead, and `name_fields` moves each such error to that field, so every 422 names one.
+
+The message stays English for the API; `code` (and `params`, the values the message
+quotes) go in the error's `ctx`, so a client such as the web app can say it in its own
+language without parsing the English.
 """
 
 from collections.abc import Iterable
@@ -12,9 +16,12 @@ from typing import Any
 class FieldInvalid(ValueError):
     """A model-level check's refusal, with the field it concerns."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, code: str | None = None,
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.field = field
+        self.code = code
+        self.params = {name: str(value) for name, value in (params or {}).items()}
 
 
 def name_fields(errors: Iterable[Any]) -> list[dict[str, Any]]:
@@ -31,6 +38,8 @@ def name_fields(errors: Iterable[Any]) -> list[dict[str, Any]]:
             # Said so: a rule between fields, which a schema cannot state (clients and the
             # fuzz test tell it from a field's own form).
             context = {**context, "between_fields": True}
+            if raised.code:
+                context = {**context, "code": raised.code, "params": raised.params}
         if isinstance(raised, Exception):  # as FastAPI's own 422s show it: the message
             error["ctx"] = {**context, "error": str(raised)}
         error.pop("url", None)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from docx import Document
 from playwright.sync_api import Page, expect
+from thidua_ledger import scenario
 
 from tests.web.conftest import sign_in
 from tests.web.docs_world import CATP, CUM_4, UNITS_2019, World
@@ -100,3 +101,30 @@ def test_a_clerk_drafts_a_cluster_year_report_from_the_year_page(page: Page, wor
     expect(page.locator("#missing")).not_to_contain_text("Kết quả công tác")
     expect(page.get_by_label("Kết quả công tác (mỗi dòng một ý)")).to_have_value(
         "Hoàn thành các chỉ tiêu công tác năm 2019.")
+
+
+def test_a_clerk_drafts_a_pledge_with_its_targets_row_by_row(page: Page, world: World) -> None:
+    """The pledge's targets are a list of records: the form shows them as rows, keeps what was
+    typed, adds a blank row each time, and the service no longer names them missing."""
+    sign_in(page, world.stack, "clerk")
+    cum_2 = scenario.cluster_id("cum-2")  # its 2018 pledge is drafted and adopted in the demo data
+    page.goto(f"{world.stack.web_url}/documents/new/pledge?cluster_id={cum_2}&year=2018")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Soạn giao ước thi đua")
+    expect(page.locator("#missing").get_by_role("link", name="Chỉ tiêu đăng ký")).to_be_visible()
+    page.locator("#f-targets\\.0\\.content").fill("Giảm 5% số vụ cháy so với năm 2017")
+    page.get_by_role("button", name="Cập nhật dự thảo").click()
+    expect(page.locator("#missing")).not_to_contain_text("Chỉ tiêu đăng ký")
+    # The unit of measure and the plan of the first target are named missing, in Vietnamese.
+    expect(page.locator("#missing")).to_contain_text("Chỉ tiêu 1: đơn vị tính")
+    expect(page.locator("#f-targets\\.0\\.content")).to_have_value("Giảm 5% số vụ cháy so với năm 2017")
+    page.locator("#f-targets\\.0\\.unit").fill("%")
+    page.locator("#f-targets\\.0\\.plan").fill("Tuyên truyền phòng cháy đến từng khu dân cư")
+    page.locator("#f-targets\\.1\\.content").fill("Hoàn thành 100% kế hoạch kiểm tra an toàn")
+    page.locator("#f-targets\\.1\\.unit").fill("%")
+    page.locator("#f-targets\\.1\\.plan").fill("Kiểm tra theo kế hoạch quý")
+    page.get_by_role("button", name="Cập nhật dự thảo").click()
+    expect(page.locator("#missing")).not_to_contain_text("Chỉ tiêu")
+    expect(page.locator("#f-targets\\.1\\.plan")).to_have_value("Kiểm tra theo kế hoạch quý")
+    expect(page.get_by_role("group", name="Chỉ tiêu đăng ký: dòng 3")).to_be_visible()  # a blank row for the next
+    preview = page.locator("iframe.pdf-frame").get_attribute("src")
+    assert preview and "targets.1.plan=" in preview

@@ -111,3 +111,15 @@ def test_a_form_fits_a_phone_and_its_fields_are_reached_by_keyboard(signed_in, s
     field(page, "Ngày hiệu lực").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "date_precision"
+
+
+def test_a_check_between_fields_is_shown_beside_its_field_in_vietnamese(signed_in, stack: Stack) -> None:  # type: ignore[no-untyped-def]
+    page: Page = signed_in("clerk")
+    open_form(page, stack, "BallotHeld")
+    fill(page, {"Ngày hiệu lực": "14/11/2019", "Cụm thi đua": "Cụm thi đua số 4", "Năm thi đua": "2019",
+                "Nội dung bỏ phiếu": "Cờ thi đua", "Số phiếu phát ra": "10", "Số phiếu thu về": "8",
+                "Số phiếu hợp lệ": "9"})  # one more valid ballot than returned
+    page.get_by_role("button", name="Ghi nhận", exact=True).click()
+    expect(page.locator("#f-valid-error")).to_have_text(
+        "Số phiếu phải thỏa: hợp lệ ≤ thu về ≤ phát ra (đang nhập 9, 8, 10).")
+    expect(field(page, "Số phiếu hợp lệ")).to_have_value("9")

@@ -25,7 +25,7 @@ class Scope(Fact, abstract=True):
     def _one_scope(self) -> Self:
         if (self.authority_id is None) == (self.cluster_id is None):
             raise FieldInvalid("cluster_id" if self.authority_id else "authority_id",
-                               "name exactly one of authority_id and cluster_id")
+                               "name exactly one of authority_id and cluster_id", code="one-scope")
         return self
 
 

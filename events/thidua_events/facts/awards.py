@@ -61,10 +61,12 @@ class Recipient(BaseModel):
     def _one_subject(self) -> Self:
         if self.kind is RecipientKind.COLLECTIVE and (self.unit_id is None or self.person_id):
             raise FieldInvalid("person_id" if self.unit_id else "unit_id",
-                               "a collective recipient names a unit_id and no person_id")
+                               "a collective recipient names a unit_id and no person_id",
+                               code="collective-names-unit")
         if self.kind is RecipientKind.INDIVIDUAL and (self.person_id is None or self.unit_id):
             raise FieldInvalid("unit_id" if self.person_id else "person_id",
-                               "an individual recipient names a person_id and no unit_id")
+                               "an individual recipient names a person_id and no unit_id",
+                               code="individual-names-person")
         return self
 
     @property
@@ -112,7 +114,8 @@ class Decree(Fact, abstract=True):
     def _no_repeats(self) -> Self:
         subjects = [r.subject_id for r in self.recipients]
         if len(set(subjects)) != len(subjects):
-            raise FieldInvalid("recipients", "a recipient appears twice in one decree")
+            raise FieldInvalid("recipients", "a recipient appears twice in one decree",
+                               code="recipient-once")
         return self
 
 

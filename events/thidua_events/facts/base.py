@@ -78,9 +78,11 @@ class Fact(BaseModel):
     def _period_starts(self) -> Self:
         day = self.effective_date
         if self.date_precision is DatePrecision.MONTH and day.day != 1:
-            raise FieldInvalid("effective_date", "with date_precision month, give the first day of the month")
+            raise FieldInvalid("effective_date", "with date_precision month, give the first day of the month",
+                               code="month-starts-on-first")
         if self.date_precision is DatePrecision.YEAR and (day.month, day.day) != (1, 1):
-            raise FieldInvalid("effective_date", "with date_precision year, give 1 January of the year")
+            raise FieldInvalid("effective_date", "with date_precision year, give 1 January of the year",
+                               code="year-starts-on-first-january")
         return self
 
     def stated_date(self) -> date | str:

@@ -54,7 +54,8 @@ class BallotThreshold(BaseModel):
     @model_validator(mode="after")
     def _a_share(self) -> Self:
         if self.numerator > self.denominator:
-            raise FieldInvalid("numerator", "a threshold is a share of the ballots: numerator ≤ denominator")
+            raise FieldInvalid("numerator", "a threshold is a share of the ballots: numerator ≤ denominator",
+                               code="threshold-a-share")
         return self
 
     def reached(self, votes: int, ballot: Counted) -> bool:
@@ -136,5 +137,5 @@ class RotatingFlagHandedOver(Conference, Fact):
     def _changes_hands(self) -> Self:
         # No history makes a handover to oneself valid: bad input (422), not a broken rule.
         if self.from_unit_id == self.to_unit_id:
-            raise FieldInvalid("to_unit_id", "the flag must pass to another unit")
+            raise FieldInvalid("to_unit_id", "the flag must pass to another unit", code="flag-to-another-unit")
         return self

@@ -83,7 +83,8 @@ class FactCorrected(Correction):
             decode_fact(type_name, version, value)
         except ValueError as invalid:
             # A rule between fields: what the replacement must hold depends on replacement_type.
-            raise FieldInvalid("replacement", f"not a valid {type_name}: {invalid}") from None
+            raise FieldInvalid("replacement", f"not a valid {type_name}: {invalid}",
+                               code="replacement-valid", params={"type": type_name}) from None
         return value
 
     def fact_in_force(self) -> Fact:

@@ -32,7 +32,8 @@ class YearOpened(YearFact):
     @model_validator(mode="after")
     def _distinct(self) -> Self:
         if self.leader_unit_id is not None and self.leader_unit_id == self.deputy_unit_id:
-            raise FieldInvalid("deputy_unit_id", "leader and deputy must be different units")
+            raise FieldInvalid("deputy_unit_id", "leader and deputy must be different units",
+                               code="leader-deputy-distinct")
         return self
 
 
@@ -75,7 +76,8 @@ class Criterion(BaseModel):
         total = sum((child.max_points for child in self.children), Decimal(0))
         if self.children and total > self.max_points:
             raise FieldInvalid(
-                "children", f"criterion {self.code}: children add up to {total}, above its maximum {self.max_points}"
+                "children", f"criterion {self.code}: children add up to {total}, above its maximum {self.max_points}",
+                code="children-within-maximum", params={"code": self.code, "total": total, "maximum": self.max_points},
             )
         return self
 
@@ -178,15 +180,17 @@ class BallotHeld(YearFact):
         if not self.valid <= self.returned <= self.issued:
             raise FieldInvalid(
                 "valid", f"ballots must satisfy valid ≤ returned ≤ issued (got {self.valid}, "
-                f"{self.returned}, {self.issued})"
+                f"{self.returned}, {self.issued})",
+                code="ballots-nest", params={"valid": self.valid, "returned": self.returned, "issued": self.issued},
             )
         for vote in self.votes:
             if vote.votes > self.valid:
                 raise FieldInvalid(
-                    "votes", f"votes for one candidate ({vote.votes}) exceed valid ballots ({self.valid})"
+                    "votes", f"votes for one candidate ({vote.votes}) exceed valid ballots ({self.valid})",
+                    code="votes-within-valid", params={"votes": vote.votes, "valid": self.valid},
                 )
         if len({v.unit_id for v in self.votes}) != len(self.votes):
-            raise FieldInvalid("votes", "a candidate appears twice in the votes")
+            raise FieldInvalid("votes", "a candidate appears twice in the votes", code="candidate-once")
         return self
 
 
@@ -224,9 +228,11 @@ class LeadershipElected(YearFact):
     @model_validator(mode="after")
     def _distinct(self) -> Self:
         if self.leader_unit_id == self.deputy_unit_id:
-            raise FieldInvalid("deputy_unit_id", "leader and deputy must be different units")
+            raise FieldInvalid("deputy_unit_id", "leader and deputy must be different units",
+                               code="leader-deputy-distinct")
         if self.for_year != self.year + 1:
-            raise FieldInvalid("for_year", f"the election in {self.year} is for {self.year + 1}, not {self.for_year}")
+            raise FieldInvalid("for_year", f"the election in {self.year} is for {self.year + 1}, not {self.for_year}",
+                               code="elect-for-next-year", params={"year": self.year, "next": self.year + 1})
         return self
 
 

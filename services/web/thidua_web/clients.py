@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from thidua_web.between_vi import between_fields_message
 from thidua_web.clocks import Clocks
 from thidua_web.session import SignInNeeded
 
@@ -82,7 +83,9 @@ class Invalid(BackendRefused):
             loc = [str(part) for part in error.get("loc", [])]
             if loc and loc[0] in ("body", "query", "path"):
                 loc = loc[1:]
-            found.setdefault(".".join(loc), []).append(str(error.get("msg", "")))
+            context = error.get("ctx") or {}
+            said = between_fields_message(str(context["code"]), context.get("params")) if context.get("code") else None
+            found.setdefault(".".join(loc), []).append(said or str(error.get("msg", "")))
         return found
 
 

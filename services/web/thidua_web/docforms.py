@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from thidua_web.clients import DocumentsClient
+from thidua_web.missing_vi import missing_part_vi
 
 # The kinds a clerk drafts here: what a kind is called, and what it is drafted from.
 KIND_TITLES = {
@@ -57,6 +58,11 @@ LABELS = {
     "held_on": "Ngày tổ chức (dd/mm/yyyy)",
     "dated": "Ngày văn bản (dd/mm/yyyy)",
     "titles": "Danh hiệu đăng ký (mỗi dòng một danh hiệu)",
+    "targets": "Chỉ tiêu đăng ký",
+    # A row's columns, by "list.column"
+    "targets.content": "Nội dung chỉ tiêu",
+    "targets.unit": "Đơn vị tính",
+    "targets.plan": "Kế hoạch, biện pháp thực hiện",
 }
 # Set by the page or by the service, never typed by the clerk.
 HIDDEN = {"proposal_id", "decree_id"}
@@ -67,8 +73,10 @@ DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 class Field:
     name: str
     label: str
-    widget: str  # "line", "text", "lines", "date" or "instruments"
+    widget: str  # "line", "text", "lines", "date", "instruments" or "rows"
     default: str = ""
+    columns: tuple["Field", ...] = ()
+    """A "rows" field's columns: a list of records (a pledge's targets), one row each."""
 
 
 @dataclass
@@ -118,8 +126,14 @@ def form_fields(documents: DocumentsClient, kind: str, subject: dict[str, str]) 
             continue
         schema = _plain(raw)
         items = schema.get("items", {})
-        if schema.get("type") == "array" and ("$ref" in items or items.get("type") == "object"):
-            continue  # a list of records (a pledge's targets) has no one-field form here yet
+        if schema.get("type") == "array" and "$ref" in items:
+            record = spec["components"]["schemas"][items["$ref"].rsplit("/", 1)[1]]
+            columns = tuple(Field(column, LABELS.get(f"{name}.{column}", _plain(sub).get("description") or column),
+                                  "line") for column, sub in record.get("properties", {}).items())
+            fields.append(Field(name, LABELS.get(name, raw.get("description") or name), "rows", columns=columns))
+            continue
+        if schema.get("type") == "array" and items.get("type") == "object":
+            continue  # a list of records without a schema of its own: nothing to make its columns of
         if schema.get("type") == "array":
             widget = "instruments" if items.get("format") == "uuid" else "lines"
         elif schema.get("format") == "date":
@@ -147,6 +161,13 @@ def fill(fields: list[Field], form: Any) -> Filled:
     left out, so the service's defaults apply and its missing parts are named."""
     filled = Filled()
     for f in fields:
+        if f.widget == "rows":
+            rows = _rows(f, form)
+            filled.values[f.name] = rows
+            typed = [{k: v for k, v in row.items() if v} for row in rows if any(row.values())]
+            if typed:
+                filled.body[f.name] = typed
+            continue
         if f.widget == "instruments":
             chosen = [str(v) for v in form.getlist(f.name)]
             filled.values[f.name] = chosen
@@ -170,14 +191,39 @@ def fill(fields: list[Field], form: Any) -> Filled:
     return filled
 
 
+def _rows(f: Field, form: Any) -> list[dict[str, str]]:
+    """A "rows" field's rows as typed (inputs named `list.row.column`), blank rows left out."""
+    cell = re.compile(rf"{re.escape(f.name)}\.(\d+)\.(\w+)")
+    rows: dict[int, dict[str, str]] = {}
+    for key in form:
+        if (found := cell.fullmatch(str(key))) and found[2] in {c.name for c in f.columns}:
+            rows.setdefault(int(found[1]), {c.name: "" for c in f.columns})[found[2]] = str(form.get(key) or "").strip()
+    return [row for _, row in sorted(rows.items()) if any(row.values())]
+
+
+def query_items(fields: list[Field], values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The form's values as a query (the preview's address), rows cell by cell."""
+    query: list[tuple[str, str]] = []
+    for f in fields:
+        value = values.get(f.name, "")
+        if f.widget == "rows":
+            query += [(f"{f.name}.{i}.{k}", v) for i, row in enumerate(value) for k, v in row.items() if v]
+        elif isinstance(value, list):
+            query += [(f.name, item) for item in value]
+        else:
+            query.append((f.name, value))
+    return query
+
+
 def missing_parts(parts: list[str], fields: list[Field]) -> list[dict[str, str]]:
     """Each part the service says is missing: the field that gives it, or what the ledger lacks."""
     by_name = {f.name: f for f in fields}
     shown = []
     for part in parts:
-        name = re.split(r"[\s(]", part, maxsplit=1)[0]
-        if name in by_name:
-            shown.append({"field": name, "text": by_name[name].label})
-        else:
-            shown.append({"field": "", "text": part})
+        name = re.split(r"[\s(\[]", part, maxsplit=1)[0]
+        if name in by_name:  # a row's cell (`targets[0].unit`) links to its list, said with its row
+            text = (missing_part_vi(part) if "[" in part else None) or by_name[name].label
+            shown.append({"field": name, "text": text})
+        else:  # what the ledger or the register lacks: said in Vietnamese (missing_vi.py)
+            shown.append({"field": "", "text": missing_part_vi(part) or f"Sổ cái hoặc sổ văn bản chưa có: {part}"})
     return shown

@@ -30,7 +30,8 @@ class LegalInstrumentCreate(BaseModel):
     @model_validator(mode="after")
     def _span(self) -> Self:
         if self.in_force_from and self.in_force_to and self.in_force_to < self.in_force_from:
-            raise FieldInvalid("in_force_to", "in_force_to is before in_force_from")
+            raise FieldInvalid("in_force_to", "in_force_to is before in_force_from",
+                               code="in-force-to-after-from")
         return self
 
 

@@ -98,7 +98,7 @@ class ScopeChange(BaseModel):
     def _one_scope(self) -> Self:
         if (self.authority_id is None) == (self.cluster_id is None):  # as the fact says, but as a 422 of the body
             raise FieldInvalid("cluster_id" if self.authority_id else "authority_id",
-                               "name exactly one of authority_id and cluster_id")
+                               "name exactly one of authority_id and cluster_id", code="one-scope")
         return self
 
 

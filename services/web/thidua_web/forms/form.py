@@ -8,6 +8,7 @@ from typing import Any
 
 from thidua_events.facts import FACTS, Fact
 
+from thidua_web.between_vi import between_fields_message
 from thidua_web.clients import Invalid
 from thidua_web.forms.fields import FieldSpec, fact_specs
 from thidua_web.forms.options import YEAR_LISTS, Option, Options
@@ -175,6 +176,9 @@ def ledger_errors(refusal: Invalid) -> Errors:
             message = template.format(**context) if template else ""
         except (KeyError, IndexError):
             message = template or ""
+        if context.get("code"):  # a check between fields: its code, not its English
+            params = context.get("params")
+            message = between_fields_message(str(context["code"]), params if isinstance(params, dict) else {}) or ""
         said = str(error.get("msg", "")).removeprefix("Value error, ")
         if not message:
             message = f"Không hợp lệ: {said}" if said else "Không hợp lệ."

@@ -48,8 +48,7 @@ def _issue_all(documents: DocumentsClient, cluster_id: str, items: list[tuple[in
                 body = refused.body if isinstance(refused.body, dict) else {}
                 parts = docforms.missing_parts(body.get("missing") or [refused.detail],
                                                docforms.form_fields(documents, kind, subject))
-                outcome |= {"state": "missing", "missing": [
-                    p["text"] if p["field"] else f"sổ cái hoặc sổ văn bản chưa có: {p['text']}" for p in parts]}
+                outcome |= {"state": "missing", "missing": [p["text"] for p in parts]}
             except NotFound as refused:
                 outcome |= {"state": "refused", "detail": refused.detail, "rule": None}
             outcomes.append(outcome)

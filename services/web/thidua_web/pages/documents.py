@@ -52,12 +52,10 @@ def _draft_page(request: Request, documents: DocumentsClient, kind: str, subject
     # A field refused here (a bad date) is left out of the body: the service still names the rest.
     parts, refused = _missing(documents, kind, subject, _body(kind, subject, filled))
     errors = {**{name: " ".join(msgs) for name, msgs in refused.items()}, **filled.errors}
-    if not any(form.get(f.name) for f in fields):
+    if not any(form.get(f.name) or (f.widget == "rows" and filled.values[f.name]) for f in fields):
         filled.values = {f.name: f.default for f in fields} | {
-            f.name: [] for f in fields if f.widget == "instruments"}
-    query = [(k, v) for k, v in subject.items()]
-    for name, value in filled.values.items():
-        query += [(name, item) for item in value] if isinstance(value, list) else [(name, value)]
+            f.name: [] for f in fields if f.widget in ("instruments", "rows")}
+    query = [(k, v) for k, v in subject.items()] + docforms.query_items(fields, filled.values)
     instruments = documents.read("/documents/legal-instruments") if any(
         f.widget == "instruments" for f in fields) else []
     return render(request, "documents/draft.html", {
