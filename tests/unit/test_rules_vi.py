@@ -2,7 +2,8 @@
 
 The rule names are collected from the services' code, as they are written there:
 `check(condition, "rule", …)`, `RuleViolation("rule", …)`, `RuleBroken("rule", …)`,
-`CorrectionRefused("rule", …)` (a module constant in their place counts too) and the
+`CorrectionRefused("rule", …)` (a module constant in their place counts too, also as
+`module.CONSTANT`) and the
 `{"rule": "…"}` of an API's own answers. A rule added without a message fails here."""
 
 import ast
@@ -17,11 +18,16 @@ SEARCHED = [SERVICES / "ledger" / "thidua_ledger", SERVICES / "documents" / "thi
 RULE_ARGUMENT = {"check": 1, "RuleViolation": 0, "RuleBroken": 0, "CorrectionRefused": 0}
 
 
-def _rule_names_in(source: str) -> set[str]:
+def _constants_in(tree: ast.Module) -> dict[str, str]:
+    return {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+            for target in node.targets if isinstance(target, ast.Name)
+            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+
+
+def _rule_names_in(source: str, imported: dict[str, str] | None = None) -> set[str]:
+    """`imported`: other modules' constants, for a rule named as `module.CONSTANT`."""
     tree = ast.parse(source)
-    constants = {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
-                 for target in node.targets if isinstance(target, ast.Name)
-                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+    constants = _constants_in(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -33,6 +39,8 @@ def _rule_names_in(source: str) -> set[str]:
                 found.add(argument.value)
             elif isinstance(argument, ast.Name) and argument.id in constants:
                 found.add(constants[argument.id])
+            elif isinstance(argument, ast.Attribute) and argument.attr in (imported or {}):
+                found.add((imported or {})[argument.attr])
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "rule" and isinstance(value, ast.Constant):
@@ -41,8 +49,9 @@ def _rule_names_in(source: str) -> set[str]:
 
 
 def collected_rules() -> set[str]:
-    return {rule for folder in SEARCHED for path in folder.rglob("*.py")
-            for rule in _rule_names_in(path.read_text(encoding="utf-8"))}
+    sources = [path.read_text(encoding="utf-8") for folder in SEARCHED for path in folder.rglob("*.py")]
+    imported = {name: value for source in sources for name, value in _constants_in(ast.parse(source)).items()}
+    return {rule for source in sources for rule in _rule_names_in(source, imported)}
 
 
 def test_the_collector_finds_the_rules_as_they_are_written() -> None:
