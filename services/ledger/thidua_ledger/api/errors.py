@@ -71,7 +71,9 @@ STORE_RESPONSES: Responses = {
 
 def disk_full(error: BaseException | None) -> bool:
     """Whether a store error, or one it was raised from, says the disk is full."""
-    while error is not None:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:  # a chain can loop (an error re-raised in its handler)
+        seen.add(id(error))
         if (isinstance(error, sqlite3.Error) and getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL) \
                 or isinstance(error, psycopg.errors.DiskFull) \
                 or (isinstance(error, OSError) and error.errno == errno.ENOSPC) \
