@@ -56,4 +56,5 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     for module in (health, access, accounts, auth, commands, changes, clusters, awards, log, catalogue, organisation,
                    audit, statistics):
         app.include_router(module.router, responses=errors.STORE_RESPONSES)
+    app.router.routes.insert(0, commands.FactRoutes(commands.router.routes))
     return app

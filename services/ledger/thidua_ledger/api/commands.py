@@ -8,7 +8,10 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, status
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field, create_model
+from starlette.routing import BaseRoute, Match
+from starlette.types import Receive, Scope, Send
 from thidua_events.bounds import MAX_POSITION
 from thidua_events.facts import FACTS, Fact, Provenance, Role
 from thidua_events.facts.corrections import Correction
@@ -100,3 +103,28 @@ def _route(fact_type: type[Fact]) -> None:
 
 for _fact_type in list(FACTS.values()):
     _route(_fact_type)
+
+
+class FactRoutes(BaseRoute):
+    """The fact routes found by one dict lookup, ahead of the app's other routes.
+
+    Matching a path walks the app's routes in order, a regular expression each, twice into
+    the router that holds the match: about 0.2 ms to reach `POST /facts/ScoreRecorded`, a
+    tenth of the API's whole cost per command. Anything else (another method, an unknown
+    fact type) matches nothing here and is routed as before; the routes themselves, and so
+    the OpenAPI document, are unchanged.
+    """
+
+    def __init__(self, routes: list[BaseRoute]) -> None:
+        self.by_path = {route.path: route for route in routes if isinstance(route, APIRoute)}
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            path, root = scope["path"], scope.get("root_path", "")
+            route = self.by_path.get(path[len(root):] if root and path.startswith(root) else path)
+            if route is not None:
+                return Match.FULL, {"endpoint": route.endpoint, "path_params": {}, "route": route}
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["route"].handle(scope, receive, send)
