@@ -7,7 +7,7 @@ optional expected version; actor and role come from the token, never the body.
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field, create_model
 from starlette.routing import BaseRoute, Match
@@ -16,11 +16,13 @@ from thidua_events.bounds import MAX_POSITION
 from thidua_events.facts import FACTS, Fact, Provenance, Role
 from thidua_events.facts.corrections import Correction
 from thidua_events.text import Name, Note
+from thidua_events.tokens import Verifier
 
 from thidua_ledger.access import check_clerk_may_record
-from thidua_ledger.api.deps import LedgerDep, VerifierDep, Writer
+from thidua_ledger.api.deps import Writer
 from thidua_ledger.api.errors import WRITE_RESPONSES
 from thidua_ledger.api.new_ids import fill_new_id, new_id_field
+from thidua_ledger.application import Ledger
 from thidua_ledger.domain.errors import LedgerError
 from thidua_ledger.idempotency import KeptReceipt, first_receipt, request_hash
 
@@ -60,16 +62,25 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
                         __cls_kwargs__={"abstract": True}, **fields)
 
 
+def _created(receipt: ReceiptPublic) -> Response:
+    # Serialised here: a model returned to FastAPI is validated again, in a thread hop of its
+    # own for a plain `def` route, which cost a command more than the receipt itself.
+    return Response(receipt.model_dump_json(), status.HTTP_201_CREATED, media_type="application/json")
+
+
 def _route(fact_type: type[Fact]) -> None:
     body_model = _create_model(fact_type)
 
-    def record(body: body_model, user: Writer, ledger: LedgerDep,  # type: ignore[valid-type]
-               verifier: VerifierDep, idempotency_key: IdempotencyKey = None) -> ReceiptPublic:
+    def record(body: body_model, user: Writer, request: Request,  # type: ignore[valid-type]
+               idempotency_key: IdempotencyKey = None) -> Response:
         note: Any = body  # its model is made at import time, so the type checker cannot see it
+        # The ledger and the verifier from the app's state rather than as dependencies: each
+        # dependency FastAPI resolves costs a command about as much as a rule check (issue 17).
+        ledger: Ledger = request.app.state.ledger
         if idempotency_key is not None:
             asked = request_hash(fact_type.type_name(), note.model_dump(mode="json", exclude_unset=True))
             if (kept := first_receipt(ledger.recorder, user.subject or user.actor, idempotency_key, asked)):
-                return ReceiptPublic.model_validate(kept)
+                return _created(ReceiptPublic.model_validate(kept))
         data = note.model_dump(exclude=NOTE_FIELDS)
         ids = fill_new_id(fact_type, data)
         fact = fact_type.model_validate(data)
@@ -86,16 +97,17 @@ def _route(fact_type: type[Fact]) -> None:
             # broke the key's uniqueness, and nothing of it was stored): its receipt is the answer.
             if idempotency_key is not None and (kept := first_receipt(ledger.recorder, user.subject or user.actor,
                                                                       idempotency_key, asked)):
-                return ReceiptPublic.model_validate(kept)
+                return _created(ReceiptPublic.model_validate(kept))
             raise
+        verifier: Verifier = request.app.state.verifier
         if fact.aggregate == "access" and verifier.revocations:
             verifier.revocations.expire()  # this process sees its own revocation at once
-        return ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version, position=receipt.position,
-                             ids=ids)
+        return _created(ReceiptPublic(entity_id=receipt.entity_id, version=receipt.version,
+                                      position=receipt.position, ids=ids))
 
     router.add_api_route(
         f"/{fact_type.type_name()}", record, methods=["POST"], status_code=status.HTTP_201_CREATED,
-        tags=[fact_type.aggregate], summary=f"Record {fact_type.type_name()}",
+        response_model=ReceiptPublic, tags=[fact_type.aggregate], summary=f"Record {fact_type.type_name()}",
         description=(fact_type.__doc__ or "").strip(), operation_id=f"record_{fact_type.type_name()}",
         responses=WRITE_RESPONSES,
     )

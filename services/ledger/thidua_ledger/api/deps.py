@@ -41,20 +41,29 @@ async def _verifier(request: Request) -> Verifier:
 VerifierDep = Annotated[Verifier, Depends(_verifier)]
 
 
-async def _current_user(
-    verifier: VerifierDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _principal(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    # The verifier straight from the app's state, not through VerifierDep: every dependency
+    # FastAPI resolves costs a command about as much as a rule check (issue 17), and the
+    # caller's roles below each need only this one.
+    verifier: Verifier = request.app.state.verifier
     try:
         return verifier.read_bearer(credentials.credentials if credentials else None)
     except InvalidToken as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
 
 
+async def _current_user(request: Request, credentials: Bearer) -> Principal:
+    return _principal(request, credentials)
+
+
 CurrentUser = Annotated[Principal, Depends(_current_user)]
 
 
-async def _writer(user: CurrentUser) -> Principal:
+async def _writer(request: Request, credentials: Bearer) -> Principal:
+    user = _principal(request, credentials)
     if not user.can_write:
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"role '{user.role}' may only read; recording needs role clerk or admin")
@@ -64,7 +73,8 @@ async def _writer(user: CurrentUser) -> Principal:
 Writer = Annotated[Principal, Depends(_writer)]
 
 
-async def _auditor(user: CurrentUser) -> Principal:
+async def _auditor(request: Request, credentials: Bearer) -> Principal:
+    user = _principal(request, credentials)
     if user.role not in ("auditor", "admin"):
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"role '{user.role}' may not audit; the audit desk needs role auditor or admin")
