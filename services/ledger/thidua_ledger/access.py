@@ -24,6 +24,7 @@ from thidua_ledger.audit.provenance import history
 from thidua_ledger.domain.access import ACCESS_ID, AccessRegister, OutOfScope, Scopes
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.entity import FactEvent
+from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.organisation import Person, Unit
 
 ScopeOf = Callable[[Ledger, Any], Scopes]
@@ -96,7 +97,12 @@ for _fact_type in (*vars(cf).values(), *vars(yf).values()):
 
 
 def access_register(ledger: Ledger) -> AccessRegister | None:
-    return ledger.get(AccessRegister, ACCESS_ID) if ledger.exists(ACCESS_ID) else None
+    # Asked for straight away, not after `exists`: within a command the register usually comes
+    # from the entity cache, and asking first cost every clerk's command a query of its own.
+    try:
+        return ledger.get(AccessRegister, ACCESS_ID)
+    except NotFound:
+        return None
 
 
 def check_clerk_may_record(ledger: Ledger, account: str, fact: Fact) -> None:
