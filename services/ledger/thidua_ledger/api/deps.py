@@ -14,7 +14,7 @@ from thidua_ledger.application import Ledger
 from thidua_ledger.award_register import StoredAwardRegister
 from thidua_ledger.settings import Settings
 
-_bearer = HTTPBearer(auto_error=False, description="A token from `ledger token` (or the configured issuer)")
+bearer = HTTPBearer(auto_error=False, description="A token from `ledger token` (or the configured issuer)")
 
 
 async def _ledger(request: Request) -> Ledger:
@@ -41,10 +41,10 @@ async def _verifier(request: Request) -> Verifier:
 VerifierDep = Annotated[Verifier, Depends(_verifier)]
 
 
-Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def _principal(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+def principal(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
     # The verifier straight from the app's state, not through VerifierDep: every dependency
     # FastAPI resolves costs a command about as much as a rule check (issue 17), and the
     # caller's roles below each need only this one.
@@ -56,14 +56,14 @@ def _principal(request: Request, credentials: HTTPAuthorizationCredentials | Non
 
 
 async def _current_user(request: Request, credentials: Bearer) -> Principal:
-    return _principal(request, credentials)
+    return principal(request, credentials)
 
 
 CurrentUser = Annotated[Principal, Depends(_current_user)]
 
 
 async def _writer(request: Request, credentials: Bearer) -> Principal:
-    user = _principal(request, credentials)
+    user = principal(request, credentials)
     if not user.can_write:
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"role '{user.role}' may only read; recording needs role clerk or admin")
@@ -74,7 +74,7 @@ Writer = Annotated[Principal, Depends(_writer)]
 
 
 async def _auditor(request: Request, credentials: Bearer) -> Principal:
-    user = _principal(request, credentials)
+    user = principal(request, credentials)
     if user.role not in ("auditor", "admin"):
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"role '{user.role}' may not audit; the audit desk needs role auditor or admin")
