@@ -5,7 +5,8 @@ For each store (SQLite in a temporary file, PostgreSQL in a fresh schema) the sa
 planned commands are recorded twice, each time into a fresh store of its own:
 
   direct  `Ledger.record(fact, provenance)` in this process, facts built beforehand;
-  api     `POST /facts/{FactType}` over real HTTP (one keep-alive httpx client, one
+  api     `POST /facts/{FactType}` over real HTTP (one keep-alive httpx client, or
+          http.client with `--client stdlib`, one
           request at a time) to a real uvicorn serving `create_app(settings)` in a
           subprocess.
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import http.client
 import json
 import math
 import os
@@ -344,18 +346,27 @@ class DirectPath:
 
 
 class ApiPath:
-    """POST /facts/{FactType} over one keep-alive connection; bodies serialised beforehand."""
+    """POST /facts/{FactType} over one keep-alive connection; bodies serialised beforehand.
+
+    `client` is httpx (what the web app uses) or the standard library's http.client, whose
+    own cost per request is a fraction of httpx's: with it the figures show the server more
+    than the client.
+    """
 
     name = "api"
 
-    def __init__(self, server: tuple[str, int]) -> None:
+    def __init__(self, server: tuple[str, int], client: str = "httpx") -> None:
         url, self.server_pid = server
         clerk = issue_token(SIGNING_KEY, DEFAULT_ISSUER, ACTOR, Role.CLERK, ["ledger"])
-        self.client = httpx.Client(base_url=url, timeout=30, headers={
-            "Authorization": f"Bearer {clerk}", "Content-Type": "application/json"})
+        self.headers = {"Authorization": f"Bearer {clerk}", "Content-Type": "application/json"}
         # The set-up registers an authority and grants the clerk: an admin's work.
         admin = issue_token(SIGNING_KEY, DEFAULT_ISSUER, "Quản trị (bench)", Role.ADMIN, ["ledger"])
-        self.admin = {"Authorization": f"Bearer {admin}"}
+        self.admin = {**self.headers, "Authorization": f"Bearer {admin}"}
+        self.client = httpx.Client(base_url=url, timeout=30)
+        self.connection: http.client.HTTPConnection | None = None
+        if client == "stdlib":
+            host, port = url.removeprefix("http://").split(":")
+            self.connection = http.client.HTTPConnection(host, int(port), timeout=30)
 
     def prepare(self, commands: list[Command]) -> list[tuple[str, bytes]]:
         return [(f"/facts/{name}", json.dumps({**body, "source_ref": SOURCE_REF}).encode())
@@ -363,18 +374,27 @@ class ApiPath:
 
     def send(self, request: tuple[str, bytes], admin: bool = False) -> None:
         path, body = request
-        response = self.client.post(path, content=body, headers=self.admin if admin else None)
-        if response.status_code != 201:
-            raise SystemExit(f"POST {path} answered {response.status_code}: {response.text}")
+        headers = self.admin if admin else self.headers
+        if self.connection is not None:
+            self.connection.request("POST", path, body, headers)
+            answer = self.connection.getresponse()
+            status, text = answer.status, answer.read()
+        else:
+            response = self.client.post(path, content=body, headers=headers)
+            status, text = response.status_code, response.content
+        if status != 201:
+            raise SystemExit(f"POST {path} answered {status}: {text.decode(errors='replace')}")
 
     def head(self) -> int:
         return int(self.client.get("/health").json()["position"])
 
     def close(self) -> None:
         self.client.close()
+        if self.connection is not None:
+            self.connection.close()
 
 
-def run_store(store_kind: str, plan: Plan, chunk: int) -> list[Result]:
+def run_store(store_kind: str, plan: Plan, chunk: int, client: str = "httpx") -> list[Result]:
     """Both paths on fresh stores of their own, timed in alternating chunks of the same commands.
 
     Alternating (direct chunk, API chunk, direct chunk, ...) lets both paths see the same
@@ -383,7 +403,8 @@ def run_store(store_kind: str, plan: Plan, chunk: int) -> list[Result]:
     with contextlib.ExitStack() as stack:
         direct = DirectPath(stack.enter_context(fresh_store(store_kind, "direct")))
         stack.callback(direct.close)
-        api = ApiPath(stack.enter_context(uvicorn_server(stack.enter_context(fresh_store(store_kind, "api")))))
+        api = ApiPath(stack.enter_context(uvicorn_server(stack.enter_context(fresh_store(store_kind, "api")))),
+                      client)
         stack.callback(api.close)
         paths: list[DirectPath | ApiPath] = [direct, api]
         latencies: dict[str, list[float]] = {p.name: [] for p in paths}
@@ -475,7 +496,8 @@ def report(results: list[Result], plan: Plan, args: argparse.Namespace) -> None:
         f"{args.chunk} commands so that both see the same background load.\n"
         f"API: uvicorn {uvicorn.__version__} in a subprocess serving create_app(), "
         f"{' '.join(SERVER_FLAGS)} (log_level=warning, access_log=False), http={http}, loop={loop}; one "
-        f"keep-alive httpx client, one request at a time; latency is the client's round trip. Direct: "
+        f"keep-alive {'http.client' if args.client == 'stdlib' else 'httpx'} client, one request at a time; "
+        f"latency is the client's round trip. Direct: "
         f"Ledger.record in this process, facts built before timing. "
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs.[/]")
 
@@ -490,6 +512,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=100, help="warm-up commands per path (default 100)")
     parser.add_argument("--chunk", type=int, default=50,
                         help="commands per path before switching to the other path (default 50)")
+    parser.add_argument("--client", choices=["httpx", "stdlib"], default="httpx",
+                        help="the API path's HTTP client: httpx (default, as the web app) or the standard "
+                             "library's http.client (costs the client less, so the figures show the server)")
     args = parser.parse_args()
     args.stores = [s.strip() for s in args.stores.split(",") if s.strip()]
     if not args.stores or set(args.stores) - {"sqlite", "postgres"}:
@@ -507,7 +532,7 @@ def main() -> int:
     results: list[Result] = []
     for store in args.stores:
         with console.status(f"{store}: direct and API paths, {len(plan.timed)} commands each…"):
-            results += run_store(store, plan, args.chunk)
+            results += run_store(store, plan, args.chunk, args.client)
     report(results, plan, args)
     return 0
 
