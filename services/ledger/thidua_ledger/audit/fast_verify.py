@@ -13,11 +13,11 @@ named exactly as before (kind, position, detail), only sooner when the log is in
 
 import hashlib
 import multiprocessing
-import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from operator import itemgetter, methodcaller
 from typing import Any
 
@@ -116,19 +116,21 @@ def _rows_page(recorder: Any, after: int, top: int, previous: str, moment: str |
     return checked, position, previous, moment, True
 
 
-PLAIN_STAMPS = re.compile(rb'(?:\{"timestamp":\{"_type_":"datetime_iso","_data_":"'
-                          rb'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00"\})*')
-"""The heads of states that each begin with a UTC timestamp as eventsourcing writes it."""
-HEAD = len(b'{"timestamp":{"_type_":"datetime_iso","_data_":"')
-HEAD_WIDTH = HEAD + STORED_WIDTH + 2
-_head = itemgetter(slice(0, HEAD_WIDTH))
+HEAD = b'{"timestamp":{"_type_":"datetime_iso","_data_":"'
+PLAIN_HEAD = HEAD + b'0000-00-00T00:00:00.000000+00:00"}'
+"""How a state begins when it carries a UTC timestamp as eventsourcing writes it, with every
+digit written as 0 (`_ZEROS`)."""
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_head = itemgetter(slice(0, len(PLAIN_HEAD)))
 _hexdigest = methodcaller("hexdigest")
 _update = type(hashlib.sha256()).update
 
 
 @cache
 def _stamp_slices(n: int) -> list[slice]:
-    return [slice(i * HEAD_WIDTH + HEAD, i * HEAD_WIDTH + HEAD + STORED_WIDTH) for i in range(n)]
+    """Where the timestamps are in n heads of states laid end to end."""
+    width, start = len(PLAIN_HEAD), len(HEAD)
+    return [slice(i * width + start, i * width + start + STORED_WIDTH) for i in range(n)]
 
 
 def _columns_page(recorder: Any, after: int, top: int, previous: str, moment: str | None) -> Page | None:
@@ -136,35 +138,40 @@ def _columns_page(recorder: Any, after: int, top: int, previous: str, moment: st
     (SQLite). The same checks as `_rows_page`, on the usual page only: every position
     present, every value of the type and form the recorders write. None if the page is not
     usual or any check fails; `_rows_page` then says exactly what holds."""
-    (count, low, high, e_ids, c_ids, e_versions, c_versions, topics, contents, hashes, moments,
-     *types), rows = recorder.chain_page(after, top)
+    (count, e_ids, c_ids, e_versions, c_versions, topics, contents, hashes, moments, text), rows = \
+        recorder.chain_page(after, top)
     n = top - after
-    if count != n or low != after + 1 or high != top or set(types) != {"text"} or len(rows) != n:
+    if count != n or text != "text" or len(rows) != n or e_versions != c_versions:
         return None
-    e_ids, c_ids, topics = e_ids.split(","), c_ids.split(","), topics.split("\x1f")
+    c_ids, topics = c_ids.split(","), topics.split("\x1f")
     hashes, moments, versions = hashes.split(","), moments.split(","), e_versions.split(",")
-    if not (len(e_ids) == len(c_ids) == len(topics) == len(hashes) == len(moments) == len(versions) == n) \
-            or e_versions != c_versions or set(map(len, e_ids)) != {32} or set(map(len, c_ids)) != {36}:
+    if not (len(c_ids) == len(topics) == len(hashes) == len(moments) == len(versions) == n) \
+            or set(map(len, c_ids)) != {36}:
         return None
+    # Every event id is 32 long (n - 1 commas, each after 32 characters), and every chain id
+    # is that id with dashes after its 8th, 12th, 16th and 20th characters.
     dashes, joined = "-" * n, "".join(c_ids)
-    if joined[8::36] != dashes or joined[13::36] != dashes or joined[18::36] != dashes \
-            or joined[23::36] != dashes or joined.replace("-", "") != "".join(e_ids):
-        return None  # not every chain id is its event's id, dashed
+    if len(e_ids) != 33 * n - 1 or e_ids[32::33] != "," * (n - 1) or e_ids.count(",") != n - 1 \
+            or joined[8::36] != dashes or joined[13::36] != dashes or joined[18::36] != dashes \
+            or joined[23::36] != dashes or joined.replace("-", "") != e_ids.replace(",", ""):
+        return None
     states = list(map(itemgetter(0), rows))
     if set(map(type, states)) != {bytes}:
         return None
-    digests = list(map(hashlib.sha256, map(str.encode, map("{}|{}|{}|".format, c_ids, versions, topics))))
+    # content_hash: f"{id}|{version}|{topic}|" then the state
+    digests = list(map(hashlib.sha256, map(str.encode, map("|".join, zip(c_ids, versions, topics, repeat(""))))))
     any(map(_update, digests, states))
     if ",".join(map(_hexdigest, digests)) != contents:
         return None
     heads = b"".join(map(_head, states))
-    if len(heads) != n * HEAD_WIDTH or not PLAIN_STAMPS.fullmatch(heads):
+    if heads.translate(_ZEROS) != PLAIN_HEAD * n:
         return None  # a state without the usual timestamp: its moment needs stated_moment
     stated = map(heads.decode().__getitem__, _stamp_slices(n))
     if list(map(max, [moment or "", *moments[:-1]], stated)) != moments:
         return None  # each moment is the stated one, unless the one before is later
-    links = map("{}|{}|{}|{}|{}|{}".format, [previous, *hashes[:-1]], range(after + 1, top + 1),
-                contents.split(","), c_ids, versions, moments)
+    # link: f"{previous}|{position}|{content}|{id}|{version}|{moment}"
+    links = map("|".join, zip([previous, *hashes[:-1]], map(str, range(after + 1, top + 1)),
+                              contents.split(","), c_ids, versions, moments, strict=True))
     if list(map(_hexdigest, map(hashlib.sha256, map(str.encode, links)))) != hashes:
         return None
     return n, top, hashes[-1], moments[-1], True

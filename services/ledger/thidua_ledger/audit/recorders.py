@@ -22,17 +22,19 @@ from thidua_ledger.migrations.database import Database, creating_tables
 HEAD_BYTES = 400
 CHAIN_COLUMNS = "position, originator_id, originator_version, content, hash, recorded_at"
 CHAIN_PAGE = (
-    "SELECT count(*), min(e.rowid), max(e.rowid), "
+    "SELECT count(*), "
     "group_concat(e.originator_id, ','), group_concat(c.originator_id, ','), "
     "group_concat(e.originator_version, ','), group_concat(c.originator_version, ','), "
     "group_concat(e.topic, char(31)), group_concat(c.content, ','), group_concat(c.hash, ','), "
     "group_concat(c.recorded_at, ','), "
-    # 'text' sorts after every other type name: the minimum says whether all are text
-    "min(typeof(e.originator_id)), min(typeof(e.topic)), min(typeof(c.originator_id)), "
-    "min(typeof(c.content)), min(typeof(c.hash)), min(typeof(c.recorded_at)) "
+    # Whether every value of these TEXT columns is text: a blob sorts above text and NULL
+    # below, so the greatest of a row's values is text only if none is a blob or NULL; and
+    # 'text' sorts after the other type names. (A number would be stored as text here.)
+    "min(typeof(max(e.originator_id, e.topic, c.originator_id, c.content, c.hash, c.recorded_at))) "
     "FROM {events} e LEFT JOIN {chain} c ON c.position = e.rowid WHERE e.rowid > ? AND e.rowid <= ?")
-"""One page of the log and its chain as columns: the count and range of positions, each
-column joined by a separator, and the least type of each text column."""
+"""One page of the log and its chain as columns: the count of positions (each is unique, so a
+page of positions (after, stop] holding stop - after of them holds them all), each column
+joined by a separator, and whether all of the text columns hold text."""
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
