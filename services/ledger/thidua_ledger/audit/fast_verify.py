@@ -58,7 +58,12 @@ def _dashed(entity: Any) -> str:
     return text
 
 
-def check_segment(recorder: Any, segment: Segment, batch: int = 5000) -> Checked:
+PAGE = 2000
+"""Positions read at a time: small enough that a page's columns stay in the processor's
+caches (2,000 measured faster than 5,000 or 20,000), big enough that a query's cost is noise."""
+
+
+def check_segment(recorder: Any, segment: Segment, batch: int = PAGE) -> Checked:
     """Every link in the segment against the stored one before it and the event it covers."""
     before = recorder.query("SELECT position, hash, recorded_at FROM {chain} WHERE position <= ? "
                             "ORDER BY position DESC LIMIT 1", (segment.after,)) if segment.after else []
