@@ -94,8 +94,9 @@ def test_the_verify_command_with_workers_and_progress(tmp_path: Path) -> None:
     assert "verified up to position 14" in answer.stderr
 
 
-# On SQLite a page is checked a column at a time, for the usual page only; these near misses
-# are pages that look usual to a reading of the columns and are not (or are, and look odd).
+# A page is checked a column at a time, for the usual page only; the near misses below (on
+# SQLite, whose columns take any type) look usual to a reading of the columns and are not,
+# or are, and look odd.
 
 @pytest.fixture
 def sqlite_ledger(tmp_path: Path) -> Iterator[tuple[Ledger, Settings]]:
@@ -106,8 +107,7 @@ def sqlite_ledger(tmp_path: Path) -> Iterator[tuple[Ledger, Settings]]:
     ledger.close()
 
 
-def test_an_intact_page_is_checked_a_column_at_a_time(sqlite_ledger: tuple[Ledger, Settings]) -> None:
-    ledger, _ = sqlite_ledger
+def test_an_intact_page_is_checked_a_column_at_a_time(ledger: Ledger) -> None:
     by_columns = fast_verify._columns_page(ledger.recorder, 0, 18, GENESIS, None)
     assert by_columns is not None and by_columns == fast_verify._rows_page(ledger.recorder, 0, 18, GENESIS, None)
     assert by_columns[:2] == (18, 18) and by_columns[4]

@@ -9,6 +9,11 @@ log gets the same report. The log is cut into segments of positions, each checke
 own from the stored link and moment just before it, so segments can go to several
 processes. Whenever a segment fails, the answer comes from `walk` itself: a finding is
 named exactly as before (kind, position, detail), only sooner when the log is intact.
+
+A page of positions is read a column at a time (`chain_page`: each column joined into one
+string) and checked with C loops (`map`, joins, slices), with no Python code per event: the
+usual page, where every position is there and every value has the type and form the
+recorders write. Any other page is checked row by row (`_rows_page`), which decides.
 """
 
 import hashlib
@@ -70,7 +75,7 @@ def check_segment(recorder: Any, segment: Segment, batch: int = PAGE) -> Checked
     previous, moment = (before[0][1], before[0][2]) if before else (GENESIS, None)
     if segment.after and not before:  # the chain lost the rows before this segment
         return Checked(segment, False, 0, segment.after, previous)
-    columnar = hasattr(recorder, "chain_page")
+    columnar = hasattr(recorder, "chain_page")  # the ledger's recorders; not any other
     checked, position, after = 0, segment.after, segment.after
     while after < segment.stop:
         top = min(after + batch, segment.stop)
@@ -139,14 +144,14 @@ def _stamp_slices(n: int) -> list[slice]:
 
 
 def _columns_page(recorder: Any, after: int, top: int, previous: str, moment: str | None) -> Page | None:
-    """The links of positions (after, top] a column at a time, with no Python code per row
-    (SQLite). The same checks as `_rows_page`, on the usual page only: every position
-    present, every value of the type and form the recorders write. None if the page is not
-    usual or any check fails; `_rows_page` then says exactly what holds."""
-    (count, e_ids, c_ids, e_versions, c_versions, topics, contents, hashes, moments, text), rows = \
-        recorder.chain_page(after, top)
+    """The links of positions (after, top] a column at a time, with no Python code per row.
+    The same checks as `_rows_page`, on the usual page only: every position present, every
+    value of the type and form the recorders write. None if the page is not usual or any
+    check fails; `_rows_page` then says exactly what holds."""
+    columns, states = recorder.chain_page(after, top)
+    count, e_ids, c_ids, e_versions, c_versions, topics, contents, hashes, moments, text = columns
     n = top - after
-    if count != n or text != "text" or len(rows) != n or e_versions != c_versions:
+    if count != n or text != "text" or len(states) != n or None in columns or e_versions != c_versions:
         return None
     c_ids, topics = c_ids.split(","), topics.split("\x1f")
     hashes, moments, versions = hashes.split(","), moments.split(","), e_versions.split(",")
@@ -160,7 +165,6 @@ def _columns_page(recorder: Any, after: int, top: int, previous: str, moment: st
             or joined[8::36] != dashes or joined[13::36] != dashes or joined[18::36] != dashes \
             or joined[23::36] != dashes or joined.replace("-", "") != e_ids.replace(",", ""):
         return None
-    states = list(map(itemgetter(0), rows))
     if set(map(type, states)) != {bytes}:
         return None
     # content_hash: f"{id}|{version}|{topic}|" then the state
