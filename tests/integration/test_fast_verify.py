@@ -3,6 +3,7 @@ log is cut into segments and however many processes share them (SQLite and Postg
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from uuid import uuid4
 import pytest
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit import fast_verify
+from thidua_ledger.audit.chain import GENESIS, TIMESTAMP, content_hash, link, recorded_moment, stated_moment
 from thidua_ledger.audit.verify import walk
 from thidua_ledger.settings import Settings
 
@@ -90,3 +92,91 @@ def test_the_verify_command_with_workers_and_progress(tmp_path: Path) -> None:
     assert answer.returncode == 0, answer.stderr
     assert json.loads(answer.stdout)["ok"] is True
     assert "verified up to position 14" in answer.stderr
+
+
+# A page is checked a column at a time, for the usual page only; the near misses below (on
+# SQLite, whose columns take any type) look usual to a reading of the columns and are not,
+# or are, and look odd.
+
+@pytest.fixture
+def sqlite_ledger(tmp_path: Path) -> Iterator[tuple[Ledger, Settings]]:
+    settings = Settings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite", signing_key_file=SIGNING_KEY_FILE)
+    ledger = Ledger(env=settings.eventstore_env())
+    cluster_with_members(ledger, members=3)  # 18 events
+    yield ledger, settings
+    ledger.close()
+
+
+def test_an_intact_page_is_checked_a_column_at_a_time(ledger: Ledger) -> None:
+    by_columns = fast_verify._columns_page(ledger.recorder, 0, 18, GENESIS, None)
+    assert by_columns is not None and by_columns == fast_verify._rows_page(ledger.recorder, 0, 18, GENESIS, None)
+    assert by_columns[:2] == (18, 18) and by_columns[4]
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE {chain} SET hash = CAST(hash AS BLOB) WHERE position = 10",
+    "UPDATE {chain} SET content = CAST(content AS BLOB) WHERE position = 10",
+    "UPDATE {chain} SET recorded_at = CAST(recorded_at AS BLOB) WHERE position = 10",
+    "UPDATE {chain} SET originator_id = CAST(originator_id AS BLOB) WHERE position = 10",
+    "UPDATE {events} SET topic = CAST(topic AS BLOB) WHERE rowid = 10",
+])
+def test_a_value_made_a_blob_of_the_same_bytes_is_found(sqlite_ledger: tuple[Ledger, Settings],
+                                                        statement: str) -> None:
+    ledger, settings = sqlite_ledger
+    tamper(settings, statement)
+    assert fast_verify._columns_page(ledger.recorder, 8, 12, *_link_before(ledger, 8)) is None
+    report = fast_verify.verify(ledger.recorder, segment=4)
+    assert report.finding is not None and report.finding.position == 10
+    assert report == walk(ledger.recorder)
+
+
+def test_a_chain_id_dashed_elsewhere_is_found_though_its_links_were_forged_to_match(
+        sqlite_ledger: tuple[Ledger, Settings]) -> None:
+    ledger, settings = sqlite_ledger
+    entity = ledger.recorder.query("SELECT originator_id FROM {chain} WHERE position = 10")[0][0]
+    hexed = entity.replace("-", "")
+    moved = f"{hexed[:9]}-{hexed[9:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"  # same digits
+    _forge(settings, 10, originator_id=moved)
+    assert fast_verify._columns_page(ledger.recorder, 8, 12, *_link_before(ledger, 8)) is None
+    report = fast_verify.verify(ledger.recorder, segment=4)
+    assert report.finding is not None and report.finding.position == 10
+    assert report == walk(ledger.recorder)
+
+
+def test_a_timestamp_in_an_unusual_form_still_verifies(sqlite_ledger: tuple[Ledger, Settings]) -> None:
+    ledger, settings = sqlite_ledger
+    state = bytes(ledger.recorder.query("SELECT state FROM {events} WHERE rowid = 10")[0][0])
+    stamp = TIMESTAMP.match(state)
+    assert stamp is not None
+    # a whole second, which isoformat writes without microseconds
+    _forge(settings, 10, state=state.replace(stamp[1], stamp[1][:19] + b"+00:00"))
+    assert fast_verify._columns_page(ledger.recorder, 8, 12, *_link_before(ledger, 8)) is None
+    report = fast_verify.verify(ledger.recorder, segment=4)
+    assert report.ok and report == walk(ledger.recorder)
+
+
+def _link_before(ledger: Ledger, position: int) -> tuple[str, str | None]:
+    hash_, moment = ledger.recorder.query("SELECT hash, recorded_at FROM {chain} WHERE position = ?", (position,))[0]
+    return hash_, moment
+
+
+def _forge(settings: Settings, position: int, originator_id: str | None = None, state: bytes | None = None) -> None:
+    """Change the chain's id or the event's state at `position` and rewrite every link from
+    there on as the recorder would have written them: what a forger with the database can do."""
+    with sqlite3.connect(settings.sqlite_path) as conn:
+        if state is not None:
+            conn.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (state, position))
+        if originator_id is not None:
+            conn.execute("UPDATE stored_events_chain SET originator_id = ? WHERE position = ?",
+                         (originator_id, position))
+        previous, moment = conn.execute("SELECT hash, recorded_at FROM stored_events_chain WHERE position = ?",
+                                        (position - 1,)).fetchone()
+        for at, entity, version, topic, body in conn.execute(
+                "SELECT e.rowid, c.originator_id, e.originator_version, e.topic, e.state FROM stored_events e "
+                "JOIN stored_events_chain c ON c.position = e.rowid WHERE e.rowid >= ? ORDER BY e.rowid",
+                (position,)).fetchall():
+            content = content_hash(entity, version, topic, body)
+            moment = recorded_moment(stated_moment(body), moment)
+            previous = link(previous, at, content, entity, version, moment)
+            conn.execute("UPDATE stored_events_chain SET content = ?, hash = ?, recorded_at = ? WHERE position = ?",
+                         (content, previous, moment, at))

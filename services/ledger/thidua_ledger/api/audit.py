@@ -11,10 +11,9 @@ from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
 
 from thidua_ledger.api.deps import Auditor, LedgerDep
 from thidua_ledger.api.errors import AUDIT_RESPONSES
-from thidua_ledger.audit import digests
+from thidua_ledger.audit import digests, fast_verify
 from thidua_ledger.audit.jobs import Job, JobPublic, Jobs
 from thidua_ledger.audit.replay import replay_all, replay_year
-from thidua_ledger.audit.verify import walk
 from thidua_ledger.domain.errors import NotFound, RuleViolation
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=AUDIT_RESPONSES)
@@ -32,10 +31,11 @@ def start_verify(request: Request, ledger: LedgerDep, _: Auditor) -> JobPublic:
     """Walk the hash chain in the background; poll `/audit/jobs/{id}`. The result names the first
     altered, deleted, inserted or reordered position, if any."""
     total = ledger.position()
-    batch = max(50, total // 50)  # about fifty steps of progress
+    segment = max(50, total // 50)  # about fifty steps of progress
 
     def work(job: Job) -> dict[str, Any]:
-        report = walk(ledger.recorder, batch=batch, progress=job.progress)
+        # the fast path; on any finding it answers with walk's own report
+        report = fast_verify.verify(ledger.recorder, progress=job.progress, segment=segment)
         job.progress(report.checked)
         return report.as_dict()
 
