@@ -26,6 +26,15 @@ def ledger(ledger_settings: Settings) -> Iterator[Ledger]:
 
 
 @pytest.fixture
+def other(ledger_settings: Settings, ledger: Ledger) -> Iterator[Ledger]:
+    """A second ledger on the same store: another process (or another clerk), with a cache of
+    its own."""
+    second = Ledger(env=ledger_settings.eventstore_env())
+    yield second
+    second.close()
+
+
+@pytest.fixture
 def cluster(ledger: Ledger) -> ClusterSetup:
     """Cluster 4 with three members, its 2019 year opened."""
     return cluster_with_members(ledger, members=3)

@@ -3,7 +3,6 @@ PostgreSQL) stand for two processes, each with its cache, writing in turn; after
 write, every read a command makes on either equals a fresh fold from the store."""
 
 import random
-from collections.abc import Iterator
 from datetime import date
 from uuid import UUID
 
@@ -18,14 +17,6 @@ from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
 from tests.factories import CLERK, ClusterSetup, adopt_pledge, score, wide_scale
-
-
-@pytest.fixture
-def other(ledger_settings: Settings, ledger: Ledger) -> Iterator[Ledger]:
-    """A second ledger on the same store: another process, with a cache of its own."""
-    second = Ledger(env=ledger_settings.eventstore_env())
-    yield second
-    second.close()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Two ledgers on one store (SQLite and PostgreSQL): optimistic concurrency, and a new
 ledger reading back exactly what another recorded (the stored form round-trips)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -37,14 +37,6 @@ from tests.factories import (
     signing,
 )
 from tests.tokens import bearer
-
-
-@pytest.fixture
-def other(ledger_settings: Settings, ledger: Ledger) -> Iterator[Ledger]:
-    """A second ledger instance on the same store (another process, another clerk)."""
-    second = Ledger(env=ledger_settings.eventstore_env())
-    yield second
-    second.close()
 
 
 def meanwhile(monkeypatch: pytest.MonkeyPatch, ledger: Ledger, method: str,

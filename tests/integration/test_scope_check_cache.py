@@ -3,7 +3,6 @@ reads the cluster once: the scope check hands it back to the entity cache for th
 rules. Nothing it hands back is stale: two ledgers on one store stand for two processes,
 and what the other one writes in between counts at once."""
 
-from collections.abc import Iterator
 from datetime import date
 from uuid import UUID
 
@@ -16,20 +15,12 @@ from thidua_ledger.application import Ledger, Receipt
 from thidua_ledger.domain.access import OutOfScope
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.errors import RuleViolation
-from thidua_ledger.settings import Settings
 
 from tests.factories import CLERK, START, ClusterSetup, adopt_criteria, adopt_pledge, score
 
 ACCOUNT = CLERK.actor
 ADMIN = Provenance(actor="Quản trị hệ thống", role=Role.ADMIN)
 
-
-@pytest.fixture
-def other(ledger_settings: Settings, ledger: Ledger) -> Iterator[Ledger]:
-    """A second ledger on the same store: another process, with a cache of its own."""
-    second = Ledger(env=ledger_settings.eventstore_env())
-    yield second
-    second.close()
 
 
 @pytest.fixture
