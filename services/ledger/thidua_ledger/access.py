@@ -47,19 +47,13 @@ def _unit(ledger: Ledger, unit_id: UUID) -> Scopes:
 
 
 def _read(ledger: Ledger, kind: type[E], entity_id: UUID, what: Callable[[E], T]) -> T:
-    """What the scope check reads of an entity. Within a command the entity goes straight back
-    to the entity cache, current as of the command's start (it was checked out as such), and
-    leaves the command's hands: the command's own rules then check it out again instead of
-    loading it (a year's rules read its cluster: loading that again cost a clerk's command a
-    quarter of its time through the API, issue 17). It was only read, so nothing changes."""
+    """What the scope check reads of an entity. The entity goes straight back to the entity
+    cache: the command's own rules then check it out again instead of loading it (a year's
+    rules read its cluster: loading that again cost a clerk's command a quarter of its time
+    through the API, issue 17)."""
     entity = ledger.get(kind, entity_id)
     found = what(entity)
-    command = ledger.entity_cache.command
-    if command is not None and not entity.pending_events:
-        held = [e for e in command.loaded if e is not entity]
-        if len(held) < len(command.loaded):
-            command.loaded[:] = held
-            ledger.entity_cache.keep([entity], command.head)
+    ledger.entity_cache.hand_back_read(entity)
     return found
 
 

@@ -80,6 +80,19 @@ class EntityCache:
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
 
+    def hand_back_read(self, entity: Aggregate) -> None:
+        """Hand back at once an entity the running command only read: it is current as of the
+        command's start (it was checked out as such), so a later read of the same command (or
+        of the next) checks it out again instead of loading it. One with changes pending, or
+        one this command did not check out, stays where it is."""
+        command = self.command
+        if command is None or entity.pending_events:
+            return
+        held = [e for e in command.loaded if e is not entity]
+        if len(held) < len(command.loaded):
+            command.loaded[:] = held
+            self.keep([entity], command.head)
+
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
