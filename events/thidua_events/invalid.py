@@ -9,6 +9,7 @@ quotes) go in the error's `ctx`, so a client such as the web app can say it in i
 language without parsing the English.
 """
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,5 +44,19 @@ def name_fields(errors: Iterable[Any]) -> list[dict[str, Any]]:
         if isinstance(raised, Exception):  # as FastAPI's own 422s show it: the message
             error["ctx"] = {**context, "error": str(raised)}
         error.pop("url", None)
+        if "input" in error:
+            error["input"] = _json_safe(error["input"])
         named.append(error)
     return named
+
+
+def _json_safe(value: Any) -> Any:
+    """The refused input as a 422 may echo it: JSON has no infinity or NaN, which Python's
+    parser reads from `1e999` or `NaN`, and a body echoing one could not be written (a 500)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value

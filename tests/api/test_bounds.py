@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from thidua_events.bounds import MAX_POSITION
 
-from tests.api.conftest import AUDITOR
+from tests.api.conftest import ADMIN, AUDITOR
 from tests.api.test_recording import post, setup_cluster
 
 TOO_FAR = 2**63  # overflowed SQLite before the bound
@@ -67,3 +67,17 @@ def test_both_clocks_at_once_is_a_422_in_the_documented_shape(client: TestClient
                           headers=AUDITOR)
     assert refused_naming(response, "query", "known_at_time")
     assert response.json()["detail"][0]["msg"] == "give known_at or known_at_time, not both"
+
+
+@pytest.mark.parametrize("number", ["1e999", "-1e999", "NaN", "Infinity"])
+def test_a_number_json_cannot_hold_is_refused_naming_the_field_not_a_500(client: TestClient, number: str) -> None:
+    """Python's JSON parser reads `1e999` as infinity and `NaN` as itself; the 422 that echoes
+    the refused input must still be JSON (it was a 500: JSON has neither)."""
+    body = f'{{"effective_date": "2019-01-15", "authority_id": "{uuid4()}", "symbol": "X", "name": {number}}}'
+    answer = client.post("/facts/AuthorityRegistered", content=body,
+                         headers={**ADMIN, "content-type": "application/json"})
+    assert answer.status_code == 422
+    assert any(error["loc"] == ["body", "name"] for error in answer.json()["detail"])
+    whole = client.post("/facts/AuthorityRegistered", content=number,
+                        headers={**ADMIN, "content-type": "application/json"})
+    assert whole.status_code == 422 and whole.json()["detail"][0]["loc"] == ["body"]
