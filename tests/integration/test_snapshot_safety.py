@@ -17,10 +17,12 @@ from uuid import UUID, uuid4
 
 import pytest
 from pydantic import SecretStr
+from thidua_events.facts import Provenance, Role
 from thidua_events.facts.cluster import BallotBasis, BallotThreshold, RegulationAdopted
+from thidua_events.facts.corrections import FactCorrected, FactRetracted
 from thidua_events.facts.year import CriteriaAdopted, ScoreKind, ScoreRecorded
 from thidua_ledger import scenario
-from thidua_ledger.application import Ledger, fold
+from thidua_ledger.application import Ledger, Receipt, fold
 from thidua_ledger.audit.replay import state_of
 from thidua_ledger.audit.snapshots import check_snapshots
 from thidua_ledger.domain.cluster import Cluster
@@ -32,6 +34,7 @@ from thidua_ledger.snapshot_store import seal
 from tests.factories import CLERK, cluster_with_members, wide_scale
 from tests.intruder import tamper
 
+FIX = Provenance(actor="Nguyễn Thị Thư ký", role=Role.CLERK, reason="Chấm nhầm, đính chính theo biên bản")
 SEAL_KEY = "snapshot-seal-key-for-tests-only-0123"
 
 
@@ -236,5 +239,57 @@ def test_every_type_the_articles_put_in_an_entity_is_a_snapshot_type(tmp_path: P
                 assert state_of(again) == state_of(entity)
                 snapshotted += 1
         assert snapshotted >= 8
+    finally:
+        ledger.close()
+
+
+def corrected_year(ledger: Ledger, settings: Settings, correct_after: bool) -> Year:
+    """A year whose snapshot at version 100 holds a corrected and a retracted score: the
+    corrections come before it, or (`correct_after`) after it, naming scores it holds."""
+    setup = cluster_with_members(ledger, members=2)
+    c = setup.cluster_id
+    ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019,
+                                  criteria=wide_scale(120)), CLERK)
+
+    def scored(n: int) -> Receipt:
+        return ledger.record(ScoreRecorded(effective_date=date(2019, 11, 1), cluster_id=c, year=2019,
+                                           score_id=uuid4(), unit_id=setup.units[n % 2], criterion_code=str(n + 1),
+                                           points=Decimal(n % 50), kind=ScoreKind.SELF), CLERK)
+
+    receipts = [scored(n) for n in range(10)]
+    corrections = [
+        FactCorrected.of(f"{receipts[3].entity_id}:{receipts[3].version}", ScoreRecorded(
+            effective_date=date(2019, 11, 1), cluster_id=c, year=2019, score_id=uuid4(), unit_id=setup.units[1],
+            criterion_code="4", points=Decimal(40), kind=ScoreKind.SELF)),
+        FactRetracted(effective_date=date(2019, 11, 2), original=f"{receipts[5].entity_id}:{receipts[5].version}"),
+    ]
+    if not correct_after:
+        for fact in corrections:
+            ledger.record(fact, FIX)
+    n = 10
+    while ledger.get(EmulationYear, year_id(c, 2019)).version < 110:
+        scored(n)
+        n += 1
+    if correct_after:
+        for fact in corrections:
+            ledger.record(fact, FIX)
+    return Year(ledger, settings, year_id(c, 2019), c)
+
+
+@pytest.mark.parametrize("correct_after", [False, True], ids=["corrected-before", "corrected-after"])
+def test_verify_snapshots_folds_the_facts_in_force_as_the_ledger_reads_them(
+        ledger_settings: Settings, correct_after: bool) -> None:
+    # The auditor's fold must read corrections as the ledger does: a sound snapshot of a year
+    # with a corrected and a retracted score is no finding.
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    try:
+        year = corrected_year(ledger, ledger_settings, correct_after)
+        assert check_snapshots(year.ledger) == (1, [])
+        # The near miss: the same snapshot doctored (the corrected 40 points made 41) and resealed.
+        doctored = stored_state(year).replace(b'{"~n":"40"}', b'{"~n":"41"}', 1)
+        assert doctored != stored_state(year)
+        put_state(year, resealed(doctored, year.entity_id))
+        _, findings = check_snapshots(year.ledger)
+        assert [(f.version, f.verdict) for f in findings] == [(100, "differs-from-log")]
     finally:
         ledger.close()

@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID
 
-from thidua_ledger.application import Ledger, fold
+from thidua_ledger.application import Ledger
 from thidua_ledger.audit.replay import state_of
+from thidua_ledger.domain.corrections import fold_in_force, slots_of
 from thidua_ledger.domain.snapshots import SnapshotRefused
 
 
@@ -35,7 +36,7 @@ def check_snapshots(ledger: Ledger) -> tuple[int, list[SnapshotFinding]]:
         for stored in ledger.snapshots.recorder.select_events(entity_id):
             checked += 1
             version = stored.originator_version
-            entity = fold(entity, ledger.events.get(entity_id, gt=folded_to, lte=version))
+            entity = _fold_to(ledger, entity, entity_id, folded_to, version)
             folded_to = version
             try:
                 served = ledger.checked_snapshot(stored).mutate(None)
@@ -48,3 +49,13 @@ def check_snapshots(ledger: Ledger) -> tuple[int, list[SnapshotFinding]]:
                 findings.append(SnapshotFinding(entity_id, version, "differs-from-log",
                                                 f"sealed and linked, but differs from the log in {differing}"))
     return checked, findings
+
+
+def _fold_to(ledger: Ledger, entity: Any, entity_id: UUID, folded_to: int, version: int) -> Any:
+    """The entity at `version` with its facts in force, as the ledger reads it, from its state
+    at `folded_to`; from the start again when a correction names a fact folded already."""
+    events = list(ledger.events.get(entity_id, gt=folded_to, lte=version))
+    slots = slots_of(events)
+    if slots and min(slots) <= folded_to:
+        return fold_in_force(None, ledger.events.get(entity_id, lte=version))
+    return fold_in_force(entity, events)
