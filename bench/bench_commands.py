@@ -15,14 +15,20 @@ The ledgers' year first gets `--history` scores (untimed), so each timed command
 a year with a long history. Targets: the ledger at least 1,500 commands/s, reported with
 its ratio to the library's rate.
 
-    .venv/bin/python bench/bench_commands.py [--n 2000] [--history 3000] [--chunk 100]
+    .venv/bin/python bench/bench_commands.py [--n 2000] [--history 3000] [--chunk 100] [--profile]
+
+`--profile` then runs `--n` more commands on the cached ledger under cProfile (after the
+timed run, so its figures are not disturbed) and prints where their time goes.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
+import io
 import os
+import pstats
 import random
 import shutil
 import statistics
@@ -122,6 +128,7 @@ class Year:
 
 
 def ledger_path(name: str, directory: Path, cache: bool, history: int, n: int) -> tuple[Path_, Ledger]:
+    """`n` commands may be sent (the timed ones, and those profiled after)."""
     env = Settings(store="sqlite", sqlite_path=directory / f"{name}.sqlite").eventstore_env()
     ledger = Ledger(env={**env, "LEDGER_ENTITY_CACHE_SIZE": "256" if cache else "0"})
     year = Year(ledger, leaves=(history + n) // (2 * UNITS) + 10)
@@ -129,6 +136,29 @@ def ledger_path(name: str, directory: Path, cache: bool, history: int, n: int) -
         ledger.record(fact, CLERK)
     facts = iter(year.scores(n))
     return Path_(name, lambda: ledger.record(next(facts), CLERK)), ledger
+
+
+def profile(path: Path_, n: int, top: int = 30) -> None:
+    """Run `n` more commands of `path` under cProfile; print the top entries by own and by
+    cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        path.send()
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
+        console.print(f"[bold]profile of {n} commands ({path.name}), by {order}[/bold]")
+        print(_trim(out.getvalue()))
+
+
+def _trim(report: str) -> str:
+    """pstats' table without its preamble (the lines before the column titles)."""
+    lines = report.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
+    header = next((line for line in lines if "function calls" in line), "")
+    return "\n".join([header.strip(), *lines[start:]])
 
 
 def library_path(directory: Path, sample: ScoreRecorded) -> Path_:
@@ -150,12 +180,15 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=2000, help="timed commands per path (default 2000)")
     parser.add_argument("--history", type=int, default=3000, help="scores in the year before timing (default 3000)")
     parser.add_argument("--chunk", type=int, default=100, help="commands per path before switching (default 100)")
+    parser.add_argument("--profile", action="store_true",
+                        help="then profile --n more commands on the cached ledger (cProfile)")
     args = parser.parse_args()
+    sent = 2 * args.n if args.profile else args.n
     directory = Path(tempfile.mkdtemp(prefix="bench-commands-"))
     try:
         with console.status(f"recording {args.history} scores into each ledger's year…"):
-            cached, ledger = ledger_path("ledger", directory, True, args.history, args.n)
-            uncached, other = ledger_path("no cache", directory, False, args.history, args.n)
+            cached, ledger = ledger_path("ledger", directory, True, args.history, sent)
+            uncached, other = ledger_path("no cache", directory, False, args.history, sent)
         library = library_path(directory, ScoreRecorded(
             effective_date=date(2019, 10, 1), cluster_id=uuid4(), year=2019, score_id=uuid4(), unit_id=uuid4(),
             criterion_code="1", points=Decimal("0.5"), kind=ScoreKind.SELF))
@@ -172,6 +205,8 @@ def main() -> int:
                     path.cpu += time.process_time() - cpu
                     path.done += count
         report(paths, args)
+        if args.profile:
+            profile(cached, args.n)
         ledger.close()
         other.close()
     finally:

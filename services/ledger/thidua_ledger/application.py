@@ -143,6 +143,8 @@ class Ledger(CheckedSnapshots, Application):
     def _keep(self, command: Command) -> None:
         newest: dict[UUID, Aggregate] = {}
         for entity in command.loaded:
+            if entity.id in command.refold:
+                continue
             if not entity.pending_events and entity.version >= getattr(newest.get(entity.id), "version", -1):
                 newest[entity.id] = entity
         saved = [e for e in newest.values() if e.id in command.saved]
@@ -461,7 +463,14 @@ def _access(app: Ledger, fact: Fact, p: Provenance) -> list[Aggregate]:
 def _correct(app: Ledger, fact: corr.Correction, p: Provenance) -> list[Aggregate]:
     from thidua_ledger.rehearsal import correct  # it replays the handlers of this module
 
-    return correct(app, fact, p)
+    changed = correct(app, fact, p)
+    # A correction applies as nothing: the facts in force are folded by a read from the store
+    # (`fold_in_force`). The entity in memory still holds the original, so it is not handed
+    # back to the cache: the next command reads it anew.
+    command = app.entity_cache.command
+    if command is not None:
+        command.refold.update(entity.id for entity in changed)
+    return changed
 
 
 def open_ledger(settings: Settings) -> Ledger:

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, get_type_hints
+from typing import Any, cast, get_type_hints
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -24,6 +24,9 @@ class Entity(Aggregate):
     # The fact attribute that names this aggregate. (Unannotated on purpose: an
     # annotation would make eventsourcing turn every subclass into a dataclass.)
     id_field = ""
+    # Attributes derived from the rest of the state (indexes the rules read): left out of
+    # snapshots and rebuilt by `rebuild_derived` when one is read.
+    derived = cast(tuple[str, ...], ())  # (unannotated, as id_field)
 
     Snapshot = EntitySnapshot
 
@@ -68,6 +71,9 @@ class Entity(Aggregate):
         # A correction (of no kind of its own) changes no state, so it moves no date either.
         if through is not None and fact.aggregate and fact.effective_date > through:
             self._effective_through = fact.effective_date
+
+    def rebuild_derived(self) -> None:
+        """Set the `derived` attributes from the rest of the state."""
 
     def __getstate__(self) -> dict[str, Any]:
         return dict(self.__dict__)

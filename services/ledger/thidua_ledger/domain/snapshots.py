@@ -154,9 +154,10 @@ class EntitySnapshot(Snapshot):
             raise TypeError(f"{type(aggregate).__name__} is not an entity the ledger snapshots")
         taken = super().take(aggregate)
         through = getattr(aggregate, "_effective_through", None)
+        state = {k: v for k, v in taken.state.items() if k not in aggregate.derived}
         return replace(taken, topic=kind, state={
             "effective_through": through.isoformat() if through else None, "format": FORMAT,
-            "position": position, "chain": chain, "seal": UNSEALED, "encoded": encode(taken.state)})
+            "position": position, "chain": chain, "seal": UNSEALED, "encoded": encode(state)})
 
     def mutate(self, _: None) -> Any:
         """The entity, constructed only as one of `entity_kinds()` (eventsourcing's own
@@ -168,6 +169,7 @@ class EntitySnapshot(Snapshot):
         state["_id"], state["_version"], state["_pending_events"] = self.originator_id, self.originator_version, []
         entity: Any = object.__new__(kind)
         object.__setattr__(entity, "__dict__", state)
+        entity.rebuild_derived()
         return entity
 
 

@@ -37,6 +37,7 @@ from thidua_events.standings import rank_units
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.entity import Entity, applies
 from thidua_ledger.domain.errors import check
+from thidua_ledger.domain.score_index import Score, ScoreIndex
 
 
 def year_id(cluster_id: UUID, year: int) -> UUID:
@@ -69,6 +70,8 @@ def flatten(criteria: tuple[Criterion, ...]) -> dict[str, Criterion]:
 
 
 class EmulationYear(Entity):
+    derived = ("_index",)  # the scores in force by unit and criterion: see score_index
+
     # DrivesCounted; a class default for years snapshotted before it (unannotated: see Entity.id_field)
     drives_stated = cast(int | None, None)
     # "pledge" / "mid_year_review" / "year_end_review" -> the fact with its conference details
@@ -101,8 +104,9 @@ class EmulationYear(Entity):
         self.mid_year_review_on: date | None = None
         self.year_end_review_on: date | None = None
         # score id -> (unit, criterion, points, kind, by); corrections are scores too
-        self.scores: dict[UUID, tuple[UUID, str, Decimal, ScoreKind, UUID | None]] = {}
+        self.scores: dict[UUID, Score] = {}
         self.superseded: dict[UUID, UUID] = {}  # corrected score -> its correction
+        self._index = ScoreIndex()
         self.score_dates: dict[UUID, date] = {}  # score or correction -> its effective date
         self.ballots: dict[UUID, BallotHeld] = {}
         self.honours: list[UnitsHonoured] = []
@@ -155,10 +159,21 @@ class EmulationYear(Entity):
 
     @applies
     def _(self, fact: ScoreRecorded) -> None:
-        self.scores[fact.score_id] = (
-            fact.unit_id, fact.criterion_code, fact.points, fact.kind, fact.scored_by_unit_id
-        )
+        self._score(fact.score_id, (fact.unit_id, fact.criterion_code, fact.points, fact.kind,
+                                    fact.scored_by_unit_id))
         self.score_dates[fact.score_id] = fact.effective_date
+
+    def _score(self, score_id: UUID, score: Score) -> None:
+        if score_id in self.scores:  # a score id recorded twice (refused now: score-id-unique)
+            self.scores[score_id] = score
+            self.rebuild_derived()
+        else:
+            self.scores[score_id] = score
+            if score_id not in self.superseded:
+                self._index.add(score_id, score)
+
+    def rebuild_derived(self) -> None:
+        self._index = ScoreIndex.of(self.scores, self.superseded)
 
     @applies
     def _(self, fact: ScoreCorrected) -> None:
@@ -168,8 +183,9 @@ class EmulationYear(Entity):
             # which that view leaves out, and a correction of nothing changes nothing.
             return
         unit, criterion, _, kind, by = corrected
-        self.scores[fact.score_id] = (unit, criterion, fact.points, kind, by)
         self.superseded[fact.corrects_score_id] = fact.score_id
+        self._index.drop(fact.corrects_score_id, corrected)
+        self._score(fact.score_id, (unit, criterion, fact.points, kind, by))
         self.score_dates[fact.score_id] = fact.effective_date
 
     @applies
@@ -194,7 +210,7 @@ class EmulationYear(Entity):
 
     # Queries
 
-    def current_scores(self) -> dict[UUID, tuple[UUID, str, Decimal, ScoreKind, UUID | None]]:
+    def current_scores(self) -> dict[UUID, Score]:
         """Scores in force: every recorded score not replaced by a correction."""
         return {sid: s for sid, s in self.scores.items() if sid not in self.superseded}
 
@@ -203,25 +219,17 @@ class EmulationYear(Entity):
         children = {child.code for c in self.criteria.values() for child in c.children}
         return sum((c.max_points for code, c in self.criteria.items() if code not in children), Decimal(0))
 
-    def totals_with(self, unit_id: UUID, score_id: UUID,
-                    score: tuple[UUID, str, Decimal, ScoreKind, UUID | None],
-                    replacing: UUID | None = None) -> Decimal:
+    def totals_with(self, unit_id: UUID, score_id: UUID, score: Score, replacing: UUID | None = None) -> Decimal:
         """The unit's total as the standings would give it once `score` is in force."""
         if score_id in self.scores:  # (the rules refuse a score id twice; kept for its place in the order)
             scores = self.current_scores()
             scores.pop(replacing, None)  # type: ignore[arg-type]
             scores[score_id] = score
-            in_force = [(u, c, p, k) for u, c, p, k, _ in scores.values() if u == unit_id]
-        else:
-            # The same scores in the same order, without copying every score of every unit: a
-            # year with a long history made this most of a command's cost.
-            superseded = self.superseded
-            in_force = [(u, c, p, k) for sid, (u, c, p, k, _) in self.scores.items()
-                        if u == unit_id and sid != replacing and sid not in superseded]
-            if score[0] == unit_id:
-                in_force.append(score[:4])
-        ranked = rank_units(in_force)
-        return ranked[0].total if ranked else Decimal(0)
+            ranked = rank_units((u, c, p, k) for u, c, p, k, _ in scores.values() if u == unit_id)
+            return ranked[0].total if ranked else Decimal(0)
+        replaced = self.scores.get(replacing) if replacing is not None and replacing not in self.superseded else None
+        return self._index.total_with(unit_id, score_id, score,
+                                      None if replaced is None or replacing is None else (replacing, replaced))
 
     # Verbs
 
@@ -339,10 +347,8 @@ class EmulationYear(Entity):
         """One self score per unit and criterion, one cross score per inspecting unit, unit and
         criterion: a second entry would be averaged in, or silently replace the first."""
         by = fact.scored_by_unit_id if fact.kind is ScoreKind.CROSS else None
-        superseded = self.superseded
-        for score_id, (unit, code, _, kind, scorer) in self.scores.items():
-            # The scores in force, in order; the criterion compared first, as it is the cheapest test.
-            if code != fact.criterion_code or (unit, kind) != (fact.unit_id, fact.kind) or score_id in superseded:
+        for score_id, (unit, code, _, kind, scorer) in self._index.in_force(fact.unit_id, fact.criterion_code):
+            if kind is not fact.kind:
                 continue
             if kind is ScoreKind.SELF:
                 check(False, "one-self-score-per-unit-and-criterion",
@@ -352,8 +358,7 @@ class EmulationYear(Entity):
                   f"unit {by} already cross-scored unit {unit} on criterion {code} (score {score_id}); "
                   "to change it, record a ScoreCorrected naming that score")
 
-    def check_total_within_scale(self, unit_id: UUID, score_id: UUID,
-                                 score: tuple[UUID, str, Decimal, ScoreKind, UUID | None],
+    def check_total_within_scale(self, unit_id: UUID, score_id: UUID, score: Score,
                                  replacing: UUID | None = None) -> None:
         total, scale = self.totals_with(unit_id, score_id, score, replacing), self.scale_maximum()
         check(total <= scale, "total-within-scale",

@@ -1,0 +1,96 @@
+"""An index of a year's scores in force, so that each score rule is a lookup, not a scan.
+
+A year with a long history holds thousands of scores, and the rules a new score is checked
+against (one self score per unit and criterion, one cross score per inspecting unit, the
+unit's total within the scale) scanned every one of them on every command: most of a
+command's cost. The index holds the same scores in force, by unit and criterion, with the
+points each criterion counts for its unit. It is derived from the year's `scores` and
+`superseded` alone: kept by the folds, left out of snapshots, rebuilt when one is read, and
+never consulted for anything those would answer differently (tests/unit/test_score_index.py
+checks it against a plain scan for any history).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from uuid import UUID
+
+from thidua_events.facts.year import ScoreKind
+from thidua_events.standings import CENT
+
+Score = tuple[UUID, str, Decimal, ScoreKind, UUID | None]
+"""(unit, criterion, points, kind, cross scorer), as the year keeps it."""
+
+
+def counted(scores: Iterable[Score]) -> Decimal | None:
+    """The points one unit's criterion counts, from its scores in force in recording order:
+    the mean of the cross scores where there are any, else the (last) self score; as
+    `thidua_events.standings.rank_units` counts them."""
+    own: Decimal | None = None
+    cross: list[Decimal] = []
+    for _, _, points, kind, _ in scores:
+        if kind is ScoreKind.CROSS:
+            cross.append(points)
+        else:
+            own = points
+    return sum(cross, Decimal(0)) / len(cross) if cross else own
+
+
+@dataclass
+class ScoreIndex:
+    # (unit, criterion) -> its scores in force, in recording order
+    slots: dict[tuple[UUID, str], dict[UUID, Score]] = field(default_factory=dict)
+    # unit -> criterion -> the points it counts (see `counted`)
+    points: dict[UUID, dict[str, Decimal]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, scores: Mapping[UUID, Score], superseded: Mapping[UUID, UUID]) -> "ScoreIndex":
+        index = cls()
+        for score_id, score in scores.items():
+            if score_id not in superseded:
+                index.add(score_id, score)
+        return index
+
+    def add(self, score_id: UUID, score: Score) -> None:
+        self.slots.setdefault((score[0], score[1]), {})[score_id] = score
+        self._count(score[0], score[1])
+
+    def drop(self, score_id: UUID, score: Score) -> None:
+        slot = self.slots.get((score[0], score[1]))
+        if slot is not None and slot.pop(score_id, None) is not None:
+            if not slot:
+                del self.slots[(score[0], score[1])]
+            self._count(score[0], score[1])
+
+    def _count(self, unit: UUID, criterion: str) -> None:
+        slot = self.slots.get((unit, criterion))
+        points = counted(slot.values()) if slot else None
+        if points is not None:
+            self.points.setdefault(unit, {})[criterion] = points
+        else:
+            self.points.get(unit, {}).pop(criterion, None)
+
+    def in_force(self, unit: UUID, criterion: str) -> Iterable[tuple[UUID, Score]]:
+        """The unit's scores in force on one criterion, in recording order."""
+        return self.slots.get((unit, criterion), {}).items()
+
+    def total_with(self, unit: UUID, score_id: UUID, score: Score,
+                   replacing: tuple[UUID, Score] | None = None) -> Decimal:
+        """The unit's total, to the cent, once `score` (a new id) is in force in place of
+        `replacing`, if any."""
+        changed: dict[str, dict[UUID, Score]] = {}
+        if replacing is not None and replacing[1][0] == unit:
+            slot = changed[replacing[1][1]] = dict(self.slots.get((unit, replacing[1][1]), {}))
+            slot.pop(replacing[0], None)
+        if score[0] == unit:
+            slot = changed.setdefault(score[1], dict(self.slots.get((unit, score[1]), {})))
+            slot[score_id] = score
+        total, found = Decimal(0), False
+        for criterion, points in self.points.get(unit, {}).items():
+            if criterion not in changed:
+                total, found = total + points, True
+        for slot in changed.values():
+            now = counted(slot.values())
+            if now is not None:
+                total, found = total + now, True
+        return total.quantize(CENT) if found else Decimal(0)
