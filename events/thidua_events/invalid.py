@@ -44,19 +44,30 @@ def name_fields(errors: Iterable[Any]) -> list[dict[str, Any]]:
         if isinstance(raised, Exception):  # as FastAPI's own 422s show it: the message
             error["ctx"] = {**context, "error": str(raised)}
         error.pop("url", None)
-        if "input" in error:
-            error["input"] = _json_safe(error["input"])
-        named.append(error)
+        named.append(_json_safe(error))
     return named
 
 
 def _json_safe(value: Any) -> Any:
-    """The refused input as a 422 may echo it: JSON has no infinity or NaN, which Python's
-    parser reads from `1e999` or `NaN`, and a body echoing one could not be written (a 500)."""
+    """An error as a 422 may write it, echoing the refused input and naming where it was: JSON
+    has no infinity or NaN, which Python's parser reads from `1e999` or `NaN`; and UTF-8 has no
+    lone surrogate, which it reads from an escape such as `"\\ud800"`, in a value or a key (so in
+    `loc` too). A body holding either could not be written (a 500): they are echoed as text."""
+    if isinstance(value, str):
+        return _utf8_safe(value)
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
+        return {_json_safe(key): _json_safe(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_json_safe(item) for item in value]
     return value
+
+
+def _utf8_safe(text: str) -> str:
+    """The text itself, or with each lone surrogate written as its escape (`\\ud800`)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode()
+    return text

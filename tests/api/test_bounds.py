@@ -81,3 +81,32 @@ def test_a_number_json_cannot_hold_is_refused_naming_the_field_not_a_500(client:
     whole = client.post("/facts/AuthorityRegistered", content=number,
                         headers={**ADMIN, "content-type": "application/json"})
     assert whole.status_code == 422 and whole.json()["detail"][0]["loc"] == ["body"]
+
+
+@pytest.mark.parametrize("name", ["\\ud800", "Ph\\udfffòng", "\\udc00\\ud800"])
+def test_a_lone_surrogate_in_a_name_is_refused_naming_the_field_not_a_500(client: TestClient, name: str) -> None:
+    """JSON may spell half of a UTF-16 pair as an escape; Python reads it as a lone surrogate,
+    which no UTF-8 text can hold. The 422 echoing it must still be written (it was a 500)."""
+    body = f'{{"effective_date": "2019-01-15", "authority_id": "{uuid4()}", "symbol": "X", "name": "{name}"}}'
+    answer = client.post("/facts/AuthorityRegistered", content=body,
+                         headers={**ADMIN, "content-type": "application/json"})
+    assert refused_naming(answer, "body", "name"), answer.text
+    keyed = client.post("/facts/AuthorityRegistered", content=body.replace('"name"', '"reason": "x", "name"'),
+                        headers={**ADMIN, "content-type": "application/json", "Idempotency-Key": "k1"})
+    assert refused_naming(keyed, "body", "name"), keyed.text
+
+
+@pytest.mark.parametrize("field", ["reason", "source_ref"])
+def test_a_lone_surrogate_in_a_note_is_refused_naming_it(client: TestClient, field: str) -> None:
+    body = (f'{{"effective_date": "2019-01-15", "authority_id": "{uuid4()}", "symbol": "X", "name": "Bộ",'
+            f' "{field}": "l\\ud800"}}')
+    answer = client.post("/facts/AuthorityRegistered", content=body,
+                         headers={**ADMIN, "content-type": "application/json"})
+    assert refused_naming(answer, "body", field), answer.text
+
+
+def test_a_lone_surrogate_as_a_key_of_the_body_is_refused_not_a_500(client: TestClient) -> None:
+    body = f'{{"effective_date": "2019-01-15", "authority_id": "{uuid4()}", "symbol": "X", "name": "B", "\\ud800": 1}}'
+    answer = client.post("/facts/AuthorityRegistered", content=body,
+                         headers={**ADMIN, "content-type": "application/json"})
+    assert answer.status_code == 422, answer.text
