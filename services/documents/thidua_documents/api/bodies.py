@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from thidua_documents.api.deps import Reader, StoreDep, Writer
+from thidua_documents.api.deps import IssuerKey, Reader, StoreDep, Writer
 from thidua_documents.api.errors import REFUSALS, ProblemPublic, UnprocessablePublic
 from thidua_documents.books import Body, BodySymbol, Series, bodies, close_term, register_body, register_term
 from thidua_documents.books import body as body_of
@@ -92,7 +92,7 @@ class PartyTermPublic(BaseModel):
              responses={**REFUSALS, 404: {"model": ProblemPublic, "description": "No such issuing body"},
                         409: {"model": ProblemPublic,
                               "description": "The term overlaps another, or ends before it starts (`rule`)"}})
-def register_party_term(issuer_key: str, term: PartyTermCreate, store: StoreDep, user: Writer) -> PartyTermPublic:
+def register_party_term(issuer_key: IssuerKey, term: PartyTermCreate, store: StoreDep, user: Writer) -> PartyTermPublic:
     """A Party body's books run per document type per term (Hướng dẫn 36-HD/VPTW)."""
     with store.transaction(write=True) as tx:
         if body_of(tx, issuer_key) is None:
@@ -110,7 +110,7 @@ class PartyTermEnd(BaseModel):
              responses={**REFUSALS, 409: {"model": ProblemPublic,
                                           "description": "Not an open term, an end before its start, or a "
                                                          "document numbered in it after that day (`rule`)"}})
-def end_party_term(issuer_key: str, starts_on: date, end: PartyTermEnd, store: StoreDep, _: Writer
+def end_party_term(issuer_key: IssuerKey, starts_on: date, end: PartyTermEnd, store: StoreDep, _: Writer
                    ) -> PartyTermPublic:
     """Give an open term its end, once (then a later term can be registered)."""
     with store.transaction(write=True) as tx:

@@ -7,7 +7,7 @@ cost a command more than its own fold did)."""
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from thidua_events.facts import Role
 from thidua_events.tokens import InvalidToken, Principal, Verifier
@@ -105,3 +105,13 @@ async def _may_issue(user: Writer, ledger: LedgerDep, token: BearerToken) -> May
 
 
 ScopedWriter = Annotated[MayIssue, Depends(_may_issue)]
+
+
+# Path parameters name what the register made: a document id is a UUID, an issuing body's key
+# `kind:<UUID>`. Visible ASCII only, and short: a key with NUL was a 500 on PostgreSQL (text
+# holds no NUL), and no value outside these could name anything anyway.
+_VISIBLE_ASCII = r"^[!-~]+$"
+DocumentId = Annotated[str, Path(min_length=1, max_length=100, pattern=_VISIBLE_ASCII,
+                                 description="As the register gave it (visible ASCII)")]
+IssuerKey = Annotated[str, Path(min_length=1, max_length=100, pattern=_VISIBLE_ASCII,
+                                description="`authority:<id>`, `cluster:<id>` or `unit:<id>` (visible ASCII)")]

@@ -5,7 +5,7 @@ import hashlib
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, Field
 
-from thidua_documents.api.deps import Reader, RegisterDep, ScopedWriter, SettingsDep
+from thidua_documents.api.deps import DocumentId, Reader, RegisterDep, ScopedWriter, SettingsDep
 from thidua_documents.api.errors import ENTRY_RESPONSES, ProblemPublic
 from thidua_documents.api.files import DocumentPublic, docx_response
 from thidua_documents.preview import PreviewUnavailable, pdf_preview
@@ -40,12 +40,12 @@ def list_documents(register: RegisterDep, _: Reader) -> list[DocumentPublic]:
 
 
 @router.get("/{document_id}")
-def get_document(document_id: str, register: RegisterDep, _: Reader) -> DocumentPublic:
+def get_document(document_id: DocumentId, register: RegisterDep, _: Reader) -> DocumentPublic:
     return DocumentPublic.of(_entry(register, document_id))
 
 
 @router.get("/{document_id}/file", response_class=Response)
-def get_file(document_id: str, register: RegisterDep, _: Reader) -> Response:
+def get_file(document_id: DocumentId, register: RegisterDep, _: Reader) -> Response:
     entry = _entry(register, document_id)
     content = register.content(document_id) or b""
     number = f"{entry.number:02d}" if entry.number is not None else "khong-so"
@@ -54,7 +54,7 @@ def get_file(document_id: str, register: RegisterDep, _: Reader) -> Response:
 
 @router.get("/{document_id}/preview.pdf", response_class=Response,
             responses={503: {"model": ProblemPublic, "description": "LibreOffice is not installed on this server"}})
-def get_preview(document_id: str, register: RegisterDep, _: Reader) -> Response:
+def get_preview(document_id: DocumentId, register: RegisterDep, _: Reader) -> Response:
     """A PDF rendering of the issued file through LibreOffice headless, for a quick look."""
     _entry(register, document_id)
     try:
@@ -79,7 +79,7 @@ class SignedPdfPublic(BaseModel):
 @router.post("/{document_id}/signed.pdf", status_code=status.HTTP_201_CREATED,
              responses={503: {"model": ProblemPublic,
                               "description": "No signing key for the issuing body, or no LibreOffice"}})
-def sign_document(document_id: str, register: RegisterDep, settings: SettingsDep,
+def sign_document(document_id: DocumentId, register: RegisterDep, settings: SettingsDep,
                   may_issue: ScopedWriter) -> SignedPdfPublic:
     """Produce the issued document as a PDF/A signed with its issuing body's key (PAdES), with
     the signer's image and the body's seal placed as Phụ lục I §II.7 of Nghị định 30/2020
@@ -100,7 +100,7 @@ def sign_document(document_id: str, register: RegisterDep, settings: SettingsDep
 
 @router.get("/{document_id}/signed.pdf", response_class=Response,
             responses={404: {"model": ProblemPublic, "description": "Not issued, or not signed yet (POST first)"}})
-def get_signed(document_id: str, register: RegisterDep, _: Reader) -> Response:
+def get_signed(document_id: DocumentId, register: RegisterDep, _: Reader) -> Response:
     """Download the signed PDF; its SHA-256 is in the X-SHA256 header and in the register."""
     entry = _entry(register, document_id)
     signed = register.signed(document_id)
@@ -126,7 +126,7 @@ class SignatureCheckPublic(BaseModel):
 @router.get("/{document_id}/signed.pdf/verification",
             responses={404: {"model": ProblemPublic, "description": "Not issued, or not signed yet"},
                        503: {"model": ProblemPublic, "description": "No trust root configured (DOCUMENTS_TRUST_ROOT)"}})
-def check_signature(document_id: str, register: RegisterDep, settings: SettingsDep,
+def check_signature(document_id: DocumentId, register: RegisterDep, settings: SettingsDep,
                     _: Reader) -> SignatureCheckPublic:
     """Verify the signed PDF's signature offline against the trust root alone, and its bytes
     against the SHA-256 the register recorded (auditors may ask: it stores nothing)."""
@@ -144,7 +144,7 @@ def check_signature(document_id: str, register: RegisterDep, settings: SettingsD
 
 
 @router.post("/{document_id}/regenerate")
-def regenerate(document_id: str, register: RegisterDep, _: Reader) -> RegenerationPublic:
+def regenerate(document_id: DocumentId, register: RegisterDep, _: Reader) -> RegenerationPublic:
     """Render the document again from its recorded position and template version, and compare
     canonical forms (the parts uncompressed, then their XML in C14N: zip bytes differ between
     zlib builds). Stores nothing, so an auditor may ask too."""
