@@ -82,6 +82,22 @@ def test_an_idempotency_key_is_bounded(client: TestClient) -> None:
     assert reader.status_code == 403
 
 
+@pytest.mark.parametrize("bad", ["\x00", "key\x00", "a\x01b", "tab\tkey", "\x7f", "kh\xf3a"])
+def test_an_idempotency_key_outside_visible_ascii_is_refused_naming_the_header(client: TestClient,
+                                                                               bad: str) -> None:
+    """A key is a structured-field string (printable ASCII, as the IETF draft has it). NUL was
+    a 500 on PostgreSQL, which holds no NUL in text, and a recorded fact then had no receipt."""
+    ids = setup_cluster(client, members=1)
+    body = {"effective_date": "2016-01-01", "name": "Phòng Y", "authority_id": ids["authority"]}
+    before = head(client)
+    response = client.post("/facts/UnitRegistered", json=body,
+                           headers={**CLERK, "Idempotency-Key": bad.encode("latin-1")})  # type: ignore[dict-item]
+    assert response.status_code == 422, response.text
+    assert ["header", "Idempotency-Key"] in [error["loc"] for error in response.json()["detail"]]
+    assert head(client) == before  # nothing recorded
+    assert post(client, "UnitRegistered", body, keyed("khoa-1 ~!")).status_code == 201  # the near miss
+
+
 class CrashAfterFact(KeptReceipt):
     """A process that dies after the fact is written and before its receipt is."""
 

@@ -26,6 +26,9 @@ from thidua_ledger.domain.errors import RuleViolation
 from thidua_ledger.migrations.database import Database, open_database
 
 REUSED = "idempotency-key-names-one-request"
+KEY_PATTERN = r"^[ -~]{1,200}$"
+"""What a key may be: a structured-field string (printable ASCII, as the IETF draft on the
+header has it), at most 200 long. NUL was a 500 on PostgreSQL, whose text holds none."""
 
 
 def request_hash(fact_type: str, body: dict[str, Any]) -> str:

@@ -21,14 +21,14 @@ from thidua_ledger.api.errors import WRITE_RESPONSES
 from thidua_ledger.api.new_ids import fill_new_id, new_id_field
 from thidua_ledger.application import Ledger
 from thidua_ledger.domain.errors import LedgerError
-from thidua_ledger.idempotency import KeptReceipt, first_receipt, request_hash
+from thidua_ledger.idempotency import KEY_PATTERN, KeptReceipt, first_receipt, request_hash
 
 router = APIRouter(prefix="/facts")
 BODIES: dict[str, type[BaseModel]] = {}  # each route's request model, by path (for api.fact_routes)
 NOTE_FIELDS = {"reason", "source_ref", "expected_version"}
 IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", min_length=1, max_length=200,
-    description="Retry-safe: the same key and body return the first receipt and record nothing twice; "
+    alias="Idempotency-Key", min_length=1, max_length=200, pattern=KEY_PATTERN,
+    description="Printable ASCII. Retry-safe: the same key and body return the first receipt and record nothing twice; "
                 "the same key with another body is refused (409, rule `idempotency-key-names-one-request`)")]
 
 

@@ -12,6 +12,7 @@ resolving dependencies cost about 0.2 ms each, as much as the rest of the API to
 """
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -24,9 +25,10 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Receive, Scope, Send
 
 from thidua_ledger.api.deps import bearer, principal
+from thidua_ledger.idempotency import KEY_PATTERN
 
 IDEMPOTENCY_KEY = b"idempotency-key"
-KEY_LENGTHS = range(1, 201)  # as the route's Idempotency-Key header declares (min_length 1, max_length 200)
+WELL_FORMED_KEY = re.compile(KEY_PATTERN)  # as the route's Idempotency-Key header declares
 
 
 class FactRoutes(BaseRoute):
@@ -63,7 +65,7 @@ async def _plain(request: Request, body_model: type[BaseModel]) -> tuple[dict[st
         return None, None
     keys = [value for name, value in request.scope["headers"] if name == IDEMPOTENCY_KEY]
     key = keys[0].decode("latin-1") if len(keys) == 1 else None
-    if len(keys) > 1 or (key is not None and len(key) not in KEY_LENGTHS):
+    if len(keys) > 1 or (key is not None and not WELL_FORMED_KEY.fullmatch(key)):
         return None, None
     try:
         credentials = await bearer(request)
