@@ -110,7 +110,7 @@ def docs_without_ledger(docs_settings: Settings, ledger: TestClient, world: Worl
     with TestClient(app, headers=CLERK) as client:
         docs = Docs(client, ledger)
         docs.sync()
-        register_world(client, world)
+        register_world(docs.calling_as(ADMIN), world)  # an admin's registrations ask no ledger
         yield docs
 
 
@@ -121,3 +121,32 @@ def test_without_the_ledger_a_clerk_issues_nothing_unchecked(docs_without_ledger
     assert docs_without_ledger.client.get("/documents").json() == []
     # An admin needs no grant, so the ledger is not asked.
     assert review_minutes(docs_without_ledger, world, ADMIN).status_code == 201
+
+
+def test_only_a_writer_for_a_body_registers_it_as_an_issuing_body(docs_any_store: Docs, world: World) -> None:
+    """Its symbol and series decide every number it gives: a body's own business, as its documents are."""
+    docs = docs_any_store
+    cluster = other_cluster(world)
+    docs.sync()
+    body = {"kind": "cluster", "id": cluster, "symbol": "CTĐ5", "series": "per_type"}
+    refused = docs.calling_as(clerk_granted(world, cluster_id=world.cluster)).post("/documents/issuing-bodies",
+                                                                                  json=body)
+    assert refused.status_code == 403 and refused.json()["rule"] == SCOPED, refused.text
+    assert cluster in refused.json()["scope"]
+    assert f"cluster:{cluster}" not in [b["issuer_key"] for b in docs.client.get("/documents/issuing-bodies").json()]
+    registered = docs.calling_as(clerk_granted(world, cluster_id=cluster)).post("/documents/issuing-bodies", json=body)
+    assert registered.status_code == 201, registered.text
+
+
+def test_only_a_writer_for_a_body_registers_and_ends_its_party_terms(docs_any_store: Docs, world: World) -> None:
+    docs, key = docs_any_store, f"cluster:{world.cluster}"
+    outsider = docs.calling_as(clerk_granted(world, cluster_id=other_cluster(world)))
+    terms, end = f"/documents/issuing-bodies/{key}/terms", f"/documents/issuing-bodies/{key}/terms/2015-10-01/end"
+    refused = outsider.post(terms, json={"starts_on": "2015-10-01"})
+    assert refused.status_code == 403 and refused.json()["rule"] == SCOPED, refused.text
+    insider = docs.calling_as(clerk_granted(world, cluster_id=world.cluster))
+    assert insider.post(terms, json={"starts_on": "2015-10-01"}).status_code == 201
+    refused_end = outsider.post(end, json={"ends_on": "2019-09-30"})
+    assert refused_end.status_code == 403 and refused_end.json()["rule"] == SCOPED, refused_end.text
+    ended = insider.post(end, json={"ends_on": "2019-09-30"})
+    assert ended.status_code == 200 and ended.json()["ends_on"] == "2019-09-30", ended.text

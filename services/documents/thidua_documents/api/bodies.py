@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from thidua_documents.api.deps import IssuerKey, Reader, StoreDep, Writer
+from thidua_documents.api.deps import IssuerKey, Reader, ScopedWriter, StoreDep, Writer
 from thidua_documents.api.errors import REFUSALS, ProblemPublic, UnprocessablePublic
 from thidua_documents.books import Body, BodySymbol, Series, bodies, close_term, register_body, register_term
 from thidua_documents.books import body as body_of
@@ -48,25 +48,30 @@ def _unprocessable(field: str, message: str) -> HTTPException:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED,
-             responses={409: {"model": ProblemPublic,
+             responses={**REFUSALS, 409: {"model": ProblemPublic,
                               "description": "Already registered, or the symbol is another body's (`rule`)"},
                         422: {"model": UnprocessablePublic,
                               "description": "Unknown body, or a symbol that is not valid"}})
-def register_issuing_body(body: IssuingBodyCreate, store: StoreDep, user: Writer) -> IssuingBodyPublic:
-    with store.transaction(write=True) as tx:
+def register_issuing_body(body: IssuingBodyCreate, store: StoreDep, user: Writer,
+                          may_issue: ScopedWriter) -> IssuingBodyPublic:
+    """Only a writer for the body (a grant on it, or on its authority) sets its symbol and series."""
+    key = f"{body.kind}:{body.id}"
+    with store.transaction() as tx:
         snap = Snapshot(tx, tracked_position(tx))
         known = {"authority": snap.authority, "cluster": snap.cluster, "unit": snap.unit}[body.kind](body.id)
-        if known is None:
-            raise _unprocessable("id", f"no {body.kind} {body.id} in the ledger (as far as the documents "
-                                       "service has read it)")
-        symbol = body.symbol or getattr(known, "symbol", None)
-        if symbol is None:
-            raise _unprocessable("symbol", f"the ledger records no symbol for this {body.kind}: send one")
-        try:
-            symbol = _SYMBOL.validate_python(symbol)
-        except ValidationError as error:
-            raise _unprocessable("symbol", f"the ledger's symbol {symbol!r}: {error.errors()[0]['msg']}") from None
-        return IssuingBodyPublic.of(register_body(tx, f"{body.kind}:{body.id}", symbol, body.series, user.actor))
+    if known is None:
+        raise _unprocessable("id", f"no {body.kind} {body.id} in the ledger (as far as the documents "
+                                   "service has read it)")
+    symbol = body.symbol or getattr(known, "symbol", None)
+    if symbol is None:
+        raise _unprocessable("symbol", f"the ledger records no symbol for this {body.kind}: send one")
+    try:
+        symbol = _SYMBOL.validate_python(symbol)
+    except ValidationError as error:
+        raise _unprocessable("symbol", f"the ledger's symbol {symbol!r}: {error.errors()[0]['msg']}") from None
+    may_issue(key)  # asked outside the write transaction: the ledger's answer holds no lock
+    with store.transaction(write=True) as tx:
+        return IssuingBodyPublic.of(register_body(tx, key, symbol, body.series, user.actor))
 
 
 @router.get("")
@@ -92,11 +97,15 @@ class PartyTermPublic(BaseModel):
              responses={**REFUSALS, 404: {"model": ProblemPublic, "description": "No such issuing body"},
                         409: {"model": ProblemPublic,
                               "description": "The term overlaps another, or ends before it starts (`rule`)"}})
-def register_party_term(issuer_key: IssuerKey, term: PartyTermCreate, store: StoreDep, user: Writer) -> PartyTermPublic:
-    """A Party body's books run per document type per term (Hướng dẫn 36-HD/VPTW)."""
-    with store.transaction(write=True) as tx:
+def register_party_term(issuer_key: IssuerKey, term: PartyTermCreate, store: StoreDep, user: Writer,
+                        may_issue: ScopedWriter) -> PartyTermPublic:
+    """A Party body's books run per document type per term (Hướng dẫn 36-HD/VPTW). Only a writer
+    for the body registers its terms: a term decides where its documents' numbers restart."""
+    with store.transaction() as tx:
         if body_of(tx, issuer_key) is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no issuing body {issuer_key} is registered")
+    may_issue(issuer_key)
+    with store.transaction(write=True) as tx:
         return PartyTermPublic(**vars(register_term(tx, issuer_key, term.starts_on, term.ends_on, user.actor)))
 
 
@@ -107,11 +116,16 @@ class PartyTermEnd(BaseModel):
 
 
 @router.post("/{issuer_key}/terms/{starts_on}/end",
-             responses={**REFUSALS, 409: {"model": ProblemPublic,
-                                          "description": "Not an open term, an end before its start, or a "
-                                                         "document numbered in it after that day (`rule`)"}})
-def end_party_term(issuer_key: IssuerKey, starts_on: date, end: PartyTermEnd, store: StoreDep, _: Writer
-                   ) -> PartyTermPublic:
-    """Give an open term its end, once (then a later term can be registered)."""
+             responses={**REFUSALS, 404: {"model": ProblemPublic, "description": "No such issuing body"},
+                        409: {"model": ProblemPublic,
+                              "description": "Not an open term, an end before its start, or a document "
+                                             "numbered in it after that day (`rule`)"}})
+def end_party_term(issuer_key: IssuerKey, starts_on: date, end: PartyTermEnd, store: StoreDep,
+                   may_issue: ScopedWriter) -> PartyTermPublic:
+    """Give an open term its end, once (then a later term can be registered); only a writer for the body."""
+    with store.transaction() as tx:
+        if body_of(tx, issuer_key) is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no issuing body {issuer_key} is registered")
+    may_issue(issuer_key)
     with store.transaction(write=True) as tx:
         return PartyTermPublic(**vars(close_term(tx, issuer_key, starts_on, end.ends_on)))
