@@ -180,3 +180,16 @@ def _forge(settings: Settings, position: int, originator_id: str | None = None, 
             previous = link(previous, at, content, entity, version, moment)
             conn.execute("UPDATE stored_events_chain SET content = ?, hash = ?, recorded_at = ? WHERE position = ?",
                          (content, previous, moment, at))
+
+
+@pytest.mark.parametrize("column", ["state", "topic"])
+def test_an_event_whose_column_was_made_null_is_reported_altered(ledger: Ledger, ledger_settings: Settings,
+                                                                  column: str) -> None:
+    """Not a crash of verify: the event is named, as any other edit of it is."""
+    tamper(ledger_settings, f"UPDATE {{events}} SET {column} = NULL WHERE {{pos}} = 10")
+    expected = ("altered", 10)
+    walked = walk(ledger.recorder)
+    assert walked.finding is not None and (walked.finding.kind, walked.finding.position) == expected
+    assert walked.checked == 9
+    assert fast_verify.verify(ledger.recorder, segment=4) == walked
+    assert fast_verify.verify(ledger.recorder, segment=50_000) == walked

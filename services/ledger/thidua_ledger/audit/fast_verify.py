@@ -105,6 +105,8 @@ def _rows_page(recorder: Any, after: int, top: int, previous: str, moment: str |
         return checked, position, previous, moment, False
     for (e_pos, e_id, e_version, topic, state), (c_pos, c_id, c_version, content, hash_, recorded_at) in zip(
             events, chain, strict=True):
+        if state is None:  # walk names it
+            return checked, position, previous, moment, False
         state = bytes(state)
         if e_pos != c_pos or c_version != e_version or _dashed(e_id) != c_id:
             return checked, position, previous, moment, False

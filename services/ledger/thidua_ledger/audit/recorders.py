@@ -126,12 +126,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                                  originator_version=row["originator_version"], topic=row["topic"],
                                  state=row["state"]) for row in c.fetchall()]
 
-    def raw_events(self, after: int, stop: int) -> list[tuple[Any, ...]]:
-        """(position, entity id, version, topic, state) of the events in (after, stop], as stored."""
+    def raw_events(self, after: int, stop: int, limit: int = -1) -> list[tuple[Any, ...]]:
+        """(position, entity id, version, topic, state) of the events in (after, stop], as
+        stored (NULLs too), the first `limit` of them (-1: all)."""
         with self.datastore.transaction(commit=False) as c:
             c.sqlite_cursor.row_factory = None  # plain tuples: no sqlite3.Row to copy
             c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
-                      "WHERE rowid > ? AND rowid <= ? ORDER BY rowid", (after, stop))
+                      "WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?", (after, stop, limit))
             return c.fetchall()
 
     def chain_page(self, after: int, stop: int) -> tuple[tuple[Any, ...], list[Any]]:
@@ -263,12 +264,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                    row["moments"], "text")
         return columns, bytes(row["states"]).split(b"\x1e") if row["states"] is not None else []
 
-    def raw_events(self, after: int, stop: int) -> list[tuple[Any, ...]]:
-        """(position, entity id, version, topic, state) of the events in (after, stop], as stored."""
+    def raw_events(self, after: int, stop: int, limit: int = -1) -> list[tuple[Any, ...]]:
+        """(position, entity id, version, topic, state) of the events in (after, stop], as
+        stored (NULLs too), the first `limit` of them (-1: all)."""
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
-                             "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id")
-                         .format(Identifier(self.datastore.schema, self.events_table_name)), (after, stop))
+                             "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id "
+                             "LIMIT %s").format(Identifier(self.datastore.schema, self.events_table_name)),
+                         (after, stop, None if limit < 0 else limit))
             return [tuple(row.values()) for row in curs.fetchall()]
 
     placeholder = "%s"

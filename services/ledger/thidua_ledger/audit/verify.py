@@ -5,6 +5,7 @@ to a position was not rewritten, even by someone who rewrote the chain table too
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
+from uuid import UUID
 
 from thidua_ledger.audit.chain import GENESIS, content_hash, link, recorded_moment, stated_moment
 
@@ -42,17 +43,42 @@ class Stored:
     stated_moment: str | None
 
 
+MISSING_STATE = "no state"
+"""The content of an event whose state is NULL: matches no content the chain records."""
+
+
 def _events(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, Stored]]:
+    """The events as stored, whatever an intruder left in them: the ledger's recorders read
+    raw rows (the library's reads fail on a NULL state); any other recorder, notifications."""
     after = 0
+    raw = getattr(recorder, "raw_events", None)
     while True:
-        rows = recorder.select_notifications(start=after, limit=batch, stop=stop, inclusive_of_start=False)
-        for n in rows:
-            originator_id = str(n.originator_id)
-            yield n.id, Stored(content_hash(originator_id, n.originator_version, n.topic, n.state),
-                               originator_id, n.originator_version, stated_moment(n.state))
+        if raw is not None:
+            rows = raw(after, stop if stop is not None else 2**63 - 1, batch)
+        else:
+            rows = [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in
+                    recorder.select_notifications(start=after, limit=batch, stop=stop, inclusive_of_start=False)]
+        for position, entity, version, topic, state in rows:
+            originator_id = _entity_text(entity)
+            if state is None:
+                yield position, Stored(MISSING_STATE, originator_id, version, None)
+                continue
+            state = bytes(state)
+            yield position, Stored(content_hash(originator_id, version, topic, state), originator_id, version,
+                                   stated_moment(state))
         if len(rows) < batch:
             return
-        after = rows[-1].id
+        after = rows[-1][0]
+
+
+def _entity_text(entity: Any) -> str:
+    """An event's entity id as the chain writes it (str of its UUID): SQLite stores the hex."""
+    if isinstance(entity, str) and len(entity) == 32:
+        try:
+            return str(UUID(entity))
+        except ValueError:
+            return entity
+    return str(entity)
 
 
 ChainColumns = tuple[int, str, int, str, str, str | None]
@@ -66,7 +92,9 @@ def _chain(recorder: Any, stop: int | None, batch: int) -> Iterator[ChainColumns
         rows = recorder.query("SELECT position, originator_id, originator_version, content, hash, recorded_at "
                               "FROM {chain} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?",
                               (after, limit, batch))
-        yield from ((int(p), str(o), int(v), c, h, r) for p, o, v, c, h, r in rows)
+        # As stored: a NULL or odd value an intruder wrote is compared, not converted (which
+        # could fail, or make two values one).
+        yield from ((int(p), o, v, c, h, r) for p, o, v, c, h, r in rows)
         if len(rows) < batch:
             return
         after = int(rows[-1][0])
