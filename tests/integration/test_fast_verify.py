@@ -182,6 +182,32 @@ def _forge(settings: Settings, position: int, originator_id: str | None = None, 
                          (content, previous, moment, at))
 
 
+# A NULL a column's aggregate skips, and its value moved into the one before it with the
+# separator between: the page's joined column is then byte for byte the intact one.
+SHIFTS = {  # column: (table, position column, separator as the page query joins it)
+    "events.state": ("{events}", "{pos}", b"\x1e"),
+    "events.topic": ("{events}", "{pos}", "\x1f"),
+    "chain.recorded_at": ("{chain}", "position", ","),
+}
+
+
+@pytest.mark.parametrize("column", sorted(SHIFTS))
+def test_a_null_whose_value_moved_into_the_row_before_is_found(ledger: Ledger, ledger_settings: Settings,
+                                                               column: str) -> None:
+    table, position, separator = SHIFTS[column]
+    name = column.split(".")[1]
+    where = position.format(pos="rowid" if ledger_settings.store == "sqlite" else "notification_id")
+    before, moved = (ledger.recorder.query(f"SELECT {name} FROM {table} WHERE {where} = ?", (at,))[0][0]
+                     for at in (9, 10))
+    joined = bytes(before) + separator + bytes(moved) if isinstance(separator, bytes) else \
+        f"{before}{separator}{moved}"
+    tamper(ledger_settings, f"UPDATE {table} SET {name} = ? WHERE {position} = 9", (joined,))
+    tamper(ledger_settings, f"UPDATE {table} SET {name} = NULL WHERE {position} = 10")
+    report = fast_verify.verify(ledger.recorder, segment=4)
+    assert report.finding is not None and report.finding.position == 9, report
+    assert report == walk(ledger.recorder)
+
+
 @pytest.mark.parametrize("column", ["state", "topic"])
 def test_an_event_whose_column_was_made_null_is_reported_altered(ledger: Ledger, ledger_settings: Settings,
                                                                   column: str) -> None:

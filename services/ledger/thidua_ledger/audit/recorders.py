@@ -38,16 +38,26 @@ POSTGRES_CHAIN_PAGE = (
     "string_agg(replace(originator_id::text, '-', ''), ',' ORDER BY notification_id) AS e_ids, "
     "string_agg(originator_version::text, ',' ORDER BY notification_id) AS e_versions, "
     "string_agg(topic, chr(31) ORDER BY notification_id) AS topics, "
-    "string_agg(state, '\\x1e'::bytea ORDER BY notification_id) AS states "
+    "string_agg(state, '\\x1e'::bytea ORDER BY notification_id) AS states, "
+    "sum(num_nulls(originator_id, originator_version, topic, state)) AS e_nulls "
     "FROM {events} WHERE notification_id > %s AND notification_id <= %s) AS e, "
     "(SELECT count(*) AS c_count, string_agg(originator_id, ',' ORDER BY position) AS c_ids, "
     "string_agg(originator_version::text, ',' ORDER BY position) AS c_versions, "
     "string_agg(content, ',' ORDER BY position) AS contents, string_agg(hash, ',' ORDER BY position) AS hashes, "
-    "string_agg(recorded_at, ',' ORDER BY position) AS moments "
+    "string_agg(recorded_at, ',' ORDER BY position) AS moments, "
+    "sum(num_nulls(originator_id, originator_version, content, hash, recorded_at)) AS c_nulls "
     "FROM {chain} WHERE position > %s AND position <= %s) AS c")
 """One page of the log and its chain as columns: the count of positions (each is unique, so a
 page of positions (after, stop] holding stop - after of them holds them all), each column
-joined by a separator, and whether all of the text columns hold text."""
+joined by a separator, and whether all of the text columns hold text.
+
+A joined column reads back unambiguously only if no value is NULL (which the aggregate
+skips) and none holds the separator; given the count of values each split yields (checked
+against the positions), a NULL is the only way a separator inside a value can go unseen:
+a NULL at one position and its value moved, after a separator, into the one before it
+give the same joined bytes. So the NULLs are counted, on PostgreSQL (whose events table
+lets topic and state be NULL, and the chain recorded_at) as on SQLite (where a NULL in a
+text column fails the type test below, and the states are read as a list)."""
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
@@ -252,7 +262,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def chain_page(self, after: int, stop: int) -> tuple[tuple[Any, ...], list[Any]]:
         """As the SQLite recorder's, in one round trip: the events' and the chain's columns
         aggregated apart (no join), the states joined by a byte JSON never writes unescaped.
-        The columns' types are the tables' own here, so all of the text ones are text."""
+        The columns' types are the tables' own here, so all of the text ones are text, unless
+        one is NULL: then the page is not "text", as on SQLite."""
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(SQL(POSTGRES_CHAIN_PAGE).format(
                 events=Identifier(self.datastore.schema, self.events_table_name),
@@ -261,7 +272,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         assert row is not None
         columns = (row["e_count"] if row["e_count"] == row["c_count"] else -1, row["e_ids"], row["c_ids"],
                    row["e_versions"], row["c_versions"], row["topics"], row["contents"], row["hashes"],
-                   row["moments"], "text")
+                   row["moments"], "text" if not row["e_nulls"] and not row["c_nulls"] else "null")
         return columns, bytes(row["states"]).split(b"\x1e") if row["states"] is not None else []
 
     def raw_events(self, after: int, stop: int, limit: int = -1) -> list[tuple[Any, ...]]:
