@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from thidua_ledger.application import Ledger
@@ -219,3 +219,22 @@ def test_an_event_whose_column_was_made_null_is_reported_altered(ledger: Ledger,
     assert walked.checked == 9
     assert fast_verify.verify(ledger.recorder, segment=4) == walked
     assert fast_verify.verify(ledger.recorder, segment=50_000) == walked
+
+
+@pytest.mark.parametrize("spelling", ["upper(originator_id)",
+                                      "substr(originator_id, 1, 8) || '-' || substr(originator_id, 9, 4) || '-' || "
+                                      "substr(originator_id, 13, 4) || '-' || substr(originator_id, 17, 4) || '-' || "
+                                      "substr(originator_id, 21)"])
+def test_an_event_s_entity_id_spelled_another_way_is_found(sqlite_ledger: tuple[Ledger, Settings],
+                                                           spelling: str) -> None:
+    """SQLite keeps an entity's id as 32 lower-case hex digits and finds its events by that
+    text: the same UUID spelled otherwise takes the event out of its entity's history, so it
+    is an alteration, though it reads as the same UUID."""
+    ledger, settings = sqlite_ledger
+    entity = ledger.recorder.query("SELECT originator_id FROM {events} WHERE rowid = 10")[0][0]
+    versions = len(ledger.recorder.select_events(UUID(entity)))
+    tamper(settings, f"UPDATE {{events}} SET originator_id = {spelling} WHERE rowid = 10")
+    assert len(ledger.recorder.select_events(UUID(entity))) == versions - 1  # what the reads now see
+    report = fast_verify.verify(ledger.recorder, segment=4)
+    assert report.finding is not None and (report.finding.kind, report.finding.position) == ("altered", 10), report
+    assert report == walk(ledger.recorder)

@@ -28,7 +28,7 @@ from typing import Any
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.chain import GENESIS, STORED_WIDTH, TIMESTAMP, stated_moment
-from thidua_ledger.audit.verify import Report, walk
+from thidua_ledger.audit.verify import Report, entity_text, walk
 from thidua_ledger.settings import Settings
 
 SEGMENT = 50_000
@@ -53,14 +53,6 @@ class Checked:
 
 def segments(head: int, size: int = SEGMENT) -> list[Segment]:
     return [Segment(after, min(after + size, head)) for after in range(0, head, size)]
-
-
-def _dashed(entity: Any) -> str:
-    """An entity id as the chain stores it: str(UUID), whatever the store returned."""
-    text = str(entity)
-    if len(text) == 32:  # SQLite keeps the hex
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    return text
 
 
 PAGE = 2000
@@ -108,7 +100,7 @@ def _rows_page(recorder: Any, after: int, top: int, previous: str, moment: str |
         if state is None:  # walk names it
             return checked, position, previous, moment, False
         state = bytes(state)
-        if e_pos != c_pos or c_version != e_version or _dashed(e_id) != c_id:
+        if e_pos != c_pos or c_version != e_version or entity_text(e_id) != c_id:
             return checked, position, previous, moment, False
         digest = sha256(f"{c_id}|{e_version}|{topic}|".encode())
         digest.update(state)

@@ -2,6 +2,7 @@
 inserted or reordered. Signed digests (`digests.py`) let an auditor prove later that the history up
 to a position was not rewritten, even by someone who rewrote the chain table too."""
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -59,7 +60,7 @@ def _events(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, 
             rows = [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in
                     recorder.select_notifications(start=after, limit=batch, stop=stop, inclusive_of_start=False)]
         for position, entity, version, topic, state in rows:
-            originator_id = _entity_text(entity)
+            originator_id = entity_text(entity)
             if state is None:
                 yield position, Stored(MISSING_STATE, originator_id, version, None)
                 continue
@@ -71,14 +72,19 @@ def _events(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, 
         after = rows[-1][0]
 
 
-def _entity_text(entity: Any) -> str:
-    """An event's entity id as the chain writes it (str of its UUID): SQLite stores the hex."""
-    if isinstance(entity, str) and len(entity) == 32:
-        try:
-            return str(UUID(entity))
-        except ValueError:
-            return entity
-    return str(entity)
+_STORED_HEX = re.compile(r"[0-9a-f]{32}")
+
+
+def entity_text(entity: Any) -> str:
+    """An event's entity id as the chain writes it (str of its UUID). PostgreSQL's column holds
+    a UUID; SQLite's holds text, which the library writes, and finds an entity's events by, as
+    32 lower-case hex digits: the same UUID spelled any other way takes the event out of its
+    entity's history, so it is not that entity's id (and matches no chain row)."""
+    if isinstance(entity, UUID):
+        return str(entity)
+    if isinstance(entity, str) and _STORED_HEX.fullmatch(entity):
+        return f"{entity[:8]}-{entity[8:12]}-{entity[12:16]}-{entity[16:20]}-{entity[20:]}"
+    return f"not an entity id as stored: {entity!r}"
 
 
 ChainColumns = tuple[int, str, int, str, str, str | None]
