@@ -3,6 +3,7 @@ committee, from 01 at each term's start, not on 1 January; its terms are registe
 clerk and never overlap; a date outside every term has no book. State bodies keep their
 calendar-year books. On both stores, through the books the register numbers from."""
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -223,3 +224,27 @@ def test_overlapping_terms_registered_at_once_are_kept_apart(store: Store) -> No
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(pool.map(register, ("2015-10-01", "2016-01-01")))
     assert outcomes == ["party-terms-never-overlap", "registered"]
+
+
+def test_a_body_registered_twice_at_once_is_refused_by_its_rule(any_store: Settings) -> None:
+    """The second registration, which read before the first committed, meets the table's unique
+    key: a refusal naming the rule, not a database error (a 500). SQLite's writers queue."""
+    store = Store(any_store)
+    store.migrate()
+
+    def register_second() -> str:
+        try:
+            with store.transaction(write=True) as tx:
+                books.register_body(tx, "cluster:twice", "CTĐ9", Series.PER_TYPE, "clerk 2")
+        except RuleBroken as broken:
+            return broken.rule
+        return "registered"
+
+    with ThreadPoolExecutor(1) as pool:
+        with store.transaction(write=True) as first:
+            books.register_body(first, "cluster:twice", "CTĐ9", Series.PER_TYPE, "clerk 1")
+            second = pool.submit(register_second)
+            time.sleep(0.5)  # the second has read no body and waits on the key (PostgreSQL)
+        assert second.result() == "issuing-body-registered-once"
+    with store.transaction() as tx:
+        assert [b.registered_by for b in books.bodies(tx) if b.issuer_key == "cluster:twice"] == ["clerk 1"]

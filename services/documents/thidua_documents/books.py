@@ -89,8 +89,13 @@ def check_registered_once(tx: Tx, issuer_key: str, symbol: str) -> None:
 def register_body(tx: Tx, issuer_key: str, symbol: str, series: Series, actor: str) -> Body:
     check_registered_once(tx, issuer_key, symbol)
     entry = Body(issuer_key, symbol, series, actor, datetime.now(UTC))
-    tx.execute("INSERT INTO issuing_bodies VALUES (?, ?, ?, ?, ?)",
-               (issuer_key, symbol, series.value, actor, entry.registered_at.isoformat()))
+    inserted = tx.execute("INSERT INTO issuing_bodies VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                          (issuer_key, symbol, series.value, actor, entry.registered_at.isoformat()))
+    if inserted.rowcount != 1:
+        # Registered meanwhile by a transaction that committed after this one read (PostgreSQL:
+        # the insert waited for it); read again, it is there, and the rule says which.
+        check_registered_once(tx, issuer_key, symbol)
+        raise RuleBroken("issuing-body-registered-once", f"{issuer_key} was registered meanwhile")
     return entry
 
 
