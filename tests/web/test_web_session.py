@@ -161,3 +161,15 @@ def test_a_clock_that_is_not_a_date_is_a_400_page_naming_it(stack: Stack) -> Non
         sign_in(browser, name, password)
         page = browser.get("/search?as_of=31/02/2019")
         assert page.status_code == 400 and "as_of" in page.text
+
+
+@pytest.mark.parametrize("key", ["khóa-1", "a\x00b", "tab\there", "x" * 201])
+def test_a_form_key_the_ledger_would_refuse_is_a_form_page_not_a_500(stack: Stack, key: str) -> None:
+    """The form's hidden Idempotency-Key comes back from the browser: anything may be in it."""
+    with browser_at(stack) as browser:
+        assert sign_in(browser, *stack.accounts["clerk"]).status_code == 303
+        token = csrf_of(browser, "/record/UnitRenamed")
+        answer = browser.post("/record/UnitRenamed", data={"csrf_token": token, "_key": key,
+                                                           "effective_date": "2016-01-01"})
+        assert answer.status_code < 500, answer.text[:2000]
+        assert 'name="_key"' in answer.text  # the form, with what was entered

@@ -21,14 +21,14 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+from thidua_events.bounds import IDEMPOTENCY_KEY_PATTERN
 
 from thidua_ledger.domain.errors import RuleViolation
 from thidua_ledger.migrations.database import Database, open_database
 
 REUSED = "idempotency-key-names-one-request"
-KEY_PATTERN = r"^[ -~]{1,200}$"
-"""What a key may be: a structured-field string (printable ASCII, as the IETF draft on the
-header has it), at most 200 long. NUL was a 500 on PostgreSQL, whose text holds none."""
+KEY_PATTERN = IDEMPOTENCY_KEY_PATTERN
+"""What a key may be (thidua_events.bounds): NUL was a 500 on PostgreSQL, whose text holds none."""
 
 
 def request_hash(fact_type: str, body: dict[str, Any]) -> str:

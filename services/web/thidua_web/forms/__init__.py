@@ -17,10 +17,11 @@ from thidua_web.forms.form import (
            fact_type_named,
            ledger_errors,
            read_form,
+           sent_key,
 )
 from thidua_web.forms.options import Options, year_entity_id
 from thidua_web.forms.values import body_from_raw, parse_date, raw_from_data, raw_from_form
 
 __all__ = ["ADD_ROW", "KEY", "NEW_ID_FIELDS", "REFRESH", "FieldSpec", "Form", "Options", "Widget", "body_from_raw",
            "build_form", "fact_specs", "fact_type_named", "ledger_errors", "parse_date", "raw_from_data",
-           "raw_from_form", "read_form", "specs_of", "year_entity_id"]
+           "raw_from_form", "read_form", "sent_key", "specs_of", "year_entity_id"]

@@ -2,10 +2,12 @@
 render (templates/forms/fields.html), `read_form` for what the clerk sent, `ledger_errors` to
 put a 422 of the ledger next to the fields it names."""
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from thidua_events.bounds import IDEMPOTENCY_KEY_PATTERN
 from thidua_events.facts import FACTS, Fact
 
 from thidua_web.between_vi import between_fields_message
@@ -17,6 +19,16 @@ from thidua_web.forms.values import Errors, FormData, Raw, blank, body_from_raw,
 ADD_ROW = "_add"  # a button that adds a row to the list it names, recording nothing
 REFRESH = "_refresh"  # a button that reloads the lists (after choosing a cluster and year)
 KEY = "_key"  # the Idempotency-Key of this rendering of the form: a double submit records once
+_WELL_FORMED_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+
+
+def sent_key(sent: FormData) -> str | None:
+    """The form's key as the browser sent it back, if it is one the ledger takes. Anything may
+    come back in a hidden field: a key outside printable ASCII cannot even be written into the
+    header (a 500), one with NUL or a tab the ledger refuses. Such a form goes on without one
+    (a fresh key if it is drawn again): only its sender loses the retry's safety."""
+    key = str(sent.get(KEY) or "")
+    return key if _WELL_FORMED_KEY.fullmatch(key) else None
 
 
 @dataclass

@@ -20,12 +20,12 @@ from thidua_web.clients import Forbidden, Invalid, LedgerClient, NotFound, RuleR
 from thidua_web.clocks import ClocksDep
 from thidua_web.deps import LedgerDep
 from thidua_web.forms import (
-    KEY,
     NEW_ID_FIELDS,
     Options,
     build_form,
     ledger_errors,
     raw_from_data,
+    sent_key,
     specs_of,
     year_entity_id,
 )
@@ -174,7 +174,7 @@ def correct(request: Request, entity_id: str, version: int, ledger: LedgerDep, s
     body, errors = body_from_raw(specs, raw)
     reason, decided_on, source = _note(sent, errors)
     note = {REASON: reason, DECIDED_ON: str(sent.get(DECIDED_ON) or ""), SOURCE: source}
-    key = str(sent.get(KEY) or "") or None
+    key = sent_key(sent)
     step = str(sent.get(STEP) or "review")
     if errors or step == "edit":
         return _correct_page(request, ledger, entry, kind, data, raw, errors, note, key=key,
@@ -221,7 +221,7 @@ def retract(request: Request, entity_id: str, version: int, ledger: LedgerDep, s
     errors: Errors = {}
     reason, decided_on, source = _note(sent, errors)
     note = {REASON: reason, DECIDED_ON: str(sent.get(DECIDED_ON) or ""), SOURCE: source}
-    key = str(sent.get(KEY) or "") or None
+    key = sent_key(sent)
     if errors:
         return _retract_page(request, ledger, entry, kind, data, note, errors, key=key, status_code=422)
     refusal = _record(ledger, "FactRetracted", {"effective_date": decided_on, "original": entry["id"],

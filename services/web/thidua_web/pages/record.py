@@ -19,7 +19,6 @@ from thidua_web.clients import Forbidden, Invalid, LedgerClient, NotFound, RuleR
 from thidua_web.deps import LedgerDep
 from thidua_web.forms import (
     ADD_ROW,
-    KEY,
     REFRESH,
     Options,
     build_form,
@@ -27,6 +26,7 @@ from thidua_web.forms import (
     ledger_errors,
     raw_from_form,
     read_form,
+    sent_key,
 )
 from thidua_web.forms.fields import fact_specs
 from thidua_web.forms.values import Errors, Raw
@@ -96,7 +96,7 @@ def record_form(request: Request, type_name: str, ledger: LedgerDep) -> HTMLResp
 def record(request: Request, type_name: str, ledger: LedgerDep, sent: FormDep) -> Response:
     kind = _fact_type(type_name)
     raw, body, errors = read_form(kind, sent)
-    key = str(sent.get(KEY) or "") or None
+    key = sent_key(sent)
     if sent.get(ADD_ROW) or sent.get(REFRESH) is not None:
         return _page(request, ledger, kind, raw, key=key, add=str(sent.get(ADD_ROW) or "") or None)
     if errors:
