@@ -1,8 +1,14 @@
 """Legal bases come from a catalogue of instruments registered once; a document cites them by
 id, and cannot cite one dated after it or not in force on its date. On both stores."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 from uuid import uuid4
+
+from thidua_documents.books import RuleBroken
+from thidua_documents.legal import register_instrument
 
 from tests.documents import requests
 from tests.documents.conftest import Docs
@@ -91,3 +97,35 @@ def test_legal_instrument_in_force_span_names_in_force_to(docs_any_store: Docs) 
     assert docs.client.get("/documents/legal-instruments").json() == registered
     # near miss: in force for its one day only
     instrument(docs, **{**body, "in_force_to": "2019-07-15"})
+
+
+def test_one_number_in_another_case_or_spacing_is_the_same_instrument(docs_any_store: Docs) -> None:
+    """Two entries for one instrument would let documents cite it under two spellings."""
+    docs = docs_any_store
+    instrument(docs, **TT_12)
+    for spelling in ("12/2019/tt-bca", "12/2019/TT-bca", " 12/2019/TT-BCA\u3000"):
+        again = docs.client.post("/documents/legal-instruments", json={**TT_12, "number": spelling})
+        assert again.status_code == 409 and again.json()["rule"] == "legal-instrument-registered-once", spelling
+
+
+def test_an_instrument_registered_twice_at_once_is_refused_by_its_rule(docs_any_store: Docs) -> None:
+    """The second, which read before the first committed, meets the unique key: a refusal by
+    rule, not a database error (a 500). SQLite's writers queue."""
+    store = docs_any_store.store
+
+    def register_second() -> str:
+        try:
+            with store.transaction(write=True) as tx:
+                register_instrument(tx, title="Thông tư", number="99/2019/TT-BCA", issued_on=date(2019, 5, 29),
+                                    about=None, in_force_from=None, in_force_to=None, actor="clerk 2")
+        except RuleBroken as broken:
+            return broken.rule
+        return "registered"
+
+    with ThreadPoolExecutor(1) as pool:
+        with store.transaction(write=True) as first:
+            register_instrument(first, title="Thông tư", number="99/2019/TT-BCA", issued_on=date(2019, 5, 29),
+                                about=None, in_force_from=None, in_force_to=None, actor="clerk 1")
+            second = pool.submit(register_second)
+            time.sleep(0.5)  # the second has read no such number and waits on the key (PostgreSQL)
+        assert second.result() == "legal-instrument-registered-once"

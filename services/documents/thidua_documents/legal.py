@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID
 
+from thidua_events.text import comparison_key
+
 from thidua_documents.books import RuleBroken
 from thidua_documents.formatting import day_month_year
 from thidua_documents.store import Tx
@@ -62,9 +64,15 @@ class Instrument:
 
 
 def check_registered_once(tx: Tx, number: str) -> None:
-    if tx.one("SELECT 1 FROM legal_instruments WHERE number = ?", (number,)) is not None:
+    """One entry per instrument: its number compared as names are (comparison_key: case and
+    runs of spaces aside), so that "12/2019/tt-bca" is not a second 12/2019/TT-BCA. The
+    catalogue is small; its numbers are read whole."""
+    key = comparison_key(number)
+    same = next((row[0] for row in tx.all("SELECT number FROM legal_instruments") if comparison_key(row[0]) == key),
+                None)
+    if same is not None:
         raise RuleBroken("legal-instrument-registered-once",
-                         f"an instrument numbered {number} is already in the catalogue")
+                         f"an instrument numbered {same} is already in the catalogue")
 
 
 def register_instrument(tx: Tx, *, title: str, number: str, issued_on: date, about: str | None,
@@ -74,10 +82,15 @@ def register_instrument(tx: Tx, *, title: str, number: str, issued_on: date, abo
         raise RuleBroken("legal-instrument-in-force-span", "in_force_to is before in_force_from")
     item = Instrument(uuid.uuid4(), title, number, issued_on, about, in_force_from, in_force_to, actor,
                       datetime.now(UTC))
-    tx.execute(f"INSERT INTO legal_instruments ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               (str(item.instrument_id), title, number, issued_on.isoformat(), about,
-                in_force_from.isoformat() if in_force_from else None,
-                in_force_to.isoformat() if in_force_to else None, actor, item.registered_at.isoformat()))
+    inserted = tx.execute(f"INSERT INTO legal_instruments ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                          "ON CONFLICT DO NOTHING",
+                          (str(item.instrument_id), title, number, issued_on.isoformat(), about,
+                           in_force_from.isoformat() if in_force_from else None,
+                           in_force_to.isoformat() if in_force_to else None, actor, item.registered_at.isoformat()))
+    if inserted.rowcount != 1:  # registered meanwhile, committed after this read (PostgreSQL): now seen
+        check_registered_once(tx, number)
+        raise RuleBroken("legal-instrument-registered-once", f"an instrument numbered {number} was registered "
+                                                             "meanwhile")
     return item
 
 
