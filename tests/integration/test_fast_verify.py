@@ -238,3 +238,11 @@ def test_an_event_s_entity_id_spelled_another_way_is_found(sqlite_ledger: tuple[
     report = fast_verify.verify(ledger.recorder, segment=4)
     assert report.finding is not None and (report.finding.kind, report.finding.position) == ("altered", 10), report
     assert report == walk(ledger.recorder)
+
+
+def test_a_state_nested_past_the_parsers_depth_is_reported_altered(ledger: Ledger, ledger_settings: Settings) -> None:
+    """Reading its timestamp raised RecursionError: verify crashed instead of naming the event."""
+    tamper(ledger_settings, "UPDATE {events} SET state = ? WHERE {pos} = 10", (b"[" * 100_000,))
+    walked = walk(ledger.recorder)
+    assert walked.finding is not None and (walked.finding.kind, walked.finding.position) == ("altered", 10)
+    assert fast_verify.verify(ledger.recorder, segment=4) == walked

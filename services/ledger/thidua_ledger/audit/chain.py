@@ -57,7 +57,7 @@ def stated_moment(state: bytes) -> str | None:
         try:
             timestamp = json.loads(state)["timestamp"]
             text = timestamp["_data_"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested past the parser's depth
             return None
     if len(text) == STORED_WIDTH and text.endswith("+00:00") and text[19] == ".":
         return text  # already as stored (eventsourcing's UTC timestamps): spare verify a parse
