@@ -30,12 +30,14 @@ DEFAULT_SIZE = 256
 @dataclass
 class Command:
     """What one command has read and written: the log's head at its start, the entities it
-    loaded or saved, the positions its write took (first and last), and the entities whose
-    state in memory is not their facts in force (never handed back: see `_correct`)."""
+    loaded or saved, the positions its write took (first and last), the entities it is saving
+    (a snapshot due on one is taken from memory), and the entities whose state in memory is
+    not their facts in force (never handed back nor snapshotted: see `_correct`)."""
 
     head: int
     loaded: list[Aggregate] = field(default_factory=list)
     saved: set[UUID] = field(default_factory=set)
+    saving: list[Aggregate] = field(default_factory=list)
     refold: set[UUID] = field(default_factory=set)
     first: int = 0
     written_at: int = 0
