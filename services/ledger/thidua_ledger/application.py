@@ -152,6 +152,8 @@ class Ledger(CheckedSnapshots, Application):
         # Untouched entities are current as of the command's start; as of its own write too,
         # if nobody wrote in between (its first position follows the head it started from).
         contiguous = command.first == command.head + 1
+        if command.saved:
+            self.entity_cache.wrote(command.head, command.first, command.written_at, command.saved)
         self.entity_cache.keep(untouched, command.written_at if contiguous else command.head)
         self.entity_cache.keep(saved, command.written_at)
 
@@ -198,12 +200,10 @@ class Ledger(CheckedSnapshots, Application):
 
     def _checked_out(self, command: Command, entity_id: UUID) -> Aggregate | None:
         """The entity now, for a command: the cached one if nothing was written to it since."""
-        found: Aggregate | None = None
-        kept = self.entity_cache.take(entity_id)
-        if kept is not None:
-            entity, head = kept
-            if head == command.head or self._stored_version(entity_id) == entity.version:
-                found = entity
+        found = self.entity_cache.take(entity_id, command.head)
+        if found is None and (kept := self.entity_cache.take_any(entity_id)) is not None \
+                and self._stored_version(entity_id) == kept.version:
+            found = kept
         if found is None:
             found = self._load(entity_id)
         if found is not None:
