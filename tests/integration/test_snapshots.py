@@ -1,7 +1,7 @@
 """Snapshots: a long year is read from its nearest snapshot, and reads the same as a
 replay of its whole history, on SQLite and PostgreSQL."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -40,6 +40,24 @@ def test_entity_state_survives_the_snapshot_codec() -> None:
                                   votes=(Vote(unit_id=uuid4(), votes=7),))}
     assert decode(encode(state)) == state
     assert type(next(iter(decode(encode(state))["scores"].values()))[3]) is ScoreKind
+
+
+def test_the_snapshot_codec_writes_the_format_older_snapshots_hold() -> None:
+    """Each value by its exact type in one lookup, enums and models by stable name: the same
+    tagged JSON as the encoder that wrote format 3, so those snapshots are neither refused nor
+    rewritten."""
+    unit, score = UUID("7a0b4a52-52b4-4d33-8f3b-6f7a3c9c2a01"), UUID("0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5")
+    vote = Vote(unit_id=unit, votes=7)
+    state = {"scores": {score: (unit, "1.2", Decimal("7.50"), ScoreKind.CROSS, None)},
+             "dates": [date(2019, 3, 1), datetime(2019, 3, 1, 8, 30)], "flags": (True, 3, 0.5, "x"),
+             "vote": vote}
+    assert encode(state) == {"~d": [
+        ["scores", {"~d": [[{"~u": str(score)}, {"~t": [
+            {"~u": str(unit)}, "1.2", {"~n": "7.50"}, {"~e": "ScoreKind", "v": "cross"}, None]}]]}],
+        ["dates", [{"~date": "2019-03-01"}, {"~dt": "2019-03-01T08:30:00"}]],
+        ["flags", {"~t": [True, 3, 0.5, "x"]}],
+        ["vote", {"~m": "Vote", "v": vote.model_dump(mode="json")}]]}
+    assert decode(encode(state)) == state
 
 
 def test_a_long_year_reads_the_same_from_its_snapshot_as_from_scratch(ledger_settings: Settings) -> None:
