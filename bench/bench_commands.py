@@ -15,10 +15,13 @@ The ledgers' year first gets `--history` scores (untimed), so each timed command
 a year with a long history. Targets: the ledger at least 1,500 commands/s, reported with
 its ratio to the library's rate.
 
-    .venv/bin/python bench/bench_commands.py [--n 2000] [--history 3000] [--chunk 100] [--profile]
+    .venv/bin/python bench/bench_commands.py [--n 2000] [--history 3000] [--chunk 100] [--profile] [--reads N]
 
 `--profile` then runs `--n` more commands on the cached ledger under cProfile (after the
-timed run, so its figures are not disturbed) and prints where their time goes.
+timed run, so its figures are not disturbed) and prints where their time goes. `--reads N`
+then reads the cached ledger's year N times past its cache, as a query or a cold start does
+(its newest snapshot and the events since, decoded and folded): the mean and median show
+that what speeds up commands did not slow a cold read.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from thidua_events.facts.year import (
     YearOpened,
 )
 from thidua_ledger.application import Ledger
+from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
 TARGET = 1500  # commands/s, direct, on SQLite
@@ -127,15 +131,28 @@ class Year:
                 for unit, code, by in taken]
 
 
-def ledger_path(name: str, directory: Path, cache: bool, history: int, n: int) -> tuple[Path_, Ledger]:
-    """`n` commands may be sent (the timed ones, and those profiled after)."""
+def ledger_path(name: str, directory: Path, cache: bool, history: int, n: int) -> tuple[Path_, Ledger, UUID]:
+    """`n` commands may be sent (the timed ones, and those profiled after); with the ledger
+    and its year's id."""
     env = Settings(store="sqlite", sqlite_path=directory / f"{name}.sqlite").eventstore_env()
     ledger = Ledger(env={**env, "LEDGER_ENTITY_CACHE_SIZE": "256" if cache else "0"})
     year = Year(ledger, leaves=(history + n) // (2 * UNITS) + 10)
     for fact in year.scores(history):
         ledger.record(fact, CLERK)
     facts = iter(year.scores(n))
-    return Path_(name, lambda: ledger.record(next(facts), CLERK)), ledger
+    return Path_(name, lambda: ledger.record(next(facts), CLERK)), ledger, year_id(year.cluster, 2019)
+
+
+def cold_reads(ledger: Ledger, entity_id: UUID, n: int) -> None:
+    """Read the year `n` times as a read outside a command does, past the entity cache."""
+    times, version = [], 0
+    for _ in range(n):
+        start = time.perf_counter()
+        version = ledger.get(EmulationYear, entity_id).version
+        times.append(1000 * (time.perf_counter() - start))
+    console.print(f"cold read of the year at version {version:,} (its newest snapshot and the events since), "
+                  f"{n} reads: mean {statistics.mean(times):.2f} ms, median {statistics.median(times):.2f} ms, "
+                  f"min {min(times):.2f} ms")
 
 
 def profile(path: Path_, n: int, top: int = 30) -> None:
@@ -182,13 +199,15 @@ def main() -> int:
     parser.add_argument("--chunk", type=int, default=100, help="commands per path before switching (default 100)")
     parser.add_argument("--profile", action="store_true",
                         help="then profile --n more commands on the cached ledger (cProfile)")
+    parser.add_argument("--reads", type=int, default=0,
+                        help="then read the year N times past the cache, and print the mean and median")
     args = parser.parse_args()
     sent = 2 * args.n if args.profile else args.n
     directory = Path(tempfile.mkdtemp(prefix="bench-commands-"))
     try:
         with console.status(f"recording {args.history} scores into each ledger's year…"):
-            cached, ledger = ledger_path("ledger", directory, True, args.history, sent)
-            uncached, other = ledger_path("no cache", directory, False, args.history, sent)
+            cached, ledger, year = ledger_path("ledger", directory, True, args.history, sent)
+            uncached, other, _ = ledger_path("no cache", directory, False, args.history, sent)
         library = library_path(directory, ScoreRecorded(
             effective_date=date(2019, 10, 1), cluster_id=uuid4(), year=2019, score_id=uuid4(), unit_id=uuid4(),
             criterion_code="1", points=Decimal("0.5"), kind=ScoreKind.SELF))
@@ -205,6 +224,8 @@ def main() -> int:
                     path.cpu += time.process_time() - cpu
                     path.done += count
         report(paths, args)
+        if args.reads:
+            cold_reads(ledger, year, args.reads)
         if args.profile:
             profile(cached, args.n)
         ledger.close()

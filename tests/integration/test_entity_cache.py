@@ -101,3 +101,61 @@ def test_the_cache_size_comes_from_the_environment(ledger_settings: Settings) ->
         assert off.entity_cache.size == 0
     finally:
         off.close()
+
+
+def counting_store_checks(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> list[UUID]:
+    """The entities a command of `ledger` checks against the store before using its copy."""
+    checked: list[UUID] = []
+    stored_version = ledger._stored_version
+    monkeypatch.setattr(ledger, "_stored_version", lambda entity_id: checked.append(entity_id) or stored_version(
+        entity_id))
+    return checked
+
+
+def test_an_entity_kept_within_this_process_s_own_write_run_is_used_without_asking_the_store(
+    ledger: Ledger, cluster: ClusterSetup, year: UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every position since unit a was kept was written by this process's own commands, which
+    hand back what they saved: a is current, and a store query to confirm it is waste."""
+    a, b, c = cluster.units
+    for n, unit in enumerate((a, b, c), start=1):
+        ledger.record(score(cluster, unit, code=str(n)), CLERK)
+    checked = counting_store_checks(ledger, monkeypatch)
+    ledger.record(score(cluster, a, code="4"), CLERK)
+    assert checked == []
+    for kind, entity_id in ((EmulationYear, year), (Cluster, cluster.cluster_id), (Unit, a)):
+        assert vars(command_read(ledger, kind, entity_id)) == vars(fresh(ledger, kind, entity_id))
+
+
+def test_another_process_s_write_ends_the_run_so_a_unit_it_dissolved_is_refused(
+    ledger: Ledger, other: Ledger, cluster: ClusterSetup, year: UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The near miss: `other` writes in the middle of `ledger`'s run, and `ledger` writes
+    again after it (its own write follows the log's head, yet the run is broken): the unit
+    kept before `other`'s write is checked against the store."""
+    a, b, c = cluster.units
+    ledger.record(score(cluster, a, code="1"), CLERK)
+    ledger.record(score(cluster, b, code="2"), CLERK)
+    other.record(UnitDissolved(effective_date=date(2019, 6, 1), unit_id=a), CLERK)
+    ledger.record(score(cluster, c, code="3"), CLERK)
+    checked = counting_store_checks(ledger, monkeypatch)
+    with pytest.raises(RuleViolation, match="unit-must-exist"):
+        ledger.record(score(cluster, a, code="4"), CLERK)
+    assert a in checked
+
+
+def test_a_command_that_read_before_this_process_wrote_hands_back_a_copy_that_is_checked(
+    ledger: Ledger, cluster: ClusterSetup, year: UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two commands of one process at once (the API's thread pool): one reads the year, the
+    other writes it meanwhile; the reader's copy, handed back later, must not pass for current."""
+    a, b, _ = cluster.units
+    ledger.record(score(cluster, a, code="1"), CLERK)
+    with ledger.command():
+        ledger.get(EmulationYear, year)  # checked out, as of the head before the write below
+        reader = ledger.entity_cache._local.command
+        ledger.entity_cache._local.command = None  # the writer runs in another thread
+        ledger.record(score(cluster, b, code="2"), CLERK)
+        ledger.entity_cache._local.command = reader
+    read = command_read(ledger, EmulationYear, year)
+    assert vars(read) == vars(fresh(ledger, EmulationYear, year))

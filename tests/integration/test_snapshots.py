@@ -1,11 +1,13 @@
 """Snapshots: a long year is read from its nearest snapshot, and reads the same as a
 replay of its whole history, on SQLite and PostgreSQL."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
 import pytest
+from thidua_events.facts import Provenance, Role
+from thidua_events.facts.corrections import FactCorrected, FactRetracted
 from thidua_events.facts.year import (
     BallotHeld,
     CriteriaAdopted,
@@ -16,15 +18,18 @@ from thidua_events.facts.year import (
     Vote,
     YearEndReviewHeld,
 )
-from thidua_ledger.application import Ledger
+from thidua_ledger.application import Ledger, Receipt
 from thidua_ledger.audit.clocks import Clock, _snapshot_through, load
 from thidua_ledger.audit.replay import state_of
+from thidua_ledger.audit.snapshots import check_snapshots
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import decode, effective_through, encode
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
-from tests.factories import CLERK, cluster_with_members, wide_scale
+from tests.factories import CLERK, ClusterSetup, cluster_with_members, wide_scale
+
+FIX = Provenance(actor="Nguyễn Thị Thư ký", role=Role.CLERK, reason="Chấm nhầm, đính chính theo biên bản")
 
 
 def test_entity_state_survives_the_snapshot_codec() -> None:
@@ -35,6 +40,24 @@ def test_entity_state_survives_the_snapshot_codec() -> None:
                                   votes=(Vote(unit_id=uuid4(), votes=7),))}
     assert decode(encode(state)) == state
     assert type(next(iter(decode(encode(state))["scores"].values()))[3]) is ScoreKind
+
+
+def test_the_snapshot_codec_writes_the_format_older_snapshots_hold() -> None:
+    """Each value by its exact type in one lookup, enums and models by stable name: the same
+    tagged JSON as the encoder that wrote format 3, so those snapshots are neither refused nor
+    rewritten."""
+    unit, score = UUID("7a0b4a52-52b4-4d33-8f3b-6f7a3c9c2a01"), UUID("0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5")
+    vote = Vote(unit_id=unit, votes=7)
+    state = {"scores": {score: (unit, "1.2", Decimal("7.50"), ScoreKind.CROSS, None)},
+             "dates": [date(2019, 3, 1), datetime(2019, 3, 1, 8, 30)], "flags": (True, 3, 0.5, "x"),
+             "vote": vote}
+    assert encode(state) == {"~d": [
+        ["scores", {"~d": [[{"~u": str(score)}, {"~t": [
+            {"~u": str(unit)}, "1.2", {"~n": "7.50"}, {"~e": "ScoreKind", "v": "cross"}, None]}]]}],
+        ["dates", [{"~date": "2019-03-01"}, {"~dt": "2019-03-01T08:30:00"}]],
+        ["flags", {"~t": [True, 3, 0.5, "x"]}],
+        ["vote", {"~m": "Vote", "v": vote.model_dump(mode="json")}]]}
+    assert decode(encode(state)) == state
 
 
 def test_a_long_year_reads_the_same_from_its_snapshot_as_from_scratch(ledger_settings: Settings) -> None:
@@ -125,3 +148,63 @@ def test_an_entity_from_a_snapshot_without_its_latest_date_never_claims_one(ledg
     assert getattr(year, "_effective_through", None) is None
     assert EmulationYear.Snapshot.take_at(year, 0, "0" * 64).state["effective_through"] is None
     ledger.close()
+
+
+def _scores_until(ledger: Ledger, setup: ClusterSetup, start: int, version: int) -> list[tuple[Receipt, ScoreRecorded]]:
+    """Self scores on the 2019 year, now at version `start`, until it stands at `version`
+    (one criterion per version: wide_scale(120) adopted)."""
+    scored = []
+    for n in range(start + 1, version + 1):
+        fact = ScoreRecorded(effective_date=date(2019, 11, 1), cluster_id=setup.cluster_id, year=2019,
+                             score_id=uuid4(), unit_id=setup.units[n % 2], criterion_code=str(n),
+                             points=Decimal(n % 50), kind=ScoreKind.SELF)
+        scored.append((ledger.record(fact, CLERK), fact))
+    return scored
+
+
+def test_a_snapshot_due_on_a_saved_year_is_taken_from_the_year_in_memory(
+        ledger_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command that saves the year's 100th event snapshots the year it holds: reading the
+    year back from the store (its snapshot before and the events since) cost more than the
+    rest of the command."""
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    try:
+        setup = cluster_with_members(ledger, members=2)
+        entity_id = year_id(setup.cluster_id, 2019)
+        adopted = ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=setup.cluster_id,
+                                                year=2019, criteria=wide_scale(120)), CLERK)
+        _scores_until(ledger, setup, adopted.version, 99)
+        reads: list[UUID] = []
+        load = ledger._load
+        monkeypatch.setattr(ledger, "_load", lambda entity_id, *a, **k: reads.append(entity_id) or load(
+            entity_id, *a, **k))
+        _scores_until(ledger, setup, 99, 100)
+        assert entity_id not in reads
+        monkeypatch.undo()
+        assert [s.originator_version for s in ledger.snapshots.get(entity_id)] == [100]  # type: ignore[union-attr]
+        assert check_snapshots(ledger) == (1, [])  # as the log folds it
+    finally:
+        ledger.close()
+
+
+@pytest.mark.parametrize("due_on", ["correction", "retraction"])
+def test_a_snapshot_due_on_a_correction_holds_the_facts_in_force(ledger_settings: Settings, due_on: str) -> None:
+    """The near miss: the year a correction is recorded on still holds the original fact in
+    memory; a snapshot due on that command is read from the store."""
+    ledger = Ledger(env=ledger_settings.eventstore_env())
+    try:
+        setup = cluster_with_members(ledger, members=2)
+        c = setup.cluster_id
+        adopted = ledger.record(CriteriaAdopted(effective_date=date(2019, 1, 5), cluster_id=c, year=2019,
+                                                criteria=wide_scale(120)), CLERK)
+        receipt, wrong = _scores_until(ledger, setup, adopted.version, 99)[3]
+        original = f"{receipt.entity_id}:{receipt.version}"
+        correction = FactCorrected.of(original, wrong.model_copy(update={"score_id": uuid4(), "points": Decimal(40)})) \
+            if due_on == "correction" else FactRetracted(effective_date=date(2019, 11, 2), original=original)
+        ledger.record(correction, FIX)
+        entity_id = year_id(c, 2019)
+        assert [s.originator_version for s in ledger.snapshots.get(entity_id)] == [100]  # type: ignore[union-attr]
+        assert check_snapshots(ledger) == (1, [])
+        assert state_of(ledger.snapshot_at(entity_id, 100)) == state_of(ledger._load(entity_id))
+    finally:
+        ledger.close()

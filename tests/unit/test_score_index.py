@@ -3,6 +3,7 @@ would, for any history: scores, score corrections, corrections and retractions o
 those, score ids recorded twice (old histories), folded from the start or read back from
 a snapshot."""
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -15,7 +16,7 @@ from thidua_events.facts.year import ScoreCorrected, ScoreKind, ScoreRecorded, Y
 from thidua_events.standings import rank_units
 from thidua_ledger.domain.corrections import fold_in_force
 from thidua_ledger.domain.errors import RuleViolation
-from thidua_ledger.domain.score_index import ScoreIndex
+from thidua_ledger.domain.score_index import EXACT, ScoreIndex
 from thidua_ledger.domain.snapshots import EntitySnapshot
 from thidua_ledger.domain.year import EmulationYear
 
@@ -125,3 +126,22 @@ def test_a_year_read_from_its_snapshot_has_the_same_index(year: EmulationYear) -
     snapshot = EntitySnapshot.take_at(year, position=year.version, chain="0" * 64)
     assert "_index" not in str(snapshot.state["encoded"])
     assert vars(snapshot.mutate(None)) == vars(year)
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_each_unit_s_total_is_kept_exactly_as_its_scores_come_and_go(year: EmulationYear) -> None:
+    """The rule total-within-scale reads a unit's total instead of summing its criteria on every
+    command: kept as scores, corrections and retractions change the points, it is always the
+    exact sum (no drift from adding and taking away means such as 10/3)."""
+    index = year._index
+    assert index.totals.keys() == index.points.keys()
+    for unit, points in index.points.items():
+        assert index.totals[unit] == _exact_sum(points.values())
+
+
+def _exact_sum(values: Iterable[Decimal]) -> Decimal:
+    total = Decimal(0)
+    for value in values:
+        total = EXACT.add(total, value)
+    return total

@@ -152,6 +152,8 @@ class Ledger(CheckedSnapshots, Application):
         # Untouched entities are current as of the command's start; as of its own write too,
         # if nobody wrote in between (its first position follows the head it started from).
         contiguous = command.first == command.head + 1
+        if command.saved:
+            self.entity_cache.wrote(command.head, command.first, command.written_at, command.saved)
         self.entity_cache.keep(untouched, command.written_at if contiguous else command.head)
         self.entity_cache.keep(saved, command.written_at)
 
@@ -173,6 +175,7 @@ class Ledger(CheckedSnapshots, Application):
             raise ConcurrentWrite(subject.id, loaded_version)
         if along is not None:
             along.entity_id, along.version = subject.id, subject.version
+        command.saving = changed
         try:
             recordings = self.save(*changed, **({} if along is None else {ALONG: along}))
         except IntegrityError:
@@ -183,7 +186,7 @@ class Ledger(CheckedSnapshots, Application):
         positions = [r.notification.id for r in recordings]
         command.saved.update(entity.id for entity in changed)
         command.loaded.extend(changed)
-        command.first, command.written_at = min(positions), max(positions)
+        command.first, command.written_at, command.saving = min(positions), max(positions), []
         # The fact's own position: the subject's last event, not the internal ones saved with it.
         own = max(r.notification.id for r in recordings if r.domain_event.originator_id == subject.id)
         return Receipt(subject.id, subject.version, own)
@@ -197,12 +200,10 @@ class Ledger(CheckedSnapshots, Application):
 
     def _checked_out(self, command: Command, entity_id: UUID) -> Aggregate | None:
         """The entity now, for a command: the cached one if nothing was written to it since."""
-        found: Aggregate | None = None
-        kept = self.entity_cache.take(entity_id)
-        if kept is not None:
-            entity, head = kept
-            if head == command.head or self._stored_version(entity_id) == entity.version:
-                found = entity
+        found = self.entity_cache.take(entity_id, command.head)
+        if found is None and (kept := self.entity_cache.take_any(entity_id)) is not None \
+                and self._stored_version(entity_id) == kept.version:
+            found = kept
         if found is None:
             found = self._load(entity_id)
         if found is not None:
@@ -216,6 +217,17 @@ class Ledger(CheckedSnapshots, Application):
     def exists(self, entity_id: UUID) -> bool:
         # One stored row answers it; `entity_id in repository` would rebuild the whole entity.
         return bool(self.recorder.select_events(entity_id, limit=1))
+
+    def snapshot_source(self, entity_id: UUID, version: int | None) -> Aggregate | None:
+        """The entity this command has just saved, if it is `entity_id` at exactly `version`
+        and holds its facts in force: a snapshot due on it is taken from memory instead of
+        reading the snapshot before it and a hundred events back. One a correction was
+        recorded on holds the original fact (see `_correct`): that one is read from the store."""
+        command = self.entity_cache.command
+        if command is None or entity_id in command.refold:
+            return None
+        return next((e for e in command.saving if e.id == entity_id and e.version == version
+                     and not e.pending_events), None)
 
     def _version_of(self, entity_id: UUID) -> int | None:
         found = self._load(entity_id)

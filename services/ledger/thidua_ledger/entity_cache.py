@@ -5,7 +5,9 @@ cache keeps the entities the last commands used; a command checks one out, and h
 back only once it is saved, or untouched. Nothing is served stale: a command first reads
 the log's head (one indexed query); an entity kept at that same head is current, and one
 kept at an older head is used only if its newest stored version is still the one kept (one
-more indexed query), since another process may have written meanwhile. Whatever slips
+more indexed query), since another process may have written meanwhile, unless every
+position since was written by this process's own commands (its write run: see `wrote`).
+Whatever slips
 between that check and the insert is caught by the store itself: an event takes the next
 version of its entity, and a second writer of that version is refused (optimistic
 concurrency; `Ledger.record` then reloads and retries the rules).
@@ -30,12 +32,14 @@ DEFAULT_SIZE = 256
 @dataclass
 class Command:
     """What one command has read and written: the log's head at its start, the entities it
-    loaded or saved, the positions its write took (first and last), and the entities whose
-    state in memory is not their facts in force (never handed back: see `_correct`)."""
+    loaded or saved, the positions its write took (first and last), the entities it is saving
+    (a snapshot due on one is taken from memory), and the entities whose state in memory is
+    not their facts in force (never handed back nor snapshotted: see `_correct`)."""
 
     head: int
     loaded: list[Aggregate] = field(default_factory=list)
     saved: set[UUID] = field(default_factory=set)
+    saving: list[Aggregate] = field(default_factory=list)
     refold: set[UUID] = field(default_factory=set)
     first: int = 0
     written_at: int = 0
@@ -44,9 +48,13 @@ class Command:
 class EntityCache:
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
-        self._kept: OrderedDict[UUID, tuple[Aggregate, int]] = OrderedDict()  # id -> (entity, head it is current at)
+        # id -> (entity, head it is current at, whether it was kept at the run's end)
+        self._kept: OrderedDict[UUID, tuple[Aggregate, int, bool]] = OrderedDict()
         self._lock = threading.Lock()
         self._local = threading.local()
+        # (from, to): every position after `from` up to `to` was written by this process's
+        # commands, each of which handed back, or dropped, every entity it saved.
+        self._run: tuple[int, int] | None = None
 
     @property
     def command(self) -> Command | None:
@@ -66,18 +74,58 @@ class EntityCache:
         finally:
             self._local.command = None
 
-    def take(self, entity_id: UUID) -> tuple[Aggregate, int] | None:
-        """Check an entity out: (entity, head it was current at), or None."""
+    def take(self, entity_id: UUID, head: int) -> Aggregate | None:
+        """Check an entity out if it is known current at `head`, the log's head the command
+        started from; else None (the caller checks it against the store: see `take_any`).
+        It is current if it was kept at that head, or kept at the end of this process's
+        write run, which has gone on unbroken to that head: every position since was written
+        by this process's own commands, which hand back or drop whatever they saved."""
         with self._lock:
-            return self._kept.pop(entity_id, None)
+            kept = self._kept.get(entity_id)
+            if kept is None:
+                return None
+            _, kept_at, in_run = kept
+            if kept_at == head or (in_run and self._run is not None and self._run[0] <= kept_at
+                                   and self._run[1] == head):
+                del self._kept[entity_id]
+                return kept[0]
+            return None
+
+    def take_any(self, entity_id: UUID) -> Aggregate | None:
+        """Check an entity out whatever head it was kept at (the caller checks its version)."""
+        with self._lock:
+            kept = self._kept.pop(entity_id, None)
+            return kept[0] if kept is not None else None
+
+    def wrote(self, head: int, first: int, last: int, saved: set[UUID]) -> None:
+        """A command that started at `head` wrote positions `first` to `last`, saving the
+        entities `saved`; call before handing them back. A copy of one of those still kept
+        (one that command did not check out) is dropped. The run goes on if the write follows
+        the run's end with nothing between; otherwise it starts again at this write."""
+        with self._lock:
+            for entity_id in saved:
+                self._kept.pop(entity_id, None)
+            if first != head + 1:
+                self._run = (first - 1, last)
+            elif self._run is not None and self._run[1] == head:
+                self._run = (self._run[0], last)
+            else:
+                self._run = (head, last)
 
     def keep(self, entities: list[Aggregate], head: int) -> None:
-        """Hand entities back, current as of `head`; the least recently used go first."""
+        """Hand entities back, current as of `head`; the least recently used go first. One
+        handed back at an older head than the run's end (a command that started before this
+        process's last write) is checked against the store when next taken: that write may
+        have changed it. A newer version kept already stays."""
         if self.size <= 0:
             return
         with self._lock:
+            in_run = self._run is not None and self._run[1] == head
             for entity in entities:
-                self._kept[entity.id] = (entity, head)
+                kept = self._kept.get(entity.id)
+                if kept is not None and kept[0].version > entity.version:
+                    continue
+                self._kept[entity.id] = (entity, head, in_run)
                 self._kept.move_to_end(entity.id)
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)

@@ -12,7 +12,7 @@ checks it against a plain scan for any history).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from uuid import UUID
 
 from thidua_events.facts.year import ScoreKind
@@ -36,12 +36,20 @@ def counted(scores: Iterable[Score]) -> Decimal | None:
     return sum(cross, Decimal(0)) / len(cross) if cross else own
 
 
+EXACT = Context(prec=80)
+"""Wide enough that adding and taking away points (each at most 28 digits, as Decimal's
+default context leaves a mean) never rounds: a unit's running total is the exact sum of its
+criteria's points however many scores came and went, rounded once, to the cent, when read."""
+
+
 @dataclass
 class ScoreIndex:
     # (unit, criterion) -> its scores in force, in recording order
     slots: dict[tuple[UUID, str], dict[UUID, Score]] = field(default_factory=dict)
     # unit -> criterion -> the points it counts (see `counted`)
     points: dict[UUID, dict[str, Decimal]] = field(default_factory=dict)
+    # unit -> the exact sum of its `points`, kept as they change (so no rule sums them)
+    totals: dict[UUID, Decimal] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scores: Mapping[UUID, Score], superseded: Mapping[UUID, UUID]) -> "ScoreIndex":
@@ -65,10 +73,18 @@ class ScoreIndex:
     def _count(self, unit: UUID, criterion: str) -> None:
         slot = self.slots.get((unit, criterion))
         points = counted(slot.values()) if slot else None
+        unit_points = self.points.setdefault(unit, {})
+        was = unit_points.pop(criterion, None)
         if points is not None:
-            self.points.setdefault(unit, {})[criterion] = points
-        else:
-            self.points.get(unit, {}).pop(criterion, None)
+            unit_points[criterion] = points
+        if not unit_points:
+            del self.points[unit]
+            self.totals.pop(unit, None)
+        elif was != points:
+            total = self.totals.get(unit, Decimal(0))
+            if was is not None:
+                total = EXACT.subtract(total, was)
+            self.totals[unit] = total if points is None else EXACT.add(total, points)
 
     def in_force(self, unit: UUID, criterion: str) -> Iterable[tuple[UUID, Score]]:
         """The unit's scores in force on one criterion, in recording order."""
@@ -85,12 +101,14 @@ class ScoreIndex:
         if score[0] == unit:
             slot = changed.setdefault(score[1], dict(self.slots.get((unit, score[1]), {})))
             slot[score_id] = score
-        total, found = Decimal(0), False
-        for criterion, points in self.points.get(unit, {}).items():
-            if criterion not in changed:
-                total, found = total + points, True
-        for slot in changed.values():
+        unit_points = self.points.get(unit, {})
+        total = self.totals.get(unit, Decimal(0))
+        found = len(unit_points) > sum(1 for criterion in changed if criterion in unit_points)
+        for criterion, slot in changed.items():
+            was = unit_points.get(criterion)
+            if was is not None:
+                total = EXACT.subtract(total, was)
             now = counted(slot.values())
             if now is not None:
-                total, found = total + now, True
+                total, found = EXACT.add(total, now), True
         return total.quantize(CENT) if found else Decimal(0)

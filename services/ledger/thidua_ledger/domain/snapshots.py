@@ -63,12 +63,42 @@ class SnapshotRefused(ValueError):
 
 
 def encode(value: Any) -> Any:
+    """The value as tagged JSON. Most values a year holds (its scores: ids, codes, points and
+    kinds, thousands of them) are found by their exact type in one lookup; the isinstance
+    chain in `_encode_other` settles the rest (enums, models, subclasses) to the same form."""
+    by_type = _ENCODERS.get(type(value))
+    return by_type(value) if by_type is not None else _encode_other(value)
+
+
+def _encode_dict(value: dict[Any, Any]) -> Any:
+    return {"~d": [[encode(k), encode(v)] for k, v in value.items()]}
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_ENCODERS: dict[type, Any] = {
+    str: _same, int: _same, float: _same, bool: _same, type(None): _same,
+    dict: _encode_dict,
+    list: lambda value: [encode(v) for v in value],
+    tuple: lambda value: {"~t": [encode(v) for v in value]},
+    UUID: lambda value: {"~u": str(value)},
+    datetime: lambda value: {"~dt": value.isoformat()},
+    date: lambda value: {"~date": value.isoformat()},
+    Decimal: lambda value: {"~n": str(value)},
+    **{t: lambda value: {"~e": _NAMES[type(value)], "v": value.value}
+       for t in SNAPSHOT_TYPES.values() if issubclass(t, Enum)},
+}
+
+
+def _encode_other(value: Any) -> Any:
     if isinstance(value, Enum):  # before str: StrEnum values are str too
         return {"~e": _name(value), "v": value.value}
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dict):
-        return {"~d": [[encode(k), encode(v)] for k, v in value.items()]}
+        return _encode_dict(value)
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, tuple):
@@ -99,24 +129,30 @@ def decode(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     tag, data = next(iter(value.items()))
+    by_tag = _DECODERS.get(tag)
+    if by_tag is not None:
+        return by_tag(data)
     match tag:
-        case "~d":
-            return {decode(k): decode(v) for k, v in data}
-        case "~t":
-            return tuple([decode(v) for v in data])
-        case "~u":
-            return _uuid(data)
-        case "~dt":
-            return datetime.fromisoformat(data)
-        case "~date":
-            return date.fromisoformat(data)
-        case "~n":
-            return Decimal(data)
         case "~e":
             return _listed(data, Enum)(value["v"])
         case "~m":
             return _listed(data, BaseModel).model_validate(value["v"])
     raise SnapshotRefused("unknown-type", f"unknown snapshot tag {str(tag)[:40]!r}")
+
+
+def _decode_uuid(data: Any) -> UUID:
+    return _uuid(data)
+
+
+_DECODERS: dict[str, Any] = {
+    "~d": lambda data: {decode(k): decode(v) for k, v in data},
+    "~t": lambda data: tuple([decode(v) for v in data]),
+    "~u": _decode_uuid,
+    "~dt": datetime.fromisoformat,
+    "~date": date.fromisoformat,
+    "~n": Decimal,
+}
+"""The tags that stand alone (an enum's or a model's also carries its value, "v")."""
 
 
 def _listed(name: Any, kind: type) -> Any:

@@ -69,8 +69,16 @@ def flatten(criteria: tuple[Criterion, ...]) -> dict[str, Criterion]:
     return found
 
 
+def scale_of(criteria: Mapping[str, Criterion]) -> Decimal:
+    """The points of a whole scale: the sum of its top-level criteria (a year's criteria
+    change only when adopted, so a year keeps this rather than summing on every score)."""
+    children = {child.code for c in criteria.values() for child in c.children}
+    return sum((c.max_points for code, c in criteria.items() if code not in children), Decimal(0))
+
+
 class EmulationYear(Entity):
-    derived = ("_index",)  # the scores in force by unit and criterion: see score_index
+    # the scores in force by unit and criterion (see score_index), and the scale's maximum
+    derived = ("_index", "_scale")
 
     # DrivesCounted; a class default for years snapshotted before it (unannotated: see Entity.id_field)
     drives_stated = cast(int | None, None)
@@ -107,6 +115,7 @@ class EmulationYear(Entity):
         self.scores: dict[UUID, Score] = {}
         self.superseded: dict[UUID, UUID] = {}  # corrected score -> its correction
         self._index = ScoreIndex()
+        self._scale = Decimal(0)
         self.score_dates: dict[UUID, date] = {}  # score or correction -> its effective date
         self.ballots: dict[UUID, BallotHeld] = {}
         self.honours: list[UnitsHonoured] = []
@@ -129,6 +138,7 @@ class EmulationYear(Entity):
     @applies
     def _(self, fact: CriteriaAdopted) -> None:
         self.criteria = flatten(fact.criteria)
+        self._scale = scale_of(self.criteria)
 
     @applies
     def _(self, fact: DriveLaunched) -> None:
@@ -174,6 +184,7 @@ class EmulationYear(Entity):
 
     def rebuild_derived(self) -> None:
         self._index = ScoreIndex.of(self.scores, self.superseded)
+        self._scale = scale_of(self.criteria)
 
     @applies
     def _(self, fact: ScoreCorrected) -> None:
@@ -216,8 +227,7 @@ class EmulationYear(Entity):
 
     def scale_maximum(self) -> Decimal:
         """The points of the whole scale (thang điểm): the sum of its top-level criteria."""
-        children = {child.code for c in self.criteria.values() for child in c.children}
-        return sum((c.max_points for code, c in self.criteria.items() if code not in children), Decimal(0))
+        return self._scale
 
     def totals_with(self, unit_id: UUID, score_id: UUID, score: Score, replacing: UUID | None = None) -> Decimal:
         """The unit's total as the standings would give it once `score` is in force."""
