@@ -6,18 +6,18 @@ A moment of recording converts to the position of the last event recorded by the
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from thidua_events.facts import Fact
-from thidua_events.facts.corrections import Correction
+from eventsourcing.utils import get_topic
 
 from thidua_ledger.audit.chain import moment as stored_moment
-from thidua_ledger.domain.corrections import slots_of
-from thidua_ledger.domain.entity import FactEvent
+from thidua_ledger.audit.in_force_fold import fold_as_of, slots_in
+from thidua_ledger.audit.stored_history import entity_facts
+from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import effective_through
 
@@ -71,39 +71,24 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     # re-checked: this is a view of the record, not a new command. Corrections known at
     # `version` apply first: a fact corrected to a later date leaves the view, a retracted
     # one is never in it. The fold starts from the newest snapshot whose facts all fall on
-    # or before `day`, if there is one and no later correction names a fact it holds.
-    entity: Any = None
-    start = None
-    for candidate in _snapshots_through(ledger, entity_id, version, day):
-        entity = ledger.snapshot_at(entity_id, candidate)  # None if it is refused: try an older one
-        if entity is not None:
-            start = candidate
-            break
-    events = [e for e in ledger.events.get(entity_id, gt=start, lte=version) if isinstance(e, FactEvent)]
-    slots = slots_of(events)
-    if start is not None and slots and min(slots) <= start:
-        entity, start = None, None
-        events = [e for e in ledger.events.get(entity_id, lte=version) if isinstance(e, FactEvent)]
-        slots = slots_of(events)
-    for event in events:
-        fact: Fact | None = event.fact
-        if isinstance(fact, Correction):
-            continue
-        if event.originator_version in slots:
-            fact = slots[event.originator_version]
-        if fact is None:
-            continue  # retracted
-        if fact.effective_date > day:
-            if entity is None:
-                raise NotFound(kind.__name__, entity_id)  # it did not exist yet on that day
-            continue
-        if entity is None:
-            entity = replace(event, fact=fact).mutate(None)  # type: ignore[call-arg]
-        else:
-            entity.apply(fact)
-    if not isinstance(entity, kind):
+    # or before `day`, if there is one and no later correction names a fact it holds; else
+    # from the first event. The entity's events are read in one query and each decoded once.
+    if not issubclass(kind, Entity):
         raise NotFound(kind.__name__, entity_id)
-    return entity
+    topic, facts = entity_facts(ledger, entity_id, version)
+    if topic != get_topic(kind.Registered):  # none, or another kind of entity
+        raise NotFound(kind.__name__, entity_id)
+    entity: Any = None
+    start = _snapshot_through(ledger, entity_id, version, day)
+    if start is not None:
+        later = [f for f in facts if f.version > start]
+        slots = slots_in(later)
+        if not slots or min(slots) > start:  # no later correction names a fact the snapshot holds
+            entity = ledger.snapshot_at(entity_id, start)  # None if it is refused: fold from the start
+            if entity is not None:
+                facts = later
+    found: A = fold_as_of(kind, entity_id, facts, day, entity)
+    return found
 
 
 def _snapshots_through(ledger: Any, entity_id: UUID, version: int | None, day: date) -> Iterator[int]:

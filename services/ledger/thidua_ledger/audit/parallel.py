@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import partial
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from thidua_ledger.application import Ledger
@@ -63,10 +62,7 @@ def _share(settings: Settings, head: int, shares: int, known_at: int | None, com
     ledger = Ledger(env={**settings.eventstore_env(), "CREATE_TABLE": "false",
                          "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"})
     try:
-        def select(start: int, limit: int) -> list[Notification]:
-            return ledger.recorder.select_share(start, limit, head, SPREAD, share, shares)  # type: ignore[attr-defined]
-
-        rebuilt = rebuild(ledger, head, select=select)
+        rebuilt = rebuild(ledger, head, share=(SPREAD, share, shares))
         report = report_on(ledger, rebuilt, known_at) if compare else ReplayReport(
             known_at, rebuilt.events_read, rebuilt.events_applied)
         return ShareResult(report, rebuilt.register.entries, rebuilt.register.counts)

@@ -145,6 +145,27 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                       "WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?", (after, stop, limit))
             return c.fetchall()
 
+    def raw_share(self, after: int, stop: int, spread: Sequence[str], share: int, shares: int) -> list[tuple[Any, ...]]:
+        """As `raw_events`, of one share of the log (shared out as `select_share` does)."""
+        topics = ",".join("?" * len(spread))
+        with self.datastore.transaction(commit=False) as c:
+            c.sqlite_cursor.row_factory = None
+            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                      f"WHERE rowid > ? AND rowid <= ? AND CASE WHEN topic IN ({topics}) THEN "
+                      "(16 * (instr('0123456789abcdef', lower(substr(originator_id, -2, 1))) - 1) "
+                      "+ instr('0123456789abcdef', lower(substr(originator_id, -1, 1))) - 1) % ? ELSE 0 END = ? "
+                      "ORDER BY rowid", (after, stop, *spread, shares, share))
+            return c.fetchall()
+
+    def raw_entity(self, entity_id: UUID, lte: int | None = None) -> list[tuple[Any, ...]]:
+        """(version, topic, state) of an entity's events up to `lte`, as stored, in one query."""
+        with self.datastore.transaction(commit=False) as c:
+            c.sqlite_cursor.row_factory = None
+            c.execute(f"SELECT originator_version, topic, state FROM {self.events_table_name} "
+                      "WHERE originator_id = ? AND originator_version <= ? ORDER BY originator_version",
+                      (entity_id.hex, lte if lte is not None else 2**62))
+            return c.fetchall()
+
     def chain_page(self, after: int, stop: int) -> tuple[tuple[Any, ...], list[Any]]:
         """The events and chain rows of positions (after, stop] a column at a time, for
         `fast_verify`: one row of aggregates (see CHAIN_PAGE) and the events' states. Far
@@ -283,6 +304,26 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                              "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id "
                              "LIMIT %s").format(Identifier(self.datastore.schema, self.events_table_name)),
                          (after, stop, None if limit < 0 else limit))
+            return [tuple(row.values()) for row in curs.fetchall()]
+
+    def raw_share(self, after: int, stop: int, spread: Sequence[str], share: int, shares: int) -> list[tuple[Any, ...]]:
+        """As `raw_events`, of one share of the log (shared out as `select_share` does)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
+                             "WHERE notification_id > %s AND notification_id <= %s AND "
+                             "CASE WHEN topic = ANY(%s) THEN get_byte(uuid_send(originator_id), 15) %% %s "
+                             "ELSE 0 END = %s ORDER BY notification_id").format(
+                                 Identifier(self.datastore.schema, self.events_table_name)),
+                         (after, stop, list(spread), shares, share))
+            return [tuple(row.values()) for row in curs.fetchall()]
+
+    def raw_entity(self, entity_id: UUID, lte: int | None = None) -> list[tuple[Any, ...]]:
+        """(version, topic, state) of an entity's events up to `lte`, as stored, in one query."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT originator_version, topic, state FROM {} WHERE originator_id = %s "
+                             "AND originator_version <= %s ORDER BY originator_version")
+                         .format(Identifier(self.datastore.schema, self.events_table_name)),
+                         (entity_id, lte if lte is not None else 2**62))
             return [tuple(row.values()) for row in curs.fetchall()]
 
     placeholder = "%s"

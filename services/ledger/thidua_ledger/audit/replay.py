@@ -6,17 +6,20 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
 from thidua_events.facts.corrections import Correction
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock, load
+from thidua_ledger.audit.in_force_fold import fold_facts
+from thidua_ledger.audit.stored_history import PAGE, Share, StoredFact, decode, log_pages
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.corrections import fold_in_force
 from thidua_ledger.domain.entity import Entity, FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.year import EmulationYear, year_id
-from thidua_ledger.feed import Select, fact_events, paused_gc
-from thidua_ledger.projections import AwardRegister, event_id
+from thidua_ledger.feed import paused_gc
+from thidua_ledger.projections import REGISTERED, AwardRegister
 
 KINDS: dict[str, type[Entity]] = {"cluster": Cluster, "emulation_year": EmulationYear}
 """The entities whose state the ledger serves as a projection: a cluster, and its years."""
@@ -37,29 +40,50 @@ class Rebuilt:
 
 
 def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] | None = None,
-            progress: Progress | None = None, batch: int = 5000, select: Select | None = None) -> Rebuilt:
+            progress: Progress | None = None, batch: int = PAGE, share: Share | None = None) -> Rebuilt:
     """Fold the log up to `known_at` (default: all of it) into a new award register and the
-    state of every cluster and year (or of the entities in `only`; or of the share of the
-    log that `select` reads).
+    state of every cluster and year (or of the entities in `only`; or of the `share` of the
+    log one process of several reads).
 
-    The log is streamed in pages, never held whole; what stays in memory is the projections.
+    The log is streamed in pages of raw rows, never held whole, each event decoded once. A
+    cluster's or year's facts are kept until the end and folded then, once, with the
+    corrections among them applied (in_force_fold): a correction changes a fact folded
+    earlier, which folding as the log goes would have to fold again from the start.
     """
     head = known_at if known_at is not None else ledger.position()
     rebuilt = Rebuilt(head, AwardRegister(ledger))
-    entities, register = rebuilt.entities, rebuilt.register
-    position = 0
+    register = rebuilt.register
+    transcoder = ledger.mapper.transcoder
+    kinds = {get_topic(event): kind for kind in KINDS.values() for event in (kind.Registered, kind.Recorded)}
+    ids: dict[Any, UUID] = {}  # as stored (hex text on SQLite) -> UUID: a few entities, many events
+    facts: dict[UUID, list[StoredFact]] = {}
+    kind_of: dict[UUID, type[Entity]] = {}
+    position, next_progress = 0, batch
     with paused_gc():
-        for position, event in fact_events(ledger, until=head, batch=batch, select=select):
-            rebuilt.events_read += 1
-            if progress and rebuilt.events_read % batch == 0:
+        for rows in log_pages(ledger.recorder, 0, head, share):
+            for position, stored_id, version, topic, state in rows:
+                stored = decode(transcoder, version, state)
+                if stored is None:
+                    continue
+                rebuilt.events_read += 1
+                entity_id = ids.get(stored_id)
+                if entity_id is None:
+                    entity_id = ids[stored_id] = stored_id if isinstance(stored_id, UUID) else UUID(stored_id)
+                if only is None:
+                    if type(stored.fact) in REGISTERED:
+                        register.apply(stored.fact, stored.provenance, position, f"{entity_id}:{version}")
+                elif entity_id not in only:
+                    continue
+                kind = kinds.get(topic)
+                if kind is not None:
+                    kind_of[entity_id] = kind
+                    facts.setdefault(entity_id, []).append(stored)
+                    rebuilt.events_applied += 1
+            if progress and rebuilt.events_read >= next_progress:
                 progress(position, head)
-            if only is None:
-                register.apply(event.fact, event.provenance, position, event_id(event))
-            elif event.originator_id not in only:
-                continue
-            if event.fact.aggregate in KINDS or event.originator_id in entities:
-                _fold(ledger, entities, event)
-                rebuilt.events_applied += 1
+                next_progress = rebuilt.events_read + batch
+        for entity_id, kept in facts.items():
+            rebuilt.entities[entity_id] = fold_facts(kind_of[entity_id], entity_id, kept)
     register.position = position
     if progress:
         progress(head, head)

@@ -50,6 +50,11 @@ class ScoreIndex:
     points: dict[UUID, dict[str, Decimal]] = field(default_factory=dict)
     # unit -> the exact sum of its `points`, kept as they change (so no rule sums them)
     totals: dict[UUID, Decimal] = field(default_factory=dict)
+    # (unit, criterion) -> (sum of its cross scores, how many, its last self score): what
+    # `counted` adds up, kept as scores are added, so a year of thousands of scores folds in
+    # time linear in them (recounting a slot on every score was a replay's slowest step)
+    tally: dict[tuple[UUID, str], tuple[Decimal, int, Decimal | None]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, scores: Mapping[UUID, Score], superseded: Mapping[UUID, UUID]) -> "ScoreIndex":
@@ -60,8 +65,19 @@ class ScoreIndex:
         return index
 
     def add(self, score_id: UUID, score: Score) -> None:
-        self.slots.setdefault((score[0], score[1]), {})[score_id] = score
-        self._count(score[0], score[1])
+        key = (score[0], score[1])
+        slot = self.slots.setdefault(key, {})
+        if score_id in slot or (slot and key not in self.tally):  # not appended last: count it all
+            slot[score_id] = score
+            self._count(score[0], score[1])
+            return
+        slot[score_id] = score
+        cross, many, own = self.tally.get(key, (Decimal(0), 0, None))
+        if score[3] is ScoreKind.CROSS:
+            cross, many = cross + score[2], many + 1
+        else:
+            own = score[2]
+        self._set(key, (cross, many, own))
 
     def drop(self, score_id: UUID, score: Score) -> None:
         slot = self.slots.get((score[0], score[1]))
@@ -71,12 +87,24 @@ class ScoreIndex:
             self._count(score[0], score[1])
 
     def _count(self, unit: UUID, criterion: str) -> None:
-        slot = self.slots.get((unit, criterion))
-        points = counted(slot.values()) if slot else None
+        cross, many, own = Decimal(0), 0, None
+        for _, _, points, kind, _ in self.slots.get((unit, criterion), {}).values():  # as `counted`
+            if kind is ScoreKind.CROSS:
+                cross, many = cross + points, many + 1
+            else:
+                own = points
+        self._set((unit, criterion), (cross, many, own))
+
+    def _set(self, key: tuple[UUID, str], tally: tuple[Decimal, int, Decimal | None]) -> None:
+        unit, criterion = key
+        cross, many, own = self.tally[key] = tally
+        points = cross / many if many else own
         unit_points = self.points.setdefault(unit, {})
         was = unit_points.pop(criterion, None)
         if points is not None:
             unit_points[criterion] = points
+        else:
+            self.tally.pop(key)
         if not unit_points:
             del self.points[unit]
             self.totals.pop(unit, None)

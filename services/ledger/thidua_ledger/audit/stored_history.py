@@ -1,0 +1,64 @@
+"""The stored log read in bulk for the auditors' folds: a stretch of it (or one process's
+share of it) a page of raw rows at a time, or one entity's events in one query, each event
+decoded once into its fact, provenance and moment.
+
+The library's repository reads an entity's events as domain event objects, one class
+lookup and one dataclass per event; a replay or an as-of read only needs what the ledger's
+transcoder decodes from the stored state. Nothing here chooses code by what it reads: the
+stored topic is only compared with the topics of known entity kinds.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Transcoder
+from thidua_events.facts import Fact, Provenance
+
+PAGE = 5000
+"""Positions read at a time."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFact:
+    """One stored event that carries a fact, as a fold needs it."""
+
+    version: int
+    fact: Fact
+    provenance: Provenance
+    timestamp: datetime
+
+
+def decode(transcoder: Transcoder, version: int, state: bytes) -> StoredFact | None:
+    """The fact an event carries; None for an event that carries none (an award claim)."""
+    data = transcoder.decode(state)
+    fact = data.get("fact") if isinstance(data, dict) else None
+    if not isinstance(fact, Fact):
+        return None
+    return StoredFact(version, fact, data["provenance"], data["timestamp"])
+
+
+Share = tuple[Sequence[str], int, int]
+"""(the topics shared out by entity, this share, how many shares): see audit.parallel."""
+
+
+def log_pages(recorder: Any, after: int, stop: int, share: Share | None = None,
+              page: int = PAGE) -> Iterator[list[tuple[Any, ...]]]:
+    """(position, entity id, version, topic, state) of the events in (after, stop], a page of
+    positions at a time; only those of `share` if given."""
+    while after < stop:
+        top = min(after + page, stop)
+        rows = recorder.raw_events(after, top) if share is None else recorder.raw_share(after, top, *share)
+        if rows:
+            yield rows
+        after = top
+
+
+def entity_facts(ledger: Any, entity_id: UUID, lte: int | None = None) -> tuple[str | None, list[StoredFact]]:
+    """The topic of an entity's first event (None if it has none) and its facts up to `lte`."""
+    rows = ledger.recorder.raw_entity(entity_id, lte)
+    transcoder = ledger.mapper.transcoder
+    facts = [found for version, _, state in rows if (found := decode(transcoder, version, bytes(state)))]
+    return (rows[0][1] if rows else None), facts
