@@ -5,9 +5,11 @@
 A moment of recording converts to the position of the last event recorded by then.
 """
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -16,7 +18,7 @@ from eventsourcing.utils import get_topic
 
 from thidua_ledger.audit.chain import moment as stored_moment
 from thidua_ledger.audit.in_force_fold import fold_as_of, slots_in
-from thidua_ledger.audit.stored_history import entity_facts
+from thidua_ledger.audit.stored_history import decode_rows, entity_rows
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import effective_through
@@ -75,18 +77,19 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     # from the first event. The entity's events are read in one query and each decoded once.
     if not issubclass(kind, Entity):
         raise NotFound(kind.__name__, entity_id)
-    topic, facts = entity_facts(ledger, entity_id, version)
+    topic, rows = entity_rows(ledger, entity_id, version)
     if topic != get_topic(kind.Registered):  # none, or another kind of entity
         raise NotFound(kind.__name__, entity_id)
     entity: Any = None
     start = _snapshot_through(ledger, entity_id, version, day)
+    after = bisect_right(rows, start, key=itemgetter(0)) if start is not None else 0
+    facts = later = decode_rows(ledger, rows[after:])
     if start is not None:
-        later = [f for f in facts if f.version > start]
         slots = slots_in(later)
         if not slots or min(slots) > start:  # no later correction names a fact the snapshot holds
             entity = ledger.snapshot_at(entity_id, start)  # None if it is refused: fold from the start
-            if entity is not None:
-                facts = later
+        if entity is None:
+            facts = decode_rows(ledger, rows[:after]) + later
     found: A = fold_as_of(kind, entity_id, facts, day, entity)
     return found
 
