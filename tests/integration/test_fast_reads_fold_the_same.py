@@ -1,6 +1,7 @@
 """The auditors' fast reads fold exactly what the library's repository folds, on SQLite and
 PostgreSQL: the full replay (raw rows, each event decoded once, the facts in force folded at
-the end) and the as-of-date read (from a snapshot when no later correction crosses it).
+the end), and the known-at and as-of-date reads (from a snapshot when no later correction
+crosses it).
 
 Hypothesis generates a year of scores long enough to be snapshotted, with back-dated scores,
 score corrections, corrections (FactCorrected, some to another date, some of a correction)
@@ -119,6 +120,21 @@ def test_the_replay_folds_what_the_repository_folds(ledger: Ledger, history: lis
         assert state_of(entity) == state_of(slow), entity_id
         assert bookkeeping(entity) == bookkeeping(slow), entity_id
     assert year in rebuilt.entities
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(history=st.lists(steps, min_size=110, max_size=260), known=st.lists(st.integers(0, 10_000), max_size=8))
+def test_known_at_reads_fold_what_the_repository_folds(ledger: Ledger, history: list[Any], known: list[int]) -> None:
+    year, _ = record_history(ledger, history)
+    positions = [p for (p,) in ledger.recorder.query(  # type: ignore[attr-defined]
+        "SELECT position FROM {chain} WHERE originator_id = ? ORDER BY position", (str(year),))]
+    for pick in [*known, len(positions) - 1]:
+        version = 1 + pick % len(positions)
+        expected = fold_in_force(None, ledger.events.get(year, lte=version))
+        found = load(ledger, EmulationYear, year, Clock(known_at=positions[version - 1]))
+        assert state_of(found) == state_of(expected), version
+        assert bookkeeping(found) == bookkeeping(expected), version
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -5,9 +5,11 @@
 A moment of recording converts to the position of the last event recorded by then.
 """
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -15,8 +17,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
 from thidua_ledger.audit.chain import moment as stored_moment
-from thidua_ledger.audit.in_force_fold import fold_as_of, slots_in
-from thidua_ledger.audit.stored_history import entity_facts
+from thidua_ledger.audit.in_force_fold import fold_as_of, fold_facts, slots_in
+from thidua_ledger.audit.stored_history import StoredFact, decode_rows, entity_rows
 from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.snapshots import effective_through
@@ -62,8 +64,45 @@ def load(ledger: Any, kind: type[A], entity_id: UUID, clock: Clock) -> A:
         if version is None:
             raise NotFound(kind.__name__, entity_id)
     if clock.as_of is None:
-        return ledger.get(kind, entity_id, version=version)
+        if version is None or not issubclass(kind, Entity):
+            return ledger.get(kind, entity_id, version=version)
+        return _known_at(ledger, kind, entity_id, version)
     return _as_of(ledger, kind, entity_id, version, clock.as_of)
+
+
+def _known_at(ledger: Any, kind: type[A], entity_id: UUID, version: int) -> A:
+    # As the ledger reads it (snapshot_store.CheckedSnapshots._load) at that version, with
+    # the entity's events read in one query and each decoded once.
+    rows = _rows_of(ledger, kind, entity_id, version)
+    heads = ledger.recorder.snapshot_heads(ledger.snapshots.recorder.events_table_name, entity_id, version) \
+        if ledger.snapshots is not None else []
+    entity, facts = _from_snapshot(ledger, entity_id, rows, heads[0][0] if heads else None)
+    found: A = fold_facts(kind, entity_id, facts, entity)
+    return found
+
+
+def _rows_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None) -> list[tuple[Any, ...]]:
+    topic, rows = entity_rows(ledger, entity_id, version)
+    if not issubclass(kind, Entity) or topic != get_topic(kind.Registered):  # none, or another kind
+        raise NotFound(kind.__name__, entity_id)
+    return rows
+
+
+def _from_snapshot(ledger: Any, entity_id: UUID, rows: list[tuple[Any, ...]],
+                   start: int | None) -> tuple[Any, list[StoredFact]]:
+    """The snapshot at `start` and the facts after it, if no correction among them names a
+    fact the snapshot holds (and it is sound); else None and all of the facts. Each row is
+    decoded once."""
+    after = bisect_right(rows, start, key=itemgetter(0)) if start is not None else 0
+    later = decode_rows(ledger, rows[after:])
+    if start is None:
+        return None, later
+    slots = slots_in(later)
+    if not slots or min(slots) > start:  # no later correction names a fact the snapshot holds
+        entity = ledger.snapshot_at(entity_id, start)  # None if it is refused: fold from the start
+        if entity is not None:
+            return entity, later
+    return None, decode_rows(ledger, rows[:after]) + later
 
 
 def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day: date) -> A:
@@ -73,20 +112,8 @@ def _as_of(ledger: Any, kind: type[A], entity_id: UUID, version: int | None, day
     # one is never in it. The fold starts from the newest snapshot whose facts all fall on
     # or before `day`, if there is one and no later correction names a fact it holds; else
     # from the first event. The entity's events are read in one query and each decoded once.
-    if not issubclass(kind, Entity):
-        raise NotFound(kind.__name__, entity_id)
-    topic, facts = entity_facts(ledger, entity_id, version)
-    if topic != get_topic(kind.Registered):  # none, or another kind of entity
-        raise NotFound(kind.__name__, entity_id)
-    entity: Any = None
-    start = _snapshot_through(ledger, entity_id, version, day)
-    if start is not None:
-        later = [f for f in facts if f.version > start]
-        slots = slots_in(later)
-        if not slots or min(slots) > start:  # no later correction names a fact the snapshot holds
-            entity = ledger.snapshot_at(entity_id, start)  # None if it is refused: fold from the start
-            if entity is not None:
-                facts = later
+    rows = _rows_of(ledger, kind, entity_id, version)
+    entity, facts = _from_snapshot(ledger, entity_id, rows, _snapshot_through(ledger, entity_id, version, day))
     found: A = fold_as_of(kind, entity_id, facts, day, entity)
     return found
 

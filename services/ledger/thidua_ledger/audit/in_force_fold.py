@@ -34,10 +34,11 @@ def created(kind: type[E], entity_id: UUID, first: StoredFact, fact: Fact) -> E:
     return entity
 
 
-def fold_facts(kind: type[E], entity_id: UUID, facts: Sequence[StoredFact]) -> E:
-    """The entity after all of `facts` (its events from the first), corrections applied."""
+def fold_facts(kind: type[E], entity_id: UUID, facts: Sequence[StoredFact], start: E | None = None) -> E:
+    """The entity after all of `facts` (its events from the first, or those after the
+    snapshot `start`), corrections applied."""
     slots = slots_in(facts)
-    entity: Any = None
+    entity: Any = start
     for stored in facts:
         fact = stored.fact
         version = stored.version

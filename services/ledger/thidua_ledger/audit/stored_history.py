@@ -56,9 +56,14 @@ def log_pages(recorder: Any, after: int, stop: int, share: Share | None = None,
         after = top
 
 
-def entity_facts(ledger: Any, entity_id: UUID, lte: int | None = None) -> tuple[str | None, list[StoredFact]]:
-    """The topic of an entity's first event (None if it has none) and its facts up to `lte`."""
+def entity_rows(ledger: Any, entity_id: UUID, lte: int | None = None) -> tuple[str | None, list[tuple[Any, ...]]]:
+    """The topic of an entity's first event (None if it has none) and its stored (version,
+    topic, state) rows up to `lte`, in one query, not yet decoded."""
     rows = ledger.recorder.raw_entity(entity_id, lte)
+    return (rows[0][1] if rows else None), rows
+
+
+def decode_rows(ledger: Any, rows: Sequence[tuple[Any, ...]]) -> list[StoredFact]:
+    """The facts of an entity's stored rows (see `entity_rows`), in order."""
     transcoder = ledger.mapper.transcoder
-    facts = [found for version, _, state in rows if (found := decode(transcoder, version, bytes(state)))]
-    return (rows[0][1] if rows else None), facts
+    return [found for version, _, state in rows if (found := decode(transcoder, version, bytes(state)))]
