@@ -16,13 +16,16 @@ RULES_VI: dict[str, str] = {
     # Units and people (đơn vị, cán bộ)
     "unit-name-unique-per-authority": "Cơ quan đã có một đơn vị mang tên này; nếu đúng là đơn vị khác, "
                                       "hãy ghi rõ lý do.",
-    "unit-must-exist": "Đơn vị đã giải thể hoặc sáp nhập trước ngày này, không thể có hoạt động mới.",
+    "unit-must-exist": "Vào ngày này đơn vị chưa được đăng ký, hoặc đã giải thể hay sáp nhập: không thể có "
+                       "hoạt động mới.",
     "end-once": "Đơn vị này đã giải thể hoặc sáp nhập rồi.",
+    "end-after-registration": "Ngày giải thể hoặc sáp nhập phải sau ngày đăng ký đơn vị.",
     "rename-after-current-name": "Ngày đổi tên phải sau ngày của tên hiện tại.",
     "rename-changes-name": "Tên mới trùng với tên hiện tại của đơn vị.",
     "merge-into-another-unit": "Đơn vị không thể sáp nhập vào chính nó.",
     "posting-after-current-posting": "Ngày thay đổi phải sau ngày của cấp bậc, chức vụ hiện tại.",
     # Clusters (cụm thi đua)
+    "open-year-after-formation": "Cụm chưa được thành lập vào năm hoặc ngày này: không thể mở năm thi đua.",
     "join-once": "Đơn vị đã là thành viên của cụm vào ngày này.",
     "join-after-formation": "Đơn vị không thể tham gia cụm trước ngày thành lập cụm.",
     "one-cluster-per-authority-at-a-time": "Đơn vị đang là thành viên của một cụm khác cùng cơ quan; "

@@ -246,3 +246,14 @@ def test_a_state_nested_past_the_parsers_depth_is_reported_altered(ledger: Ledge
     walked = walk(ledger.recorder)
     assert walked.finding is not None and (walked.finding.kind, walked.finding.position) == ("altered", 10)
     assert fast_verify.verify(ledger.recorder, segment=4) == walked
+
+
+@pytest.mark.parametrize(("edit", "kind"), [("UPDATE {events} SET {pos} = ? WHERE {pos} = 18", "deleted"),
+                                          ("UPDATE {chain} SET position = ? WHERE position = 18", "inserted")])
+def test_a_row_moved_to_a_far_position_is_found_without_walking_the_gap(ledger: Ledger, ledger_settings: Settings,
+                                                                       edit: str, kind: str) -> None:
+    """The log's head is then 2^62: cut into segments up to it, verify never ended."""
+    tamper(ledger_settings, edit, (2**62,))
+    report = fast_verify.verify(ledger.recorder, segment=4)
+    assert report.finding is not None and (report.finding.kind, report.finding.position) == (kind, 18)
+    assert report == walk(ledger.recorder)

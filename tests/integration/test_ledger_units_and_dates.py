@@ -13,7 +13,14 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 from thidua_events.facts import Provenance, Role
-from thidua_events.facts.organisation import UnitDissolved, UnitMerged, UnitRegistered, UnitRenamed
+from thidua_events.facts.cluster import UnitJoined
+from thidua_events.facts.organisation import (
+    PersonRegistered,
+    UnitDissolved,
+    UnitMerged,
+    UnitRegistered,
+    UnitRenamed,
+)
 from thidua_events.facts.year import YearClosed
 from thidua_ledger.application import Ledger
 from thidua_ledger.domain.organisation import Unit
@@ -168,3 +175,50 @@ def test_a_dissolved_unit_cannot_be_dissolved_again(ledger: Ledger, cluster: Clu
     unit_id = register(ledger, cluster).unit_id
     ledger.record(UnitDissolved(effective_date=date(2018, 6, 1), unit_id=unit_id), CLERK)
     assert_refused(ledger, UnitDissolved(effective_date=date(2018, 3, 1), unit_id=unit_id), rule=None)
+
+
+# A unit acts, and ends, only once it is registered: a fact dated before its cause.
+
+LATER = date(2016, 6, 1)  # the day the unit below is registered
+
+
+def registered_later(ledger: Ledger, cluster: ClusterSetup) -> object:
+    fact = UnitRegistered(effective_date=LATER, unit_id=uuid4(), name="Phòng Kỹ thuật hình sự",
+                          authority_id=cluster.authority_id)
+    ledger.record(fact, CLERK)
+    return fact.unit_id
+
+
+def test_a_unit_joins_a_cluster_only_once_registered(ledger: Ledger, cluster: ClusterSetup) -> None:
+    unit_id = registered_later(ledger, cluster)
+    join = UnitJoined(effective_date=date(2015, 6, 1), cluster_id=cluster.cluster_id, unit_id=unit_id)
+    assert_refused(ledger, join, "unit-must-exist")
+    assert_recorded(ledger, UnitJoined(effective_date=LATER, cluster_id=cluster.cluster_id, unit_id=unit_id))
+
+
+def test_a_person_is_posted_to_a_unit_only_once_it_is_registered(ledger: Ledger, cluster: ClusterSetup) -> None:
+    unit_id = registered_later(ledger, cluster)
+    person = PersonRegistered(effective_date=date(2016, 5, 31), person_id=uuid4(), full_name="Nguyễn Văn An",
+                              unit_id=unit_id)
+    assert_refused(ledger, person, "unit-must-exist")
+    assert_recorded(ledger, person.model_copy(update={"effective_date": LATER}))
+
+
+@pytest.mark.parametrize("ending", ["dissolved", "merged"])
+def test_a_unit_ends_only_after_it_was_registered(ledger: Ledger, cluster: ClusterSetup, ending: str) -> None:
+    unit_id = registered_later(ledger, cluster)
+
+    def end(on: date) -> UnitDissolved | UnitMerged:
+        if ending == "dissolved":
+            return UnitDissolved(effective_date=on, unit_id=unit_id)
+        return UnitMerged(effective_date=on, unit_id=unit_id, into_unit_id=cluster.units[0])
+
+    for before in (date(2016, 1, 1), LATER):
+        assert_refused(ledger, end(before), "end-after-registration")
+    assert_recorded(ledger, end(date(2016, 6, 2)))
+
+
+def test_a_unit_is_not_merged_into_one_registered_after_the_merger(ledger: Ledger, cluster: ClusterSetup) -> None:
+    into = registered_later(ledger, cluster)
+    merge = UnitMerged(effective_date=date(2016, 1, 1), unit_id=cluster.units[0], into_unit_id=into)
+    assert_refused(ledger, merge, "unit-must-exist")

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from thidua_events.facts.year import DriveClosed, DriveLaunched, PledgeAdopted, PledgeDrafted, ScoreKind
+from thidua_events.facts.year import DriveClosed, DriveLaunched, PledgeAdopted, PledgeDrafted, ScoreKind, YearOpened
 from thidua_ledger.application import Ledger
 from thidua_ledger.domain.errors import RuleViolation
 from thidua_ledger.domain.year import EmulationYear, year_id
@@ -163,3 +163,14 @@ def test_a_signature_is_not_dated_before_the_pledge_is_drafted(ledger: Ledger, c
 def test_a_signature_after_the_adoption_is_accepted(ledger: Ledger, cluster: ClusterSetup) -> None:
     adopt_pledge(ledger, cluster)
     assert_recorded(ledger, signing(cluster, cluster.units[0], on=date(2019, 1, 15)))
+
+
+@pytest.mark.parametrize(("year", "opened_on"), [(2014, date(2014, 1, 2)), (2014, date(2015, 3, 1)),
+                                                 (2015, date(2014, 12, 31))])
+def test_a_year_is_not_opened_before_its_cluster_was_formed(ledger: Ledger, cluster: ClusterSetup, year: int,
+                                                           opened_on: date) -> None:
+    """The cluster was formed on 1 January 2015: it had no emulation year before."""
+    assert_refused(ledger, YearOpened(effective_date=opened_on, cluster_id=cluster.cluster_id, year=year,
+                                      movement="Vì an ninh Tổ quốc"), "open-year-after-formation")
+    assert_recorded(ledger, YearOpened(effective_date=date(2015, 1, 2), cluster_id=cluster.cluster_id, year=2015,
+                                       movement="Vì an ninh Tổ quốc"))

@@ -23,6 +23,7 @@ from thidua_events.facts.corrections import FactCorrected, FactRetracted
 from thidua_events.facts.year import CriteriaAdopted, ScoreKind, ScoreRecorded
 from thidua_ledger import scenario
 from thidua_ledger.application import Ledger, Receipt, fold
+from thidua_ledger.audit.clocks import Clock, load
 from thidua_ledger.audit.replay import state_of
 from thidua_ledger.audit.snapshots import check_snapshots
 from thidua_ledger.domain.cluster import Cluster
@@ -293,3 +294,15 @@ def test_verify_snapshots_folds_the_facts_in_force_as_the_ledger_reads_them(
         assert [(f.version, f.verdict) for f in findings] == [(100, "differs-from-log")]
     finally:
         ledger.close()
+
+
+@pytest.mark.parametrize("state", [None, b"", b"[" * 100_000, b"\xff\xfe"])
+def test_a_snapshot_whose_state_was_nulled_or_mangled_is_reported_and_the_read_folds_from_the_log(
+        year: Year, state: bytes | None) -> None:
+    """Not a crash of the auditor's check, nor of the clerk's next read of the year."""
+    put_state(year, state)  # type: ignore[arg-type]
+    checked, findings = check_snapshots(year.ledger)
+    assert checked == 1 and [f.version for f in findings] == [100], findings
+    as_of = load(year.ledger, EmulationYear, year.entity_id, Clock(as_of=date(2019, 12, 31)))
+    assert state_of(as_of) == from_log(year)  # the as-of-date view reads the snapshot's head first
+    assert_read_from_the_log(year)

@@ -386,6 +386,7 @@ def _hand_over_flag(app: Ledger, fact: cf.RotatingFlagHandedOver, p: Provenance)
 @handles(yf.YearOpened)
 def _open_year(app: Ledger, fact: yf.YearOpened, p: Provenance) -> list[Aggregate]:
     cluster = app.get(Cluster, fact.cluster_id)
+    cluster.check_year_opens_after_formation(fact)
     check(not app.exists(year_id(fact.cluster_id, fact.year)), "open-year-once",
           f"{fact.year} is already open for cluster {fact.cluster_id}")
     if fact.leader_unit_id:

@@ -63,8 +63,10 @@ class SealingMapper(Mapper):
 
     def check(self, stored: StoredEvent) -> None:
         """Refuse a stored snapshot that is not the ledger's, of this format, as sealed."""
+        if not isinstance(stored.state, bytes):  # NULL, as stored by someone with the database
+            raise SnapshotRefused("doctored", "it has no state")
         if stored.topic != SNAPSHOT_TOPIC:
-            raise SnapshotRefused("foreign", f"stored as {stored.topic[:80]!r}, not as a ledger snapshot")
+            raise SnapshotRefused("foreign", f"stored as {str(stored.topic)[:80]!r}, not as a ledger snapshot")
         head = read_head(stored.state[:HEAD_BYTES])
         if head is None or head.format != FORMAT:
             raise SnapshotRefused("old-format", "written in an earlier snapshot format")
@@ -107,7 +109,7 @@ class CheckedSnapshots(Application):
         for _ in range(SNAPSHOTS_TRIED if self.snapshots is not None else 0):
             assert self.snapshots is not None
             # One at a time: a year's snapshot is large, and the newest is nearly always sound.
-            rows = self.snapshots.recorder.select_events(entity_id, desc=True, lte=lte, limit=1)
+            rows = self.stored_snapshots(entity_id, desc=True, lte=lte, limit=1)
             if not rows:
                 break
             stored = rows[0]
@@ -135,6 +137,17 @@ class CheckedSnapshots(Application):
                 log.warning("could not rebuild the snapshot of %s at version %s", entity_id, old, exc_info=True)
         return found
 
+    def stored_snapshots(self, entity_id: UUID, **selected: Any) -> list[StoredEvent]:
+        """The library's read of an entity's stored snapshots; none if it cannot read them: on
+        PostgreSQL it fails on a NULL state (an intruder's), and a snapshot is only a cache of
+        the log, which the read then folds from."""
+        assert self.snapshots is not None
+        try:
+            return list(self.snapshots.recorder.select_events(entity_id, **selected))
+        except TypeError:
+            log.warning("the snapshots of %s cannot be read (a NULL state?): folding from the log", entity_id)
+            return []
+
     def checked_snapshot(self, stored: StoredEvent) -> EntitySnapshot:
         """The stored snapshot, if it is sealed and matches the chain; else SnapshotRefused."""
         assert self.snapshots is not None
@@ -150,7 +163,7 @@ class CheckedSnapshots(Application):
         """The entity as its snapshot at exactly `version` holds it; None if that one is refused."""
         if self.snapshots is None:
             return None
-        for stored in self.snapshots.recorder.select_events(entity_id, gt=version - 1, lte=version):
+        for stored in self.stored_snapshots(entity_id, gt=version - 1, lte=version):
             try:
                 entity: Aggregate = self.checked_snapshot(stored).mutate(None)
                 return entity

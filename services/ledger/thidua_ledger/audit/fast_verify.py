@@ -189,8 +189,14 @@ def verify(recorder: Any, workers: int = 1, open_recorder: Callable[[], Any] | N
     recorder with `open_recorder`, which must be picklable); `progress` gets the count of
     positions covered so far."""
     head = recorder.max_notification_id() or 0
-    if head == 0 and not recorder.query("SELECT position FROM {chain} LIMIT 1"):
+    chain_head = recorder.query("SELECT max(position) FROM {chain}")[0][0] or 0
+    if head == 0 and chain_head == 0:
         return Report(0, 0, GENESIS, None)
+    if head != chain_head:
+        # Not an intact log (every event is chained in its own transaction), and the heads may
+        # be anywhere (a position moved to 2^62 would make segments without end): walk, which
+        # reads by rows, not by positions, names what is wrong.
+        return walk(recorder)
     parts = segments(head, segment)
     results: list[Checked] = []
     if workers > 1 and open_recorder is not None:

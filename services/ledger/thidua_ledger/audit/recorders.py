@@ -118,7 +118,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT originator_version, substr(state, 1, {HEAD_BYTES}) FROM {table} "
                       "WHERE originator_id = ? AND originator_version <= ? ORDER BY originator_version DESC",
                       (entity_id.hex, lte if lte is not None else 2**62))
-            return [(int(version), bytes(head)) for version, head in c.fetchall()]
+            return [(int(version), bytes(head or b"")) for version, head in c.fetchall()]  # NULL: says nothing
 
     def select_share(self, start: int, limit: int, stop: int, spread: Sequence[str], share: int,
                      shares: int) -> list[Notification]:
@@ -262,7 +262,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                              "ORDER BY originator_version DESC").format(
                                  Literal(HEAD_BYTES), Identifier(self.datastore.schema, table)),
                          (entity_id, lte if lte is not None else 2**62))
-            return [(int(row["originator_version"]), bytes(row["head"])) for row in curs.fetchall()]
+            return [(int(row["originator_version"]), bytes(row["head"] or b"")) for row in curs.fetchall()]
 
     def select_share(self, start: int, limit: int, stop: int, spread: Sequence[str], share: int,
                      shares: int) -> list[Notification]:

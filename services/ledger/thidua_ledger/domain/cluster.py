@@ -19,6 +19,7 @@ from thidua_events.facts.cluster import (
     UnitLeft,
     WorkingGroupEstablished,
 )
+from thidua_events.facts.year import YearOpened
 
 from thidua_ledger.domain.entity import Entity, applies
 from thidua_ledger.domain.errors import check
@@ -146,6 +147,13 @@ class Cluster(Entity):
               f"{self.name} was formed on {self.formed_on}")
         self.check_one_cluster_per_authority(fact, others)
         self.record(fact, provenance)
+
+    def check_year_opens_after_formation(self, fact: YearOpened) -> None:
+        """A cluster has emulation years from the one it was formed in, opened once it was formed."""
+        check(fact.year >= self.formed_on.year and fact.effective_date >= self.formed_on,
+              "open-year-after-formation",
+              f"{self.name} was formed on {self.formed_on}: it has no year {fact.year} opened on "
+              f"{fact.effective_date}")
 
     def check_one_cluster_per_authority(self, fact: UnitJoined, others: Iterable["Cluster"]) -> None:
         """A unit belongs to at most one cluster of an authority on any date: moving from one

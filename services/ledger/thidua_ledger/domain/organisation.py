@@ -88,8 +88,16 @@ class Unit(Entity):
         check(self.ended_on is None, "end-once", f"unit {self.name} already ended on {self.ended_on}")
 
     def check_active(self, day: date) -> None:
+        """The unit exists on `day`: registered by then (a fact cannot come before its cause),
+        and not yet ended."""
+        check(day >= self.registered_on, "unit-must-exist",
+              f"unit {self.name} was registered on {self.registered_on} and cannot act on {day}")
         check(self.exists_on(day), "unit-must-exist",
               f"unit {self.name} ended on {self.ended_on} and cannot act on {day}")
+
+    def check_ends_after_registration(self, day: date) -> None:
+        check(day > self.registered_on, "end-after-registration",
+              f"unit {self.name} was registered on {self.registered_on}: it can end only after that day")
 
     def rename(self, fact: UnitRenamed, provenance: Provenance) -> None:
         self.check_active(fact.effective_date)
@@ -102,11 +110,13 @@ class Unit(Entity):
     def merge_into(self, fact: UnitMerged, provenance: Provenance, into: "Unit") -> None:
         check(fact.into_unit_id != self.id, "merge-into-another-unit", "a unit cannot merge into itself")
         self.check_not_ended()
+        self.check_ends_after_registration(fact.effective_date)
         into.check_active(fact.effective_date)
         self.record(fact, provenance)
 
     def dissolve(self, fact: UnitDissolved, provenance: Provenance) -> None:
         self.check_not_ended()
+        self.check_ends_after_registration(fact.effective_date)
         self.record(fact, provenance)
 
 
