@@ -60,6 +60,25 @@ def test_the_snapshot_codec_writes_the_format_older_snapshots_hold() -> None:
     assert decode(encode(state)) == state
 
 
+def test_an_encoding_kept_by_identity_is_served_only_for_that_same_unchanged_value() -> None:
+    """The encoder keeps what it wrote for immutable values (ids, tuples of them) by identity,
+    so a year's scores encode once per process, not once per snapshot. The near misses: a
+    tuple holding a list that changed since, and new tuples of other values (CPython hands a
+    freed object's id to the next one)."""
+    unit = UUID("7a0b4a52-52b4-4d33-8f3b-6f7a3c9c2a01")
+    titles = ["Đợt 1"]
+    drive = (1, titles)
+    assert encode(drive) == {"~t": [1, ["Đợt 1"]]}
+    titles.append("Đợt 2")
+    assert encode(drive) == {"~t": [1, ["Đợt 1", "Đợt 2"]]}
+    for n in range(50):
+        assert encode((unit, str(n), Decimal(n), ScoreKind.SELF, None)) == {"~t": [
+            {"~u": str(unit)}, str(n), {"~n": str(n)}, {"~e": "ScoreKind", "v": "self"}, None]}
+    score = (unit, "1", Decimal("7.50"), ScoreKind.CROSS, unit)
+    assert encode({"a": score}) == encode({"a": score}) == {"~d": [["a", {"~t": [
+        {"~u": str(unit)}, "1", {"~n": "7.50"}, {"~e": "ScoreKind", "v": "cross"}, {"~u": str(unit)}]}]]}
+
+
 def test_a_long_year_reads_the_same_from_its_snapshot_as_from_scratch(ledger_settings: Settings) -> None:
     ledger = Ledger(env=ledger_settings.eventstore_env())
     setup = cluster_with_members(ledger, members=3)

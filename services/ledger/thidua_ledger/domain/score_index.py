@@ -58,10 +58,26 @@ class ScoreIndex:
 
     @classmethod
     def of(cls, scores: Mapping[UUID, Score], superseded: Mapping[UUID, UUID]) -> "ScoreIndex":
+        """Built at once, as a year read from a snapshot needs it: each slot counted and each
+        unit summed once (adding the scores one by one counts a slot again on each)."""
         index = cls()
+        slots = index.slots
         for score_id, score in scores.items():
             if score_id not in superseded:
-                index.add(score_id, score)
+                slot = slots.get((score[0], score[1]))
+                if slot is None:
+                    slots[(score[0], score[1])] = {score_id: score}
+                else:
+                    slot[score_id] = score
+        for (unit, criterion), slot in slots.items():
+            points = counted(slot.values())
+            if points is not None:
+                index.points.setdefault(unit, {})[criterion] = points
+        for unit, unit_points in index.points.items():
+            total = Decimal(0)
+            for points in unit_points.values():
+                total = EXACT.add(total, points)
+            index.totals[unit] = total
         return index
 
     def add(self, score_id: UUID, score: Score) -> None:

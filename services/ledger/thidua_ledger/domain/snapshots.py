@@ -78,17 +78,62 @@ def _same(value: Any) -> Any:
     return value
 
 
+class _Encoded:
+    """Encodings of immutable values (ids, and tuples of ids, codes, points and kinds), by the
+    identity of the value, which each entry holds so that no other value can take its id.
+    A year snapshotted every hundred events encodes the same thousands of scores each time,
+    from the same objects it keeps in memory; found here, each costs one lookup. Bounded:
+    emptied when full."""
+
+    size = 65_536
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[Any, Any]] = {}
+
+    def get(self, value: Any) -> Any:
+        kept = self._kept.get(id(value))
+        return kept[1] if kept is not None and kept[0] is value else None
+
+    def put(self, value: Any, encoded: Any) -> Any:
+        if len(self._kept) >= self.size:
+            self._kept.clear()
+        self._kept[id(value)] = (value, encoded)
+        return encoded
+
+
+_ENCODED = _Encoded()
+
+
+def _encode_uuid(value: UUID) -> Any:
+    found = _ENCODED.get(value)
+    return found if found is not None else _ENCODED.put(value, {"~u": str(value)})
+
+
+def _encode_tuple(value: tuple[Any, ...]) -> Any:
+    found = _ENCODED.get(value)
+    if found is not None:
+        return found
+    encoded = {"~t": [encode(v) for v in value]}
+    # Only a tuple of immutable values encodes the same for as long as it lives.
+    return _ENCODED.put(value, encoded) if all(type(v) in _IMMUTABLE for v in value) else encoded
+
+
+def _encode_enum(value: Enum) -> Any:
+    return {"~e": _NAMES[type(value)], "v": value._value_}  # (`.value` is a slow descriptor)
+
+
+_ENUMS = tuple(t for t in SNAPSHOT_TYPES.values() if issubclass(t, Enum))
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), UUID, datetime, date, Decimal, *_ENUMS})
 _ENCODERS: dict[type, Any] = {
     str: _same, int: _same, float: _same, bool: _same, type(None): _same,
     dict: _encode_dict,
     list: lambda value: [encode(v) for v in value],
-    tuple: lambda value: {"~t": [encode(v) for v in value]},
-    UUID: lambda value: {"~u": str(value)},
+    tuple: _encode_tuple,
+    UUID: _encode_uuid,
     datetime: lambda value: {"~dt": value.isoformat()},
     date: lambda value: {"~date": value.isoformat()},
     Decimal: lambda value: {"~n": str(value)},
-    **{t: lambda value: {"~e": _NAMES[type(value)], "v": value.value}
-       for t in SNAPSHOT_TYPES.values() if issubclass(t, Enum)},
+    **{t: _encode_enum for t in _ENUMS},
 }
 
 
