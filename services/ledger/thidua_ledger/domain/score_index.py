@@ -22,18 +22,26 @@ Score = tuple[UUID, str, Decimal, ScoreKind, UUID | None]
 """(unit, criterion, points, kind, cross scorer), as the year keeps it."""
 
 
+Tally = tuple[Decimal, int, Decimal | None]
+"""(sum of the cross scores, how many, the last self score): what `counted` adds up."""
+
+
+def tally_of(scores: Iterable[Score]) -> Tally:
+    cross, many, own = Decimal(0), 0, None
+    for _, _, points, kind, _ in scores:
+        if kind is ScoreKind.CROSS:
+            cross, many = cross + points, many + 1
+        else:
+            own = points
+    return cross, many, own
+
+
 def counted(scores: Iterable[Score]) -> Decimal | None:
     """The points one unit's criterion counts, from its scores in force in recording order:
     the mean of the cross scores where there are any, else the (last) self score; as
     `thidua_events.standings.rank_units` counts them."""
-    own: Decimal | None = None
-    cross: list[Decimal] = []
-    for _, _, points, kind, _ in scores:
-        if kind is ScoreKind.CROSS:
-            cross.append(points)
-        else:
-            own = points
-    return sum(cross, Decimal(0)) / len(cross) if cross else own
+    cross, many, own = tally_of(scores)
+    return cross / many if many else own
 
 
 EXACT = Context(prec=80)
@@ -53,7 +61,7 @@ class ScoreIndex:
     # (unit, criterion) -> (sum of its cross scores, how many, its last self score): what
     # `counted` adds up, kept as scores are added, so a year of thousands of scores folds in
     # time linear in them (recounting a slot on every score was a replay's slowest step)
-    tally: dict[tuple[UUID, str], tuple[Decimal, int, Decimal | None]] = field(
+    tally: dict[tuple[UUID, str], Tally] = field(
         default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -69,10 +77,11 @@ class ScoreIndex:
                     slots[(score[0], score[1])] = {score_id: score}
                 else:
                     slot[score_id] = score
-        for (unit, criterion), slot in slots.items():
-            points = counted(slot.values())
+        for key, slot in slots.items():
+            cross, many, own = index.tally[key] = tally_of(slot.values())
+            points = cross / many if many else own
             if points is not None:
-                index.points.setdefault(unit, {})[criterion] = points
+                index.points.setdefault(key[0], {})[key[1]] = points
         for unit, unit_points in index.points.items():
             total = Decimal(0)
             for points in unit_points.values():
@@ -103,15 +112,9 @@ class ScoreIndex:
             self._count(score[0], score[1])
 
     def _count(self, unit: UUID, criterion: str) -> None:
-        cross, many, own = Decimal(0), 0, None
-        for _, _, points, kind, _ in self.slots.get((unit, criterion), {}).values():  # as `counted`
-            if kind is ScoreKind.CROSS:
-                cross, many = cross + points, many + 1
-            else:
-                own = points
-        self._set((unit, criterion), (cross, many, own))
+        self._set((unit, criterion), tally_of(self.slots.get((unit, criterion), {}).values()))
 
-    def _set(self, key: tuple[UUID, str], tally: tuple[Decimal, int, Decimal | None]) -> None:
+    def _set(self, key: tuple[UUID, str], tally: Tally) -> None:
         unit, criterion = key
         cross, many, own = self.tally[key] = tally
         points = cross / many if many else own
