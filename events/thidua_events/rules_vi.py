@@ -16,6 +16,7 @@ RULES_VI: dict[str, str] = {
     # Units and people (đơn vị, cán bộ)
     "unit-name-unique-per-authority": "Cơ quan đã có một đơn vị mang tên này; nếu đúng là đơn vị khác, "
                                       "hãy ghi rõ lý do.",
+    "authority-must-exist": "Cơ quan chưa được đăng ký vào ngày này.",
     "unit-must-exist": "Vào ngày này đơn vị chưa được đăng ký, hoặc đã giải thể hay sáp nhập: không thể có "
                        "hoạt động mới.",
     "end-once": "Đơn vị này đã giải thể hoặc sáp nhập rồi.",

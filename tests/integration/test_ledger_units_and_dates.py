@@ -13,8 +13,10 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 from thidua_events.facts import Provenance, Role
-from thidua_events.facts.cluster import UnitJoined
+from thidua_events.facts.awards import AwardKindRegistered, AwardLevel
+from thidua_events.facts.cluster import ClusterFormed, UnitJoined
 from thidua_events.facts.organisation import (
+    AuthorityRegistered,
     PersonRegistered,
     UnitDissolved,
     UnitMerged,
@@ -222,3 +224,18 @@ def test_a_unit_is_not_merged_into_one_registered_after_the_merger(ledger: Ledge
     into = registered_later(ledger, cluster)
     merge = UnitMerged(effective_date=date(2016, 1, 1), unit_id=cluster.units[0], into_unit_id=into)
     assert_refused(ledger, merge, "unit-must-exist")
+
+
+def test_nothing_of_an_authority_is_dated_before_its_registration(ledger: Ledger, cluster: ClusterSetup) -> None:
+    """The test authority was registered on 1 January 2015."""
+    before, on = date(2014, 12, 31), START
+    for fact in (UnitRegistered(effective_date=before, unit_id=uuid4(), name="Phòng Hậu cần",
+                                authority_id=cluster.authority_id),
+                 ClusterFormed(effective_date=before, cluster_id=uuid4(), name="Cụm thi đua số 9",
+                               authority_id=cluster.authority_id),
+                 AwardKindRegistered(effective_date=before, authority_id=cluster.authority_id, name="Giấy khen",
+                                     level=AwardLevel.CERTIFICATE_OF_MERIT),
+                 AuthorityRegistered(effective_date=before, authority_id=uuid4(), name="Công an quận Ba Đình",
+                                     symbol="CAQBĐ", parent_id=cluster.authority_id)):
+        assert_refused(ledger, fact, "authority-must-exist")
+        assert_recorded(ledger, fact.model_copy(update={"effective_date": on}))

@@ -270,13 +270,13 @@ class Ledger(CheckedSnapshots, Application):
 @handles(of.AuthorityRegistered)
 def _register_authority(app: Ledger, fact: of.AuthorityRegistered, p: Provenance) -> list[Aggregate]:
     if fact.parent_id:
-        app.get(Authority, fact.parent_id)
+        app.get(Authority, fact.parent_id).check_registered_by(fact.effective_date)
     return app._new(Authority, fact, p)
 
 
 @handles(of.UnitRegistered)
 def _register_unit(app: Ledger, fact: of.UnitRegistered, p: Provenance) -> list[Aggregate]:
-    app.get(Authority, fact.authority_id)
+    app.get(Authority, fact.authority_id).check_registered_by(fact.effective_date)
     changed = app._new(Unit, fact, p)
     name_id = unit_name_id(fact.authority_id, fact.name)
     if not app.exists(name_id):
@@ -328,7 +328,7 @@ def _change_posting(app: Ledger, fact: of.PersonPostingChanged, p: Provenance) -
 
 @handles(cf.ClusterFormed)
 def _form_cluster(app: Ledger, fact: cf.ClusterFormed, p: Provenance) -> list[Aggregate]:
-    app.get(Authority, fact.authority_id)
+    app.get(Authority, fact.authority_id).check_registered_by(fact.effective_date)
     return app._new(Cluster, fact, p)
 
 
@@ -408,7 +408,7 @@ def _year_fact(app: Ledger, fact: yf.YearFact, p: Provenance) -> list[Aggregate]
 
 @handles(af.AwardKindRegistered)
 def _register_award_kind(app: Ledger, fact: af.AwardKindRegistered, p: Provenance) -> list[Aggregate]:
-    app.get(Authority, fact.authority_id)
+    app.get(Authority, fact.authority_id).check_registered_by(fact.effective_date)
     check_award_kind_registered_once(fact, app.exists(AwardKind.id_of(fact)))
     return [AwardKind(fact=fact, provenance=p)]
 

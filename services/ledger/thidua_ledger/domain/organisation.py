@@ -27,6 +27,8 @@ class Authority(Entity):
     """An awarding or supervising authority (Bộ Công an, CATP Hà Nội, Thành ủy Hà Nội)."""
 
     id_field = "authority_id"
+    # Its registration day; a class default for authorities snapshotted before it was kept.
+    registered_on = cast(date | None, None)
 
     @applies
     def _(self, fact: AuthorityRegistered) -> None:
@@ -34,6 +36,12 @@ class Authority(Entity):
         self.symbol = fact.symbol
         self.parent_id = fact.parent_id
         self.place = fact.place
+        self.registered_on = fact.effective_date
+
+    def check_registered_by(self, day: date) -> None:
+        """What the authority registers, forms or governs comes on or after its own registration."""
+        check(self.registered_on is None or day >= self.registered_on, "authority-must-exist",
+              f"{self.name} was registered on {self.registered_on}: nothing of it is dated {day}")
 
 
 class Unit(Entity):
