@@ -4,6 +4,7 @@ library does: by its id in the exact form the store writes it."""
 
 import gc
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from uuid import UUID
@@ -12,6 +13,7 @@ import pytest
 from thidua_events.facts import Provenance, Role
 from thidua_events.facts.corrections import FactCorrected, FactRetracted
 from thidua_ledger.application import Ledger
+from thidua_ledger.audit.clocks import Clock, load
 from thidua_ledger.audit.replay import rebuild, state_of
 from thidua_ledger.audit.stored_history import StoredFact
 from thidua_ledger.domain.corrections import fold_in_force
@@ -100,3 +102,7 @@ def test_an_event_whose_id_is_spelled_another_way_is_not_its_entity_s(sqlite_led
     rebuilt = rebuild(ledger)
     same_as_the_library(ledger, year, rebuilt.entities[year])
     assert rebuilt.entities[year].version == ledger.get(EmulationYear, year).version
+    head = ledger.position()
+    same_as_the_library(ledger, year, load(ledger, EmulationYear, year, Clock(known_at=head)))
+    as_of = load(ledger, EmulationYear, year, Clock(as_of=date(2019, 12, 31)))
+    assert state_of(as_of) == state_of(fold_in_force(None, ledger.events.get(year)))

@@ -13,7 +13,16 @@ from thidua_events.facts.corrections import Correction
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock, load
 from thidua_ledger.audit.in_force_fold import fold_facts, fold_one, slots_in
-from thidua_ledger.audit.stored_history import PAGE, Share, StoredFact, decode, decode_rows, entity_rows, log_pages
+from thidua_ledger.audit.stored_history import (
+    PAGE,
+    Share,
+    StoredFact,
+    decode,
+    decode_rows,
+    entity_of,
+    entity_rows,
+    log_pages,
+)
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.corrections import Slots, fold_in_force
 from thidua_ledger.domain.entity import Entity, FactEvent
@@ -57,7 +66,7 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
     register = rebuilt.register
     transcoder = ledger.mapper.transcoder
     kinds = {get_topic(event): kind for kind in KINDS.values() for event in (kind.Registered, kind.Recorded)}
-    ids: dict[Any, UUID] = {}  # as stored (hex text on SQLite) -> UUID: a few entities, many events
+    ids: dict[Any, UUID | None] = {}  # as stored (hex text on SQLite) -> UUID: a few entities, many events
     slots, looked_up = corrections_up_to(ledger, head)
     entities: dict[UUID, Any] = rebuilt.entities
     kind_of: dict[UUID, type[Entity]] = {}
@@ -71,16 +80,18 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
                 if stored is None:
                     continue
                 rebuilt.events_read += 1
-                entity_id = ids.get(stored_id)
-                if entity_id is None:
-                    entity_id = ids[stored_id] = stored_id if isinstance(stored_id, UUID) else UUID(stored_id)
+                if stored_id in ids:
+                    entity_id = ids[stored_id]
+                else:  # an id spelled otherwise than the store writes it is no entity's, as in the library's reads
+                    entity_id = ids[stored_id] = entity_of(stored_id)
                 if only is None:
                     if type(stored.fact) in REGISTERED:
-                        register.apply(stored.fact, stored.provenance, position, f"{entity_id}:{version}")
+                        register.apply(stored.fact, stored.provenance, position,
+                                       f"{entity_id if entity_id is not None else stored_id}:{version}")
                 elif entity_id not in only:
                     continue
                 kind = kinds.get(topic)
-                if kind is None:
+                if kind is None or entity_id is None:
                     continue
                 rebuilt.events_applied += 1
                 kind_of[entity_id] = kind

@@ -8,6 +8,7 @@ transcoder decodes from the stored state. Nothing here chooses code by what it r
 stored topic is only compared with the topics of known entity kinds.
 """
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +39,25 @@ def decode(transcoder: Transcoder, version: int, state: bytes) -> StoredFact | N
     if not isinstance(fact, Fact):
         return None
     return StoredFact(version, fact, data["provenance"], data["timestamp"])
+
+
+_STORED_HEX = re.compile(r"[0-9a-f]{32}")
+
+
+def in_stored_form(entity: Any) -> bool:
+    """Whether an event's entity id, as read from the store, is spelled as the store writes it
+    (and the library finds an entity's events by): PostgreSQL's column holds a UUID; SQLite's
+    holds text, 32 lower-case hex digits. The same UUID spelled any other way (upper case,
+    dashes) takes the event out of its entity's history: it is no entity's event."""
+    return isinstance(entity, UUID) or (isinstance(entity, str) and _STORED_HEX.fullmatch(entity) is not None)
+
+
+def entity_of(entity: Any) -> UUID | None:
+    """The entity an event belongs to, by its id as stored (see `in_stored_form`); None if it
+    belongs to none."""
+    if isinstance(entity, UUID):
+        return entity
+    return UUID(entity) if in_stored_form(entity) else None
 
 
 Share = tuple[Sequence[str], int, int]
