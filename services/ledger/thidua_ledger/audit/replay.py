@@ -66,11 +66,10 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
     register = rebuilt.register
     transcoder = ledger.mapper.transcoder
     kinds = {get_topic(event): kind for kind in KINDS.values() for event in (kind.Registered, kind.Recorded)}
-    ids: dict[Any, UUID | None] = {}  # as stored (hex text on SQLite) -> UUID: a few entities, many events
     slots, looked_up = corrections_up_to(ledger, head)
-    entities: dict[UUID, Any] = rebuilt.entities
-    kind_of: dict[UUID, type[Entity]] = {}
-    again: dict[UUID, int] = {}  # entity -> its last version read: folded at the end from its rows
+    # By the entity's id as stored (text on SQLite, whose hash Python keeps): one look-up an
+    # event, where a UUID key hashed again in Python on every use.
+    folding: dict[Any, _Folding | None] = {}
     no_slots: Slots = {}
     position, next_progress = 0, batch
     with paused_gc():
@@ -80,37 +79,50 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
                 if stored is None:
                     continue
                 rebuilt.events_read += 1
-                if stored_id in ids:
-                    entity_id = ids[stored_id]
+                if stored_id in folding:
+                    entry = folding[stored_id]
                 else:  # an id spelled otherwise than the store writes it is no entity's, as in the library's reads
-                    entity_id = ids[stored_id] = entity_of(stored_id)
-                if only is None:
-                    if type(stored.fact) in REGISTERED:
-                        register.apply(stored.fact, stored.provenance, position,
-                                       f"{entity_id if entity_id is not None else stored_id}:{version}")
-                elif entity_id not in only:
-                    continue
+                    entity_id = entity_of(stored_id)
+                    entry = folding[stored_id] = None if entity_id is None else _Folding(
+                        entity_id, only is None or entity_id in only, slots.get(stored_id, no_slots))
+                if only is None and type(stored.fact) in REGISTERED:
+                    register.apply(stored.fact, stored.provenance, position,
+                                   f"{entry.entity_id if entry is not None else stored_id}:{version}")
                 kind = kinds.get(topic)
-                if kind is None or entity_id is None:
+                if kind is None or entry is None or not entry.wanted:
                     continue
                 rebuilt.events_applied += 1
-                kind_of[entity_id] = kind
-                missed = isinstance(stored.fact, Correction) and (stored_id, version) not in looked_up
-                if missed or entity_id in again:
-                    again[entity_id] = version
+                entry.kind = kind
+                if entry.again or (isinstance(stored.fact, Correction) and (stored_id, version) not in looked_up):
+                    entry.again = version  # a correction not looked up: fold its entity at the end
                     continue
-                entities[entity_id] = fold_one(kind, entity_id, entities.get(entity_id), stored,
-                                               slots.get(stored_id, no_slots))
+                entry.entity = fold_one(kind, entry.entity_id, entry.entity, stored, entry.slots)
             if progress and rebuilt.events_read >= next_progress:
                 progress(position, head)
                 next_progress = rebuilt.events_read + batch
-        for entity_id, last in again.items():
-            _, rows = entity_rows(ledger, entity_id, last)
-            entities[entity_id] = fold_facts(kind_of[entity_id], entity_id, decode_rows(ledger, rows))
+        for entry in folding.values():
+            if entry is None or entry.kind is None:
+                continue
+            if entry.again:
+                _, rows = entity_rows(ledger, entry.entity_id, entry.again)
+                entry.entity = fold_facts(entry.kind, entry.entity_id, decode_rows(ledger, rows))
+            rebuilt.entities[entry.entity_id] = entry.entity
     register.position = position
     if progress:
         progress(head, head)
     return rebuilt
+
+
+@dataclass(slots=True)
+class _Folding:
+    """A cluster or year as the replay folds it."""
+
+    entity_id: UUID
+    wanted: bool  # in the replay's `only`, if it has one
+    slots: Slots  # its facts in force in place of corrected ones
+    kind: type[Entity] | None = None  # None until an event of a cluster or year
+    entity: Any = None
+    again: int = 0  # the last version read, of an entity to fold at the end from its rows
 
 
 CORRECTION_MARKS = tuple(f'"_type_":"fact:{name}"'.encode() for name, fact in FACTS.items()
