@@ -18,6 +18,7 @@ from thidua_ledger.audit.stored_history import (
     Share,
     StoredFact,
     decode,
+    decode_page,
     decode_rows,
     entity_of,
     entity_rows,
@@ -74,8 +75,8 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
     position, next_progress = 0, batch
     with paused_gc():
         for rows in log_pages(ledger.recorder, 0, head, share):
-            for position, stored_id, version, topic, state in rows:
-                stored = decode(transcoder, version, state)
+            for (position, stored_id, version, topic, _), stored in zip(rows, decode_page(transcoder, rows),
+                                                                        strict=True):
                 if stored is None:
                     continue
                 rebuilt.events_read += 1
