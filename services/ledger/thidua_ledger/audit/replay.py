@@ -128,7 +128,8 @@ class _Folding:
 
 CORRECTION_MARKS = tuple(f'"_type_":"fact:{name}"'.encode() for name, fact in FACTS.items()
                          if issubclass(fact, Correction))
-"""How the ledger's encoder writes the type of a correction: the database finds them by it."""
+"""How the ledger's encoder writes the type of a correction, in a state's first 256 bytes
+(after the timestamp, as transcoding.FACT_MARK): the database finds them by it."""
 
 
 def corrections_up_to(ledger: Ledger, head: int) -> tuple[dict[Any, Slots], set[tuple[Any, int]]]:
@@ -138,7 +139,7 @@ def corrections_up_to(ledger: Ledger, head: int) -> tuple[dict[Any, Slots], set[
     transcoder = ledger.mapper.transcoder
     found: dict[Any, list[StoredFact]] = {}
     recorder: Any = ledger.recorder  # the ledger's recorders (audit.recorders)
-    for _, stored_id, version, _, state in recorder.raw_marked(0, head, CORRECTION_MARKS):
+    for _, stored_id, version, _, state in recorder.raw_marked(0, head, CORRECTION_MARKS, 256):
         stored = decode(transcoder, version, bytes(state))
         if stored is not None and isinstance(stored.fact, Correction):
             found.setdefault(stored_id, []).append(stored)
