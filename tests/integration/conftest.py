@@ -22,6 +22,9 @@ def ledger(ledger_settings: Settings) -> Iterator[Ledger]:
     for notification in opened.recorder.select_notifications(start=1, limit=100_000):
         assert opened.mapper.transcoder.decode(notification.state) == stock.decode(notification.state), (
             f"the one-pass decoder reads position {notification.id} differently")
+    states = [n.state for n in opened.recorder.select_notifications(start=1, limit=100_000)]
+    assert opened.mapper.transcoder.decode_many(states, run=7) == [stock.decode(state) for state in states], (
+        "the page decoder reads the log differently")
     opened.close()
 
 

@@ -1,12 +1,13 @@
 """How facts and provenance are stored: their contract JSON, with the fact's version,
 so the contract's upcasters can lift old events on read."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
-from pydantic import ConfigDict, Field, StrictInt, TypeAdapter, ValidationError, with_config
+from pydantic import ConfigDict, Field, Json, StrictInt, TypeAdapter, ValidationError, with_config
 from pydantic_core import from_json
 from thidua_events.facts import FACTS, Fact, Provenance
 from thidua_events.versions import decode_fact
@@ -53,14 +54,22 @@ def _tagged(name: str, data: Any) -> Any:
 
 def _fact_event_adapter() -> TypeAdapter[Any]:
     """The stored state of every event that carries a fact (read as its current version)."""
+    return TypeAdapter(_fact_event_state())
+
+
+def _fact_event_state() -> Any:
     facts = [_tagged(f"fact:{name}", _shape(f"Payload_{name}", {"v": StrictInt, "data": fact_type}))
              for name, fact_type in FACTS.items()]
-    return TypeAdapter(_shape("FactEventState", {
+    return _shape("FactEventState", {
         "timestamp": _tagged("datetime_iso", str),
         "originator_topic": str,
         "fact": Annotated[Union[tuple(facts)], Field(discriminator="_type_")],  # noqa: UP007
         "provenance": _tagged("provenance", dict[str, str]),  # validated by _provenance
-    }, total=False))
+    }, total=False)
+
+
+def _runs_of_fact_events() -> Any:
+    return list[Json[_fact_event_state()]]  # type: ignore[misc]  # a shape built at run time
 
 
 @lru_cache(maxsize=1024)
@@ -84,19 +93,52 @@ class LedgerTranscoder(JSONTranscoder):
     """
 
     fact_event = _fact_event_adapter()
+    fact_events: TypeAdapter[list[Any]] = TypeAdapter(_runs_of_fact_events())
+    """A run of fact events' states, each parsed on its own, validated in one call."""
 
     def decode(self, data: bytes) -> Any:
-        if ESCAPE in data:  # never written by the ledger's encoder (ensure_ascii=False)
-            return super().decode(data)
-        # The fact follows the timestamp and at most an originator topic: a cheap look
-        # spares a snapshot a full failed validation.
-        if FACT_MARK in data[:256] and (state := self._fact_event(data)) is not None:
+        if self._fact_like(data) and (state := self._fact_event(data)) is not None:
             return state
+        return self._other(data)
+
+    def decode_many(self, states: Sequence[bytes], run: int = 64) -> list[Any]:
+        """What `decode` gives for each state, the fact events among them validated `run`
+        at a time: the call into pydantic-core, not the validation, was the cost a page saves.
+        A run in which one state fails is decoded a state at a time."""
+        decoded: list[Any] = [None] * len(states)
+        facts = [n for n, data in enumerate(states) if self._fact_like(data)]
+        for start in range(0, len(facts), run):
+            picked = facts[start:start + run]
+            try:
+                validated = self.fact_events.validate_python([states[n] for n in picked])
+            except ValidationError:
+                continue
+            for n, state in zip(picked, validated, strict=True):
+                decoded[n] = self._finish(state)
+        return [found if found is not None else self.decode(states[n]) for n, found in enumerate(decoded)]
+
+    @staticmethod
+    def _fact_like(data: bytes) -> bool:
+        # A \\uXXXX escape is never written by the ledger's encoder (ensure_ascii=False); the
+        # fact follows the timestamp and at most an originator topic: a cheap look spares a
+        # snapshot a full failed validation.
+        return ESCAPE not in data and FACT_MARK in data[:256]
+
+    def _other(self, data: bytes) -> Any:
+        if ESCAPE in data:
+            return super().decode(data)
         return self._shallow(data)
 
     def _fact_event(self, data: bytes) -> dict[str, Any] | None:
         try:
-            state = self.fact_event.validate_json(data)
+            return self._finish(self.fact_event.validate_json(data))
+        except ValidationError:
+            return None
+
+    def _finish(self, state: dict[str, Any]) -> dict[str, Any] | None:
+        """A validated fact event's state as the stock decoder gives it; None if it is not
+        one of the current version (read by the stock path instead)."""
+        try:
             if "fact" not in state or "provenance" not in state or "timestamp" not in state:
                 return None
             stored = state["fact"]["_data_"]

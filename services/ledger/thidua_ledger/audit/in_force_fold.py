@@ -40,24 +40,32 @@ def fold_facts(kind: type[E], entity_id: UUID, facts: Sequence[StoredFact], star
     slots = slots_in(facts)
     entity: Any = start
     for stored in facts:
-        fact = stored.fact
-        version = stored.version
-        if slots and version in slots:
-            in_place = slots[version]
-            if in_place is None:  # retracted: the entity moves on a version, its state does not
-                entity._version, entity._modified_on = version, stored.timestamp
-                continue
-            fact = in_place
-        if entity is None:
-            entity = created(kind, entity_id, stored, fact)
-            continue
-        if version != entity._version + 1:  # as the library's mutate checks
-            raise OriginatorVersionError(version, entity._version + 1)
-        entity.apply(fact)
-        entity._version, entity._modified_on = version, stored.timestamp
+        entity = fold_one(kind, entity_id, entity, stored, slots)
     if entity is None:
         raise NotFound(kind.__name__, entity_id)
     return entity
+
+
+def fold_one(kind: type[E], entity_id: UUID, entity: E | None, stored: StoredFact, slots: Slots) -> E | None:
+    """`entity` (None before its first event) after one more of its stored facts, with the
+    fact in force in its place if `slots` (from every correction of the entity up to where
+    the fold ends) replace or retract it."""
+    fact = stored.fact
+    version = stored.version
+    found: Any = entity
+    if slots and version in slots:
+        in_place = slots[version]
+        if in_place is None:  # retracted: the entity moves on a version, its state does not
+            found._version, found._modified_on = version, stored.timestamp
+            return found
+        fact = in_place
+    if found is None:
+        return created(kind, entity_id, stored, fact)
+    if version != found._version + 1:  # as the library's mutate checks
+        raise OriginatorVersionError(version, found._version + 1)
+    found.apply(fact)
+    found._version, found._modified_on = version, stored.timestamp
+    return found
 
 
 def fold_as_of(kind: type[E], entity_id: UUID, facts: Sequence[StoredFact], day: date,

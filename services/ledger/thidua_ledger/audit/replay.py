@@ -7,14 +7,25 @@ from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
+from thidua_events.facts import FACTS
 from thidua_events.facts.corrections import Correction
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock, load
-from thidua_ledger.audit.in_force_fold import fold_facts
-from thidua_ledger.audit.stored_history import PAGE, Share, StoredFact, decode, log_pages
+from thidua_ledger.audit.in_force_fold import fold_facts, fold_one, slots_in
+from thidua_ledger.audit.stored_history import (
+    PAGE,
+    Share,
+    StoredFact,
+    decode,
+    decode_page,
+    decode_rows,
+    entity_of,
+    entity_rows,
+    log_pages,
+)
 from thidua_ledger.domain.cluster import Cluster
-from thidua_ledger.domain.corrections import fold_in_force
+from thidua_ledger.domain.corrections import Slots, fold_in_force
 from thidua_ledger.domain.entity import Entity, FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.year import EmulationYear, year_id
@@ -45,49 +56,95 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
     state of every cluster and year (or of the entities in `only`; or of the `share` of the
     log one process of several reads).
 
-    The log is streamed in pages of raw rows, never held whole, each event decoded once. A
-    cluster's or year's facts are kept until the end and folded then, once, with the
-    corrections among them applied (in_force_fold): a correction changes a fact folded
-    earlier, which folding as the log goes would have to fold again from the start.
+    The log is streamed in pages of raw rows, never held whole, each event decoded once and
+    folded into its entity as it comes, with the corrections applied: those are looked up
+    first (`corrections_up_to`), so each fact is folded as the one in force in its place.
+    A correction the look-up did not find (its type spelled otherwise than the ledger writes
+    it) sends its entity to be folded again at the end from its own rows.
     """
     head = known_at if known_at is not None else ledger.position()
     rebuilt = Rebuilt(head, AwardRegister(ledger))
     register = rebuilt.register
     transcoder = ledger.mapper.transcoder
     kinds = {get_topic(event): kind for kind in KINDS.values() for event in (kind.Registered, kind.Recorded)}
-    ids: dict[Any, UUID] = {}  # as stored (hex text on SQLite) -> UUID: a few entities, many events
-    facts: dict[UUID, list[StoredFact]] = {}
-    kind_of: dict[UUID, type[Entity]] = {}
+    slots, looked_up = corrections_up_to(ledger, head)
+    # By the entity's id as stored (text on SQLite, whose hash Python keeps): one look-up an
+    # event, where a UUID key hashed again in Python on every use.
+    folding: dict[Any, _Folding | None] = {}
+    no_slots: Slots = {}
     position, next_progress = 0, batch
     with paused_gc():
         for rows in log_pages(ledger.recorder, 0, head, share):
-            for position, stored_id, version, topic, state in rows:
-                stored = decode(transcoder, version, state)
+            for (position, stored_id, version, topic, _), stored in zip(rows, decode_page(transcoder, rows),
+                                                                        strict=True):
                 if stored is None:
                     continue
                 rebuilt.events_read += 1
-                entity_id = ids.get(stored_id)
-                if entity_id is None:
-                    entity_id = ids[stored_id] = stored_id if isinstance(stored_id, UUID) else UUID(stored_id)
-                if only is None:
-                    if type(stored.fact) in REGISTERED:
-                        register.apply(stored.fact, stored.provenance, position, f"{entity_id}:{version}")
-                elif entity_id not in only:
-                    continue
+                if stored_id in folding:
+                    entry = folding[stored_id]
+                else:  # an id spelled otherwise than the store writes it is no entity's, as in the library's reads
+                    entity_id = entity_of(stored_id)
+                    entry = folding[stored_id] = None if entity_id is None else _Folding(
+                        entity_id, only is None or entity_id in only, slots.get(stored_id, no_slots))
+                if only is None and type(stored.fact) in REGISTERED:
+                    register.apply(stored.fact, stored.provenance, position,
+                                   f"{entry.entity_id if entry is not None else stored_id}:{version}")
                 kind = kinds.get(topic)
-                if kind is not None:
-                    kind_of[entity_id] = kind
-                    facts.setdefault(entity_id, []).append(stored)
-                    rebuilt.events_applied += 1
+                if kind is None or entry is None or not entry.wanted:
+                    continue
+                rebuilt.events_applied += 1
+                entry.kind = kind
+                if entry.again or (isinstance(stored.fact, Correction) and (stored_id, version) not in looked_up):
+                    entry.again = version  # a correction not looked up: fold its entity at the end
+                    continue
+                entry.entity = fold_one(kind, entry.entity_id, entry.entity, stored, entry.slots)
             if progress and rebuilt.events_read >= next_progress:
                 progress(position, head)
                 next_progress = rebuilt.events_read + batch
-        for entity_id, kept in facts.items():
-            rebuilt.entities[entity_id] = fold_facts(kind_of[entity_id], entity_id, kept)
+        for entry in folding.values():
+            if entry is None or entry.kind is None:
+                continue
+            if entry.again:
+                _, rows = entity_rows(ledger, entry.entity_id, entry.again)
+                entry.entity = fold_facts(entry.kind, entry.entity_id, decode_rows(ledger, rows))
+            rebuilt.entities[entry.entity_id] = entry.entity
     register.position = position
     if progress:
         progress(head, head)
     return rebuilt
+
+
+@dataclass(slots=True)
+class _Folding:
+    """A cluster or year as the replay folds it."""
+
+    entity_id: UUID
+    wanted: bool  # in the replay's `only`, if it has one
+    slots: Slots  # its facts in force in place of corrected ones
+    kind: type[Entity] | None = None  # None until an event of a cluster or year
+    entity: Any = None
+    again: int = 0  # the last version read, of an entity to fold at the end from its rows
+
+
+CORRECTION_MARKS = tuple(f'"_type_":"fact:{name}"'.encode() for name, fact in FACTS.items()
+                         if issubclass(fact, Correction))
+"""How the ledger's encoder writes the type of a correction, in a state's first 256 bytes
+(after the timestamp, as transcoding.FACT_MARK): the database finds them by it."""
+
+
+def corrections_up_to(ledger: Ledger, head: int) -> tuple[dict[Any, Slots], set[tuple[Any, int]]]:
+    """The facts in force in place of the corrected ones, of every entity (by its id as
+    stored), from the corrections up to `head`; and the (id as stored, version) of those
+    corrections. A few stored events, found by the database, decoded here."""
+    transcoder = ledger.mapper.transcoder
+    found: dict[Any, list[StoredFact]] = {}
+    recorder: Any = ledger.recorder  # the ledger's recorders (audit.recorders)
+    for _, stored_id, version, _, state in recorder.raw_marked(0, head, CORRECTION_MARKS, 256):
+        stored = decode(transcoder, version, bytes(state))
+        if stored is not None and isinstance(stored.fact, Correction):
+            found.setdefault(stored_id, []).append(stored)
+    return ({stored_id: slots_in(kept) for stored_id, kept in found.items()},
+            {(stored_id, f.version) for stored_id, kept in found.items() for f in kept})
 
 
 def _fold(ledger: Ledger, entities: dict[UUID, Entity], event: FactEvent) -> None:

@@ -8,6 +8,7 @@ transcoder decodes from the stored state. Nothing here chooses code by what it r
 stored topic is only compared with the topics of known entity kinds.
 """
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,11 +34,47 @@ class StoredFact:
 
 def decode(transcoder: Transcoder, version: int, state: bytes) -> StoredFact | None:
     """The fact an event carries; None for an event that carries none (an award claim)."""
-    data = transcoder.decode(state)
+    return _stored(version, transcoder.decode(state))
+
+
+def decode_page(transcoder: Transcoder, rows: Sequence[tuple[Any, ...]], run: int = 64
+                ) -> Iterator[StoredFact | None]:
+    """What `decode` gives for each of a page of (position, id, version, topic, state) rows,
+    the ledger's transcoder validating their fact events `run` at a time."""
+    many = getattr(transcoder, "decode_many", None)
+    if many is None:
+        yield from (decode(transcoder, row[2], row[4]) for row in rows)
+        return
+    for start in range(0, len(rows), run):
+        part = rows[start:start + run]
+        for row, data in zip(part, many([row[4] for row in part], run), strict=True):
+            yield _stored(row[2], data)
+
+
+def _stored(version: int, data: Any) -> StoredFact | None:
     fact = data.get("fact") if isinstance(data, dict) else None
     if not isinstance(fact, Fact):
         return None
     return StoredFact(version, fact, data["provenance"], data["timestamp"])
+
+
+_STORED_HEX = re.compile(r"[0-9a-f]{32}")
+
+
+def in_stored_form(entity: Any) -> bool:
+    """Whether an event's entity id, as read from the store, is spelled as the store writes it
+    (and the library finds an entity's events by): PostgreSQL's column holds a UUID; SQLite's
+    holds text, 32 lower-case hex digits. The same UUID spelled any other way (upper case,
+    dashes) takes the event out of its entity's history: it is no entity's event."""
+    return isinstance(entity, UUID) or (isinstance(entity, str) and _STORED_HEX.fullmatch(entity) is not None)
+
+
+def entity_of(entity: Any) -> UUID | None:
+    """The entity an event belongs to, by its id as stored (see `in_stored_form`); None if it
+    belongs to none."""
+    if isinstance(entity, UUID):
+        return entity
+    return UUID(entity) if in_stored_form(entity) else None
 
 
 Share = tuple[Sequence[str], int, int]

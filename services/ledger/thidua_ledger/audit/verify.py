@@ -2,13 +2,13 @@
 inserted or reordered. Signed digests (`digests.py`) let an auditor prove later that the history up
 to a position was not rewritten, even by someone who rewrote the chain table too."""
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 from uuid import UUID
 
 from thidua_ledger.audit.chain import GENESIS, content_hash, link, recorded_moment, stated_moment
+from thidua_ledger.audit.stored_history import in_stored_form
 
 Kind = Literal["altered", "deleted", "inserted", "reordered", "chain-altered"]
 
@@ -72,9 +72,6 @@ def _events(recorder: Any, stop: int | None, batch: int) -> Iterator[tuple[int, 
         after = rows[-1][0]
 
 
-_STORED_HEX = re.compile(r"[0-9a-f]{32}")
-
-
 def entity_text(entity: Any) -> str:
     """An event's entity id as the chain writes it (str of its UUID). PostgreSQL's column holds
     a UUID; SQLite's holds text, which the library writes, and finds an entity's events by, as
@@ -82,7 +79,7 @@ def entity_text(entity: Any) -> str:
     entity's history, so it is not that entity's id (and matches no chain row)."""
     if isinstance(entity, UUID):
         return str(entity)
-    if isinstance(entity, str) and _STORED_HEX.fullmatch(entity):
+    if in_stored_form(entity):
         return f"{entity[:8]}-{entity[8:12]}-{entity[12:16]}-{entity[16:20]}-{entity[20:]}"
     return f"not an entity id as stored: {entity!r}"
 

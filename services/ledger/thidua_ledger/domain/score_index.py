@@ -50,19 +50,23 @@ default context leaves a mean) never rounds: a unit's running total is the exact
 criteria's points however many scores came and went, rounded once, to the cent, when read."""
 
 
+Key = tuple[int, str]
+"""(a unit's id as an int, a criterion). The index is keyed by the ids' ints, which hash in
+C: a `uuid.UUID` hashes in Python on every look-up, a dozen times per score folded."""
+
+
 @dataclass
 class ScoreIndex:
-    # (unit, criterion) -> its scores in force, in recording order
-    slots: dict[tuple[UUID, str], dict[UUID, Score]] = field(default_factory=dict)
-    # unit -> criterion -> the points it counts (see `counted`)
-    points: dict[UUID, dict[str, Decimal]] = field(default_factory=dict)
-    # unit -> the exact sum of its `points`, kept as they change (so no rule sums them)
-    totals: dict[UUID, Decimal] = field(default_factory=dict)
+    # (unit, criterion) -> its scores in force, in recording order, by score id (as an int)
+    slots: dict[Key, dict[int, tuple[UUID, Score]]] = field(default_factory=dict)
+    # unit (as an int) -> criterion -> the points it counts (see `counted`)
+    points: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    # unit (as an int) -> the exact sum of its `points`, kept as they change (so no rule sums them)
+    totals: dict[int, Decimal] = field(default_factory=dict)
     # (unit, criterion) -> (sum of its cross scores, how many, its last self score): what
     # `counted` adds up, kept as scores are added, so a year of thousands of scores folds in
     # time linear in them (recounting a slot on every score was a replay's slowest step)
-    tally: dict[tuple[UUID, str], Tally] = field(
-        default_factory=dict, repr=False, compare=False)
+    tally: dict[Key, Tally] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, scores: Mapping[UUID, Score], superseded: Mapping[UUID, UUID]) -> "ScoreIndex":
@@ -72,13 +76,14 @@ class ScoreIndex:
         slots = index.slots
         for score_id, score in scores.items():
             if score_id not in superseded:
-                slot = slots.get((score[0], score[1]))
+                key = (score[0].int, score[1])
+                slot = slots.get(key)
                 if slot is None:
-                    slots[(score[0], score[1])] = {score_id: score}
+                    slots[key] = {score_id.int: (score_id, score)}
                 else:
-                    slot[score_id] = score
+                    slot[score_id.int] = (score_id, score)
         for key, slot in slots.items():
-            cross, many, own = index.tally[key] = tally_of(slot.values())
+            cross, many, own = index.tally[key] = tally_of(score for _, score in slot.values())
             points = cross / many if many else own
             if points is not None:
                 index.points.setdefault(key[0], {})[key[1]] = points
@@ -90,13 +95,14 @@ class ScoreIndex:
         return index
 
     def add(self, score_id: UUID, score: Score) -> None:
-        key = (score[0], score[1])
+        key = (score[0].int, score[1])
+        number = score_id.int
         slot = self.slots.setdefault(key, {})
-        if score_id in slot or (slot and key not in self.tally):  # not appended last: count it all
-            slot[score_id] = score
-            self._count(score[0], score[1])
+        if number in slot or (slot and key not in self.tally):  # not appended last: count it all
+            slot[number] = (score_id, score)
+            self._count(key)
             return
-        slot[score_id] = score
+        slot[number] = (score_id, score)
         cross, many, own = self.tally.get(key, (Decimal(0), 0, None))
         if score[3] is ScoreKind.CROSS:
             cross, many = cross + score[2], many + 1
@@ -105,16 +111,17 @@ class ScoreIndex:
         self._set(key, (cross, many, own))
 
     def drop(self, score_id: UUID, score: Score) -> None:
-        slot = self.slots.get((score[0], score[1]))
-        if slot is not None and slot.pop(score_id, None) is not None:
+        key = (score[0].int, score[1])
+        slot = self.slots.get(key)
+        if slot is not None and slot.pop(score_id.int, None) is not None:
             if not slot:
-                del self.slots[(score[0], score[1])]
-            self._count(score[0], score[1])
+                del self.slots[key]
+            self._count(key)
 
-    def _count(self, unit: UUID, criterion: str) -> None:
-        self._set((unit, criterion), tally_of(self.slots.get((unit, criterion), {}).values()))
+    def _count(self, key: Key) -> None:
+        self._set(key, tally_of(score for _, score in self.slots.get(key, {}).values()))
 
-    def _set(self, key: tuple[UUID, str], tally: Tally) -> None:
+    def _set(self, key: Key, tally: Tally) -> None:
         unit, criterion = key
         cross, many, own = self.tally[key] = tally
         points = cross / many if many else own
@@ -135,27 +142,28 @@ class ScoreIndex:
 
     def in_force(self, unit: UUID, criterion: str) -> Iterable[tuple[UUID, Score]]:
         """The unit's scores in force on one criterion, in recording order."""
-        return self.slots.get((unit, criterion), {}).items()
+        return self.slots.get((unit.int, criterion), {}).values()
 
     def total_with(self, unit: UUID, score_id: UUID, score: Score,
                    replacing: tuple[UUID, Score] | None = None) -> Decimal:
         """The unit's total, to the cent, once `score` (a new id) is in force in place of
         `replacing`, if any."""
-        changed: dict[str, dict[UUID, Score]] = {}
+        number = unit.int
+        changed: dict[str, dict[int, tuple[UUID, Score]]] = {}
         if replacing is not None and replacing[1][0] == unit:
-            slot = changed[replacing[1][1]] = dict(self.slots.get((unit, replacing[1][1]), {}))
-            slot.pop(replacing[0], None)
+            slot = changed[replacing[1][1]] = dict(self.slots.get((number, replacing[1][1]), {}))
+            slot.pop(replacing[0].int, None)
         if score[0] == unit:
-            slot = changed.setdefault(score[1], dict(self.slots.get((unit, score[1]), {})))
-            slot[score_id] = score
-        unit_points = self.points.get(unit, {})
-        total = self.totals.get(unit, Decimal(0))
+            slot = changed.setdefault(score[1], dict(self.slots.get((number, score[1]), {})))
+            slot[score_id.int] = (score_id, score)
+        unit_points = self.points.get(number, {})
+        total = self.totals.get(number, Decimal(0))
         found = len(unit_points) > sum(1 for criterion in changed if criterion in unit_points)
         for criterion, slot in changed.items():
             was = unit_points.get(criterion)
             if was is not None:
                 total = EXACT.subtract(total, was)
-            now = counted(slot.values())
+            now = counted(score for _, score in slot.values())
             if now is not None:
                 total, found = EXACT.add(total, now), True
         return total.quantize(CENT) if found else Decimal(0)
