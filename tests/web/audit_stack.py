@@ -77,7 +77,7 @@ def scored_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scored]:
         authority = httpx.get(f"{stack.ledger_url}/clusters/{cluster}/years/2019",
                               headers=auditor).json()["authority_id"]
         _record(stack, clerk, "AwardKindRegistered", {
-            "effective_date": "2015-01-01", "authority_id": authority, "name": "Bằng khen (thử nghiệm)",
+            "effective_date": "2019-01-01", "authority_id": authority, "name": "Bằng khen (thử nghiệm)",
             "level": "certificate_of_merit"})
         for year, decree, unit in ((2019, "07/QĐ-THU", second), (2020, "08/QĐ-THU", second),
                                    (2020, "09/QĐ-THU", first)):
