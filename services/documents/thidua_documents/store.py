@@ -5,6 +5,7 @@ One code path for both: SQL is written once with `?` placeholders and portable t
 """
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -12,6 +13,9 @@ from typing import Any
 import psycopg
 
 from thidua_documents.settings import Settings
+
+SQLITE_BUSY_SECONDS = 60
+"""How long a SQLite writer waits for another to finish before giving up."""
 
 Row = tuple[Any, ...]
 
@@ -61,7 +65,7 @@ class Store:
         path = self.settings.sqlite_path
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN ourselves, so a writer can take the lock up front.
-        return sqlite3.connect(path, timeout=60, isolation_level=None)
+        return sqlite3.connect(path, timeout=SQLITE_BUSY_SECONDS, isolation_level=None)
 
     def _postgres(self) -> psycopg.Connection:
         s = self.settings
@@ -92,13 +96,26 @@ class Store:
             yield Tx(pg, "postgres")
 
     def enable_wal(self) -> None:
-        """SQLite: readers must not wait for the follower's or the register's writes."""
-        if self.dialect == "sqlite":
+        """SQLite: readers must not wait for the follower's or the register's writes.
+
+        Switching a new file into WAL needs it to itself, and SQLite answers "database is
+        locked" at once, without its busy handler, while another replica starting beside this
+        one holds it (about one start in fifty of three at once): so wait here, as the busy
+        timeout would, up to the same minute."""
+        if self.dialect != "sqlite":
+            return
+        deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+        while True:
             conn = self._sqlite()
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
             finally:
                 conn.close()
+            time.sleep(0.02)
 
     def migrate(self) -> int:
         """Bring the tables to this release's schema (see `migrations`); returns its version."""
