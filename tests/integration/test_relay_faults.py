@@ -47,7 +47,7 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
         time.sleep(0.05)
 
 
-def consume_every_event(bootstrap: str, topic: str, expected: int, timeout: float = 30) -> list[LedgerEvent]:
+def consume_every_event(bootstrap: str, topic: str, expected: int, timeout: float = 90) -> list[LedgerEvent]:
     """What a subscriber's handler receives from the beginning of a topic (duplicates dropped)."""
     handled: list[LedgerEvent] = []
     with Subscriber(bootstrap, f"{topic}-check", handled.append, topics=(topic,), seen_store=MemorySeenStore(),
