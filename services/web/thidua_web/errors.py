@@ -4,6 +4,9 @@ clerk's input); these handlers are for everything else."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from thidua_events.body_limit import RULE as BODY_RULE
+from thidua_events.body_limit import ASGIApp, Receive, Scope, Send
+from thidua_events.rules_vi import rule_message
 
 from thidua_web.clients import BackendRefused, Forbidden, NotFound, RuleRefused, ServiceBusy
 from thidua_web.clocks import ClockInvalid
@@ -17,6 +20,23 @@ TITLES = {
     422: "Dữ liệu không hợp lệ",
     429: "Quá nhiều lần thử",
 }
+# The routes that take a file, each allowed the upload limit (WEB_MAX_UPLOAD_BYTES).
+UPLOAD_PATHS = ("/proposals/import", "/audit/digest/check")
+
+
+def body_too_large(limit: int) -> ASGIApp:
+    """The page for a form above `limit` bytes (thidua_events.body_limit): it was not read."""
+    async def page(scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        megabytes = f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+        response = render(request, "error.html", {
+            "title": "Dữ liệu gửi lên quá lớn",
+            "message": f"{rule_message(BODY_RULE)} Giới hạn của biểu mẫu này: {megabytes} MB.",
+            "rule": BODY_RULE,
+        }, status_code=413)
+        await response(scope, receive, send)
+
+    return page
 
 
 def install(app: FastAPI) -> None:
