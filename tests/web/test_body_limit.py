@@ -7,8 +7,11 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from thidua_ledger.api import errors as ledger_errors
+from thidua_web import clients
 from thidua_web.app import create_app
 from thidua_web.settings import Settings
 
@@ -88,3 +91,17 @@ def test_an_upload_route_takes_a_file_above_the_form_limit_up_to_its_own(web: Te
     assert response.status_code == 303 and "/sign-in" in response.headers["location"]  # read, then: sign in
     body, headers = multipart(web, UPLOAD_LIMIT + 1)
     assert refused_in_vietnamese(web.post("/proposals/import", content=chunks(body), headers=headers))
+
+
+def test_a_backends_refusal_of_a_body_too_large_is_a_vietnamese_page(web: TestClient) -> None:
+    # What the ledger answers to a body above its limit (a batch the web app forwards, say).
+    refusal = ledger_errors.body_too_large(1024 * 1024)
+    answer = httpx.Response(413, content=bytes(refusal.body), headers={"Content-Type": "application/json"})
+
+    def forward() -> None:
+        raise clients._refusal("ledger", answer)
+
+    web.app.add_api_route("/test-forwarded-413", forward)  # type: ignore[attr-defined]
+    response = web.get("/test-forwarded-413")
+    assert refused_in_vietnamese(response)
+    assert "Yêu cầu không thực hiện được" not in response.text  # the near miss: the generic page

@@ -18,6 +18,7 @@ TITLES = {
     404: "Không tìm thấy",
     409: "Sổ cái không chấp nhận",
     422: "Dữ liệu không hợp lệ",
+    413: "Dữ liệu gửi lên quá lớn",
     429: "Quá nhiều lần thử",
 }
 # The routes that take a file, each allowed the upload limit (WEB_MAX_UPLOAD_BYTES).
@@ -66,7 +67,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(BackendRefused)
     def _refused(request: Request, error: BackendRefused) -> HTMLResponse:
-        rule = error.rule if isinstance(error, Forbidden | RuleRefused) else None
+        rule = error.rule if isinstance(error, Forbidden | RuleRefused) else _named_rule(error)
         return render(request, "error.html", {
             "title": TITLES.get(error.status, "Không thực hiện được"),
             "message": _message(error), "rule": rule, "detail": error.detail,
@@ -80,6 +81,12 @@ def install(app: FastAPI) -> None:
         }, status_code=400)
 
 
+def _named_rule(error: BackendRefused) -> str | None:
+    """The rule a backend named in another refusal (body-within-size-limit's 413)."""
+    rule = error.body.get("rule") if isinstance(error.body, dict) else None
+    return rule if isinstance(rule, str) and rule else None
+
+
 def _message(error: BackendRefused) -> str:
     if isinstance(error, Forbidden):
         return "Tài khoản của bạn không có quyền thực hiện việc này."
@@ -87,4 +94,6 @@ def _message(error: BackendRefused) -> str:
         return "Sổ cái không có mục này."
     if isinstance(error, RuleRefused):
         return "Sổ cái từ chối vì vi phạm một quy tắc."
+    if (rule := _named_rule(error)) is not None:
+        return rule_message(rule)
     return "Yêu cầu không thực hiện được."
