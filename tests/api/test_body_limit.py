@@ -39,9 +39,9 @@ def chunks(body: bytes, size: int = 1000) -> Iterator[bytes]:
         yield body[start:start + size]
 
 
-def refused(response: Any) -> bool:
+def refused(response: Any, limit: int = LIMIT) -> bool:
     return response.status_code == 413 and response.json()["rule"] == "body-within-size-limit" \
-        and str(LIMIT) in response.json()["detail"]
+        and str(limit) in response.json()["detail"]
 
 
 def test_the_default_limit_is_one_mib() -> None:
@@ -78,3 +78,26 @@ def test_a_body_of_exactly_the_limit_is_recorded(small: TestClient) -> None:
     streamed = small.post("/facts/AuthorityRegistered", content=chunks(authority(LIMIT)),
                           headers={**ADMIN, "Content-Type": "application/json"})
     assert (declared.status_code, streamed.status_code) == (201, 201)
+
+
+def proposal(size: int) -> bytes:
+    """An AwardProposed body of exactly `size` bytes (JSON padded with spaces)."""
+    body = json.dumps({"effective_date": "2019-12-01", "authority_id": str(uuid4()), "award_kind": "Bằng khen",
+                       "year": 2019, "recipients": [{"kind": "collective", "unit_id": str(uuid4())}]}).encode()
+    return body + b" " * (size - len(body))
+
+
+@pytest.mark.parametrize("fact", ["AwardProposed", "AwardConferred", "AwardRevoked"])
+def test_a_fact_that_lists_recipients_has_the_award_limit(ledger_settings: Settings, fact: str) -> None:
+    # A proposal sheet of 5000 rows, each with a sentence of achievement, is over 1 MiB of JSON.
+    settings = ledger_settings.model_copy(update={"max_body_bytes": LIMIT, "max_award_body_bytes": 3 * LIMIT})
+    with TestClient(create_app(settings)) as client:
+        read = client.post(f"/facts/{fact}", content=chunks(proposal(3 * LIMIT)),
+                           headers={**ADMIN, "Content-Type": "application/json"})
+        assert read.status_code != 413  # read, then judged by the rules
+        assert refused(client.post(f"/facts/{fact}", content=chunks(proposal(3 * LIMIT + 1)),
+                                   headers={**ADMIN, "Content-Type": "application/json"}), 3 * LIMIT)
+
+
+def test_the_award_limit_is_sixteen_mib_by_default() -> None:
+    assert Settings().max_award_body_bytes == 16 * 1024 * 1024

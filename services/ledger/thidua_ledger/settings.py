@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     # The largest request body (LEDGER_MAX_BODY_BYTES): a fact is a few kB; above this, 413
     # before the body is read (thidua_events.body_limit). No route takes an upload.
     max_body_bytes: int = Field(MIB, gt=0)
+    # The facts that list their recipients (AWARD_FACT_PATHS) may be longer
+    # (LEDGER_MAX_AWARD_BODY_BYTES): a proposal sheet of 5000 rows with a sentence of
+    # achievement each is over 1 MiB of JSON.
+    max_award_body_bytes: int = Field(16 * MIB, gt=0)
 
     # Tokens (see thidua_events.tokens). The ledger signs with a private Ed25519 key read from
     # this file (no default: `ledger token` refuses without it) and publishes its public half.

@@ -30,6 +30,9 @@ from thidua_ledger.award_register import StoredAwardRegister
 from thidua_ledger.catalogue import StoredCatalogue
 from thidua_ledger.settings import Settings, get_settings
 
+# The facts whose body lists the award's recipients, as many as a proposal sheet's rows.
+AWARD_FACT_PATHS = ("/facts/AwardProposed", "/facts/AwardConferred", "/facts/AwardRevoked")
+
 
 def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -60,5 +63,6 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.include_router(module.router, responses={**errors.STORE_RESPONSES, **errors.BODY_RESPONSES})
     # The facts first, by one dict lookup (api.fact_routes): they are most of the traffic.
     app.router.routes.insert(0, FactRoutes(commands.router.routes, commands.BODIES))
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=errors.body_too_large)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=errors.body_too_large,
+                       uploads=dict.fromkeys(AWARD_FACT_PATHS, settings.max_award_body_bytes))
     return app
