@@ -41,21 +41,22 @@ def declared_length(scope: Scope) -> int | None:
 
 
 class BodyLimit:
-    """`limit` bytes for every route; `uploads` maps the exact paths that take files to their
-    own, larger limit. `refuse(limit)` gives the ASGI app that answers 413."""
+    """`limit` bytes for every route; `larger` maps the exact paths that genuinely take more
+    (a file upload, a fact listing thousands of recipients) to their own limit.
+    `refuse(limit)` gives the ASGI app that answers 413."""
 
     def __init__(self, app: ASGIApp, limit: int, refuse: Callable[[int], ASGIApp],
-                 uploads: Mapping[str, int] | None = None) -> None:
+                 larger: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
         self.refuse = refuse
-        self.uploads = dict(uploads or {})
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.uploads.get(scope.get("path", ""), self.limit)
+        limit = self.larger.get(scope.get("path", ""), self.limit)
         declared = declared_length(scope)
         if declared is not None and declared > limit:
             scope["thidua.body_limit"] = limit

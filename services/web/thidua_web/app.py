@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Added first, so it runs inside _headers: its refusal page gets the cookie and headers too.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=errors.body_too_large,
-                       uploads=dict.fromkeys(errors.UPLOAD_PATHS, settings.max_upload_bytes))
+                       larger=dict.fromkeys(errors.UPLOAD_PATHS, settings.max_upload_bytes))
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

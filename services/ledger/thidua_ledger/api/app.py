@@ -64,5 +64,5 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     # The facts first, by one dict lookup (api.fact_routes): they are most of the traffic.
     app.router.routes.insert(0, FactRoutes(commands.router.routes, commands.BODIES))
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=errors.body_too_large,
-                       uploads=dict.fromkeys(AWARD_FACT_PATHS, settings.max_award_body_bytes))
+                       larger=dict.fromkeys(AWARD_FACT_PATHS, settings.max_award_body_bytes))
     return app
