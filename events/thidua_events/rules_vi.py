@@ -12,6 +12,8 @@ RULES_VI: dict[str, str] = {
     "entity-must-exist": "Sổ cái không có mục được nêu (đơn vị, cụm, cá nhân hoặc quyết định).",
     "optimistic-concurrency": "Trong lúc bạn nhập, người khác đã ghi thêm vào mục này. Hãy tải lại rồi ghi lại.",
     "write-within-granted-scope": "Tài khoản của bạn không được giao quyền ghi cho cơ quan hoặc cụm thi đua này.",
+    "body-within-size-limit": "Dữ liệu gửi lên quá lớn; không có gì được ghi. Hãy gửi ít dữ liệu hơn "
+                              "(chia thành nhiều lần) hoặc dùng tệp nhỏ hơn.",
     "idempotency-key-names-one-request": "Biểu mẫu này đã được gửi với nội dung khác. Hãy mở lại biểu mẫu rồi gửi.",
     # Units and people (đơn vị, cán bộ)
     "unit-name-unique-per-authority": "Cơ quan đã có một đơn vị mang tên này; nếu đúng là đơn vị khác, "

@@ -6,6 +6,7 @@ from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from thidua_events.body_limit import MIB
 from thidua_events.tokens import DEFAULT_ISSUER, SIGNING_ALGORITHM, PublicKeys
 
 
@@ -58,6 +59,10 @@ class Settings(BaseSettings):
     # The ledger's revocation list, read again once it is this many seconds old.
     revocations_url: str | None = Field(None, description="Default: <ledger_url>/.well-known/revocations")
     revocations_max_age: float = Field(2.0, gt=0, le=10, validation_alias="THIDUA_REVOCATIONS_MAX_AGE")
+
+    # The largest request body (DOCUMENTS_MAX_BODY_BYTES): every route takes JSON of a few kB
+    # (a signed PDF is made here, not uploaded); above this, 413 before the body is read.
+    max_body_bytes: int = Field(MIB, gt=0)
 
     # Signed PDFs (Nghị định 30/2020, Điều 5): the issuing bodies' document keys, one folder
     # each (signing.py), and the root a verifier trusts. They sign documents, never tokens:

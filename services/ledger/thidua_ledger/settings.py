@@ -7,6 +7,7 @@ from typing import Any, Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from thidua_events.body_limit import MIB
 from thidua_events.tokens import DEFAULT_ISSUER, SIGNING_ALGORITHM, PublicKeys, SigningKey, key_set
 
 from thidua_ledger.audit.recorders import RECORDER_TOPICS
@@ -37,6 +38,14 @@ class Settings(BaseSettings):
         return self.postgres_password.get_secret_value() if self.postgres_password else ""
 
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+
+    # The largest request body (LEDGER_MAX_BODY_BYTES): a fact is a few kB; above this, 413
+    # before the body is read (thidua_events.body_limit). No route takes an upload.
+    max_body_bytes: int = Field(MIB, gt=0)
+    # The facts that list their recipients (AWARD_FACT_PATHS) may be longer
+    # (LEDGER_MAX_AWARD_BODY_BYTES): a proposal sheet of 5000 rows with a sentence of
+    # achievement each is over 1 MiB of JSON.
+    max_award_body_bytes: int = Field(16 * MIB, gt=0)
 
     # Tokens (see thidua_events.tokens). The ledger signs with a private Ed25519 key read from
     # this file (no default: `ledger token` refuses without it) and publishes its public half.

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from thidua_events.body_limit import BodyLimit
 
 from thidua_web import errors
 from thidua_web.pages import (
@@ -53,6 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_url=None, dependencies=[Depends(check_csrf)])
     app.state.settings = settings
     app.state.session_codec = codec
+
+    # Added first, so it runs inside _headers: its refusal page gets the cookie and headers too.
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=errors.body_too_large,
+                       larger=dict.fromkeys(errors.UPLOAD_PATHS, settings.max_upload_bytes))
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

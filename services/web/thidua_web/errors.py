@@ -4,6 +4,9 @@ clerk's input); these handlers are for everything else."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from thidua_events.body_limit import RULE as BODY_RULE
+from thidua_events.body_limit import ASGIApp, Receive, Scope, Send
+from thidua_events.rules_vi import rule_message
 
 from thidua_web.clients import BackendRefused, Forbidden, NotFound, RuleRefused, ServiceBusy
 from thidua_web.clocks import ClockInvalid
@@ -15,8 +18,26 @@ TITLES = {
     404: "Không tìm thấy",
     409: "Sổ cái không chấp nhận",
     422: "Dữ liệu không hợp lệ",
+    413: "Dữ liệu gửi lên quá lớn",
     429: "Quá nhiều lần thử",
 }
+# The routes that take a file, each allowed the upload limit (WEB_MAX_UPLOAD_BYTES).
+UPLOAD_PATHS = ("/proposals/import", "/audit/digest/check")
+
+
+def body_too_large(limit: int) -> ASGIApp:
+    """The page for a form above `limit` bytes (thidua_events.body_limit): it was not read."""
+    async def page(scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        megabytes = f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+        response = render(request, "error.html", {
+            "title": "Dữ liệu gửi lên quá lớn",
+            "message": f"{rule_message(BODY_RULE)} Giới hạn của biểu mẫu này: {megabytes} MB.",
+            "rule": BODY_RULE,
+        }, status_code=413)
+        await response(scope, receive, send)
+
+    return page
 
 
 def install(app: FastAPI) -> None:
@@ -46,7 +67,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(BackendRefused)
     def _refused(request: Request, error: BackendRefused) -> HTMLResponse:
-        rule = error.rule if isinstance(error, Forbidden | RuleRefused) else None
+        rule = error.rule if isinstance(error, Forbidden | RuleRefused) else _named_rule(error)
         return render(request, "error.html", {
             "title": TITLES.get(error.status, "Không thực hiện được"),
             "message": _message(error), "rule": rule, "detail": error.detail,
@@ -60,6 +81,12 @@ def install(app: FastAPI) -> None:
         }, status_code=400)
 
 
+def _named_rule(error: BackendRefused) -> str | None:
+    """The rule a backend named in another refusal (body-within-size-limit's 413)."""
+    rule = error.body.get("rule") if isinstance(error.body, dict) else None
+    return rule if isinstance(rule, str) and rule else None
+
+
 def _message(error: BackendRefused) -> str:
     if isinstance(error, Forbidden):
         return "Tài khoản của bạn không có quyền thực hiện việc này."
@@ -67,4 +94,6 @@ def _message(error: BackendRefused) -> str:
         return "Sổ cái không có mục này."
     if isinstance(error, RuleRefused):
         return "Sổ cái từ chối vì vi phạm một quy tắc."
+    if (rule := _named_rule(error)) is not None:
+        return rule_message(rule)
     return "Yêu cầu không thực hiện được."

@@ -6,6 +6,7 @@ from typing import Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from thidua_events.body_limit import MIB
 
 
 class Settings(BaseSettings):
@@ -22,6 +23,11 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     # How long a call to the ledger or the documents service may take before the page says "busy".
     backend_timeout: float = Field(10.0, gt=0, le=120)
+    # The largest request body (thidua_events.body_limit): a form (WEB_MAX_BODY_BYTES), and a form
+    # that takes a file (WEB_MAX_UPLOAD_BYTES: a proposals sheet of up to 5 MB, an audit digest,
+    # with the form's other fields). Above it, a page saying so, before the body is read.
+    max_body_bytes: int = Field(MIB, gt=0)
+    max_upload_bytes: int = Field(6 * MIB, gt=0)
 
     @model_validator(mode="after")
     def _needs_a_session_key(self) -> Self:

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from thidua_events.body_limit import BodyLimit
 from thidua_events.tokens import RevocationList, Revoked, Verifier
 
 from thidua_documents.api import (
@@ -103,5 +104,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None, f
     # bodies and instruments before documents, whose /documents/{document_id} would take their paths
     for module in (health, projection, decrees, cluster_years, proposals, bodies, instruments, documents):
         # Every route but /health takes a token: its 401 and 403 are documented once, here.
-        app.include_router(module.router, responses=errors.READ_RESPONSES if module is not health else None)
+        app.include_router(module.router, responses={**(errors.READ_RESPONSES if module is not health else {}),
+                                                     **errors.BODY_RESPONSES})
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=errors.body_too_large)
     return app

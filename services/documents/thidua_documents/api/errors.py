@@ -7,6 +7,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from thidua_events.body_limit import ASGIApp
 from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
@@ -18,6 +19,13 @@ from thidua_documents.register import AlreadyIssued, PositionNotReached
 
 
 class ProblemPublic(BaseModel):
+    detail: str
+
+
+class RefusalPublic(BaseModel):
+    """A rule this service refused by name."""
+
+    rule: str
     detail: str
 
 
@@ -55,6 +63,20 @@ REFUSALS: Responses = {
                                                  "force, a rule of the ledger); already issued; or position not "
                                                  "reached yet (draft)"},
 }
+
+# Any route can be sent a body too large: refused before a route reads it (thidua_events.body_limit).
+BODY_RESPONSES: Responses = {
+    413: {"model": RefusalPublic, "description": "The request body is larger than DOCUMENTS_MAX_BODY_BYTES "
+                                                 "(`body-within-size-limit`); nothing was read or registered"},
+}
+
+
+def body_too_large(limit: int) -> ASGIApp:
+    """The answer to a body above `limit` bytes, in the shape of every refusal."""
+    return JSONResponse({"rule": "body-within-size-limit",
+                         "detail": f"the request body is larger than {limit} bytes, this service's limit: "
+                                   "nothing was read or registered; send a smaller body"},
+                        status_code=status.HTTP_413_CONTENT_TOO_LARGE)
 
 
 def install(app: FastAPI) -> None:

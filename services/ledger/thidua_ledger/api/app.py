@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from thidua_events.body_limit import BodyLimit
 from thidua_events.tokens import RevocationList, Verifier
 
 from thidua_ledger.access import revoked
@@ -28,6 +29,9 @@ from thidua_ledger.application import Ledger, open_ledger
 from thidua_ledger.award_register import StoredAwardRegister
 from thidua_ledger.catalogue import StoredCatalogue
 from thidua_ledger.settings import Settings, get_settings
+
+# The facts whose body lists the award's recipients, as many as a proposal sheet's rows.
+AWARD_FACT_PATHS = ("/facts/AwardProposed", "/facts/AwardConferred", "/facts/AwardRevoked")
 
 
 def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -> FastAPI:
@@ -56,7 +60,9 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
     errors.install(app)
     for module in (health, access, accounts, auth, commands, changes, clusters, awards, log, catalogue, organisation,
                    audit, statistics):
-        app.include_router(module.router, responses=errors.STORE_RESPONSES)
+        app.include_router(module.router, responses={**errors.STORE_RESPONSES, **errors.BODY_RESPONSES})
     # The facts first, by one dict lookup (api.fact_routes): they are most of the traffic.
     app.router.routes.insert(0, FactRoutes(commands.router.routes, commands.BODIES))
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=errors.body_too_large,
+                       larger=dict.fromkeys(AWARD_FACT_PATHS, settings.max_award_body_bytes))
     return app

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, ValidationError
+from thidua_events.body_limit import ASGIApp
 from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
@@ -67,6 +68,20 @@ STORE_RESPONSES: Responses = {
           "after `Retry-After` seconds", "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
     507: {"model": ProblemPublic, "description": "The event store's disk is full; nothing was stored"},
 }
+
+# Any route can be sent a body too large: refused before a route reads it (thidua_events.body_limit).
+BODY_RESPONSES: Responses = {
+    413: {"model": RefusalPublic, "description": "The request body is larger than LEDGER_MAX_BODY_BYTES "
+                                                 "(`body-within-size-limit`); nothing was read or stored"},
+}
+
+
+def body_too_large(limit: int) -> ASGIApp:
+    """The answer to a body above `limit` bytes, in the shape of every refusal."""
+    return JSONResponse({"rule": "body-within-size-limit",
+                         "detail": f"the request body is larger than {limit} bytes, this service's limit: "
+                                   "nothing was read or stored; send a smaller body"},
+                        status_code=status.HTTP_413_CONTENT_TOO_LARGE)
 
 
 def disk_full(error: BaseException | None) -> bool:
