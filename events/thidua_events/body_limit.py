@@ -9,6 +9,7 @@ the refusal, so the answer is the same whatever route read the body. Not
 BaseHTTPMiddleware: that one buffers. No web framework is imported: each service passes
 its refusal as an ASGI app (a JSON rule for the APIs, a Vietnamese page for clerks)."""
 
+import json
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
@@ -28,6 +29,27 @@ class BodyTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"the request body is larger than {limit} bytes")
         self.limit = limit
+
+
+def refusal(limit: int, nothing: str) -> bytes:
+    """The APIs' 413 body, in the shape of every refusal; `nothing` says what was not done
+    ("stored", "registered")."""
+    return json.dumps({"rule": RULE, "detail": f"the request body is larger than {limit} bytes, this service's "
+                       f"limit: nothing was read or {nothing}; send a smaller body"}).encode()
+
+
+def json_refusal(nothing: str) -> Callable[[int], ASGIApp]:
+    """`BodyLimit`'s `refuse` for a JSON API: 413 with `refusal`."""
+    def refuse(limit: int) -> ASGIApp:
+        body = refusal(limit, nothing)
+
+        async def answer(scope: Scope, receive: Receive, send: Send) -> None:
+            await send({"type": "http.response.start", "status": 413,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+        return answer
+    return refuse
 
 
 def declared_length(scope: Scope) -> int | None:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from thidua_ledger.api import errors as ledger_errors
+from thidua_events import body_limit
 from thidua_web import clients
 from thidua_web.app import create_app
 from thidua_web.settings import Settings
@@ -95,8 +95,8 @@ def test_an_upload_route_takes_a_file_above_the_form_limit_up_to_its_own(web: Te
 
 def test_a_backends_refusal_of_a_body_too_large_is_a_vietnamese_page(web: TestClient) -> None:
     # What the ledger answers to a body above its limit (a batch the web app forwards, say).
-    refusal = ledger_errors.body_too_large(1024 * 1024)
-    answer = httpx.Response(413, content=bytes(refusal.body), headers={"Content-Type": "application/json"})
+    answer = httpx.Response(413, content=body_limit.refusal(1024 * 1024, "stored"),
+                            headers={"Content-Type": "application/json"})
 
     def forward() -> None:
         raise clients._refusal("ledger", answer)

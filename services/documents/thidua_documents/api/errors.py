@@ -7,7 +7,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from thidua_events.body_limit import ASGIApp
+from thidua_events.body_limit import json_refusal
 from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
@@ -71,12 +71,8 @@ BODY_RESPONSES: Responses = {
 }
 
 
-def body_too_large(limit: int) -> ASGIApp:
-    """The answer to a body above `limit` bytes, in the shape of every refusal."""
-    return JSONResponse({"rule": "body-within-size-limit",
-                         "detail": f"the request body is larger than {limit} bytes, this service's limit: "
-                                   "nothing was read or registered; send a smaller body"},
-                        status_code=status.HTTP_413_CONTENT_TOO_LARGE)
+body_too_large = json_refusal("registered")
+"""The answer to a body above its limit (thidua_events.body_limit)."""
 
 
 def install(app: FastAPI) -> None:

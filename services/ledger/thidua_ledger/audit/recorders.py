@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification, StoredEvent
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
@@ -120,22 +120,6 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                       (entity_id.hex, lte if lte is not None else 2**62))
             return [(int(version), bytes(head or b"")) for version, head in c.fetchall()]  # NULL: says nothing
 
-    def select_share(self, start: int, limit: int, stop: int, spread: Sequence[str], share: int,
-                     shares: int) -> list[Notification]:
-        """Notifications of one share of the log, for a replay split across processes. Events
-        whose topic is in `spread` belong to the share their entity's id falls in (by its last
-        byte, as on PostgreSQL), every other event to share 0; so an entity's events stay together, in order."""
-        topics = ",".join("?" * len(spread))
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT rowid, * FROM {self.events_table_name} WHERE rowid >= ? AND rowid <= ? AND "
-                      f"CASE WHEN topic IN ({topics}) THEN "
-                      "(16 * (instr('0123456789abcdef', lower(substr(originator_id, -2, 1))) - 1) "
-                      "+ instr('0123456789abcdef', lower(substr(originator_id, -1, 1))) - 1) % ? ELSE 0 END = ? "
-                      "ORDER BY rowid LIMIT ?", (start, stop, *spread, shares, share, limit))
-            return [Notification(id=row["rowid"], originator_id=self.convert_originator_id(row["originator_id"]),
-                                 originator_version=row["originator_version"], topic=row["topic"],
-                                 state=row["state"]) for row in c.fetchall()]
-
     def raw_events(self, after: int, stop: int, limit: int = -1) -> list[tuple[Any, ...]]:
         """(position, entity id, version, topic, state) of the events in (after, stop], as
         stored (NULLs too), the first `limit` of them (-1: all)."""
@@ -146,7 +130,10 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             return c.fetchall()
 
     def raw_share(self, after: int, stop: int, spread: Sequence[str], share: int, shares: int) -> list[tuple[Any, ...]]:
-        """As `raw_events`, of one share of the log (shared out as `select_share` does)."""
+        """As `raw_events`, of one share of the log, for a replay split across processes. Events
+        whose topic is in `spread` belong to the share their entity's id falls in (by its last
+        byte, the same on both stores), every other event to share 0; so an entity's events stay
+        together, in order."""
         topics = ",".join("?" * len(spread))
         with self.datastore.transaction(commit=False) as c:
             c.sqlite_cursor.row_factory = None
@@ -274,22 +261,6 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                          (entity_id, lte if lte is not None else 2**62))
             return [(int(row["originator_version"]), bytes(row["head"] or b"")) for row in curs.fetchall()]
 
-    def select_share(self, start: int, limit: int, stop: int, spread: Sequence[str], share: int,
-                     shares: int) -> list[Notification]:
-        """Notifications of one share of the log, for a replay split across processes. Events
-        whose topic is in `spread` belong to the share their entity's id falls in (by its last
-        byte), every other event to share 0; so an entity's events stay together, in order."""
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
-                             "WHERE notification_id >= %s AND notification_id <= %s AND "
-                             "CASE WHEN topic = ANY(%s) THEN get_byte(uuid_send(originator_id), 15) %% %s "
-                             "ELSE 0 END = %s ORDER BY notification_id LIMIT %s").format(
-                                 Identifier(self.datastore.schema, self.events_table_name)),
-                         (start, stop, list(spread), shares, share, limit))
-            return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
-                                 originator_version=row["originator_version"], topic=row["topic"],
-                                 state=bytes(row["state"])) for row in curs.fetchall()]
-
     def chain_page(self, after: int, stop: int) -> tuple[tuple[Any, ...], list[Any]]:
         """As the SQLite recorder's, in one round trip: the events' and the chain's columns
         aggregated apart (no join), the states joined by a byte JSON never writes unescaped.
@@ -317,7 +288,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             return [tuple(row.values()) for row in curs.fetchall()]
 
     def raw_share(self, after: int, stop: int, spread: Sequence[str], share: int, shares: int) -> list[tuple[Any, ...]]:
-        """As `raw_events`, of one share of the log (shared out as `select_share` does)."""
+        """As `raw_events`, of one share of the log, for a replay split across processes. Events
+        whose topic is in `spread` belong to the share their entity's id falls in (by its last
+        byte, the same on both stores), every other event to share 0; so an entity's events stay
+        together, in order."""
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
                              "WHERE notification_id > %s AND notification_id <= %s AND "
