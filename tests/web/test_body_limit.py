@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from thidua_events import body_limit
-from thidua_web import clients
+from thidua_web import clients, errors
 from thidua_web.app import create_app
 from thidua_web.settings import Settings
 
@@ -50,6 +50,14 @@ def refused_in_vietnamese(response: object) -> bool:
     text: str = response.text  # type: ignore[attr-defined]
     return response.status_code == 413 and "Dữ liệu gửi lên quá lớn" in text \
         and "body-within-size-limit" in text and "<html" in text  # type: ignore[attr-defined]
+
+
+def test_the_page_names_the_limit_as_a_clerk_reads_it(web: TestClient) -> None:
+    response = web.post("/sign-in", content=sign_in_form(web, LIMIT + 1), headers=FORM)
+    assert refused_in_vietnamese(response)
+    assert "Giới hạn của biểu mẫu này: 4 KB." in response.text  # not "0 MB"
+    assert [errors.size_vi(n) for n in (1024 * 1024, 6 * 1024 * 1024, 1536 * 1024, 512)] == [
+        "1 MB", "6 MB", "1,5 MB", "0,5 KB"]
 
 
 def test_the_default_limits() -> None:

@@ -25,14 +25,20 @@ TITLES = {
 UPLOAD_PATHS = ("/proposals/import", "/audit/digest/check")
 
 
+def size_vi(size: int) -> str:
+    """A size in bytes as a clerk reads it: MB from one MB up, else KB, with a decimal comma
+    (a limit under a megabyte printed as "0 MB" said the form could take nothing)."""
+    unit, scale = ("MB", 1024 * 1024) if size >= 1024 * 1024 else ("KB", 1024)
+    return f"{size / scale:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
+
+
 def body_too_large(limit: int) -> ASGIApp:
     """The page for a form above `limit` bytes (thidua_events.body_limit): it was not read."""
     async def page(scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        megabytes = f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
         response = render(request, "error.html", {
             "title": "Dữ liệu gửi lên quá lớn",
-            "message": f"{rule_message(BODY_RULE)} Giới hạn của biểu mẫu này: {megabytes} MB.",
+            "message": f"{rule_message(BODY_RULE)} Giới hạn của biểu mẫu này: {size_vi(limit)}.",
             "rule": BODY_RULE,
         }, status_code=413)
         await response(scope, receive, send)
