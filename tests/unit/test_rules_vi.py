@@ -4,7 +4,7 @@ The rule names are collected from the services' code, as they are written there:
 `check(condition, "rule", …)`, `RuleViolation("rule", …)`, `RuleBroken("rule", …)`,
 `CorrectionRefused("rule", …)` (a module constant in their place counts too, also as
 `module.CONSTANT`) and the
-`{"rule": "…"}` of an API's own answers. A rule added without a message fails here."""
+`{"rule": "…"}` of an API's own answers (also the shared body limit's). A rule added without a message fails here."""
 
 import ast
 import unicodedata
@@ -14,6 +14,8 @@ from thidua_events.rules_vi import RULES_VI, UNKNOWN_RULE, rule_message
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
 SEARCHED = [SERVICES / "ledger" / "thidua_ledger", SERVICES / "documents" / "thidua_documents"]
+# The refusal every service answers through the shared contract (a body too large).
+SHARED = [SERVICES.parent / "events" / "thidua_events" / "body_limit.py"]
 # The call and the index of the argument that names the rule.
 RULE_ARGUMENT = {"check": 1, "RuleViolation": 0, "RuleBroken": 0, "CorrectionRefused": 0}
 
@@ -45,11 +47,15 @@ def _rule_names_in(source: str, imported: dict[str, str] | None = None) -> set[s
             for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "rule" and isinstance(value, ast.Constant):
                     found.add(value.value)
+                elif isinstance(key, ast.Constant) and key.value == "rule" and isinstance(value, ast.Name) \
+                        and value.id in constants:
+                    found.add(constants[value.id])
     return found
 
 
 def collected_rules() -> set[str]:
-    sources = [path.read_text(encoding="utf-8") for folder in SEARCHED for path in folder.rglob("*.py")]
+    paths = [path for folder in SEARCHED for path in folder.rglob("*.py")] + SHARED
+    sources = [path.read_text(encoding="utf-8") for path in paths]
     imported = {name: value for source in sources for name, value in _constants_in(ast.parse(source)).items()}
     return {rule for source in sources for rule in _rule_names_in(source, imported)}
 
