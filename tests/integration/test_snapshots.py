@@ -1,11 +1,15 @@
 """Snapshots: a long year is read from its nearest snapshot, and reads the same as a
 replay of its whole history, on SQLite and PostgreSQL."""
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic_core import from_json
 from thidua_events.facts import Provenance, Role
 from thidua_events.facts.corrections import FactCorrected, FactRetracted
 from thidua_events.facts.year import (
@@ -23,7 +27,7 @@ from thidua_ledger.audit.clocks import Clock, _snapshot_through, load
 from thidua_ledger.audit.replay import state_of
 from thidua_ledger.audit.snapshots import check_snapshots
 from thidua_ledger.domain.errors import NotFound
-from thidua_ledger.domain.snapshots import decode, effective_through, encode
+from thidua_ledger.domain.snapshots import decode, effective_through, encode, encode_text
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
@@ -77,6 +81,48 @@ def test_an_encoding_kept_by_identity_is_served_only_for_that_same_unchanged_val
     score = (unit, "1", Decimal("7.50"), ScoreKind.CROSS, unit)
     assert encode({"a": score}) == encode({"a": score}) == {"~d": [["a", {"~t": [
         {"~u": str(unit)}, "1", {"~n": "7.50"}, {"~e": "ScoreKind", "v": "cross"}, {"~u": str(unit)}]}]]}
+
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.integers(min_value=2**63),
+    st.text(),  # quotes, controls, any plane
+    st.floats(allow_nan=False), st.uuids(), st.dates(), st.datetimes(), st.sampled_from(ScoreKind),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.builds(Vote, unit_id=st.uuids(), votes=st.integers(min_value=0, max_value=10**6)))
+_STATES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.lists(inner, max_size=4).map(tuple),
+    st.dictionaries(st.one_of(st.text(max_size=5), st.uuids(), st.integers()), inner, max_size=4)), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(state=_STATES)
+def test_the_snapshot_text_is_the_standard_json_of_the_tagged_form_and_reads_back(state: object) -> None:
+    """Snapshots are written as text, pieces of it kept from the snapshot before: the text
+    must be what the standard library writes for the tagged form with the stock transcoder's
+    settings (the bytes format 3 always held), and read back to the same values, for any
+    state, twice over (the second time from what was kept)."""
+    for _ in range(2):
+        text = encode_text({"state": state})
+        assert text == json.dumps(from_json(text), separators=(",", ":"), ensure_ascii=False)
+        assert decode(from_json(text)) == {"state": state}
+
+
+def test_a_dict_entry_kept_by_identity_is_served_only_for_that_same_key_and_value() -> None:
+    """A year's scores are written from the entries kept since the snapshot before: the near
+    misses are a score whose value was replaced (a correction), one key in two dicts with
+    other values (a score's tuple and its date), and an entry whose tuple holds a list."""
+    score, unit = uuid4(), uuid4()
+    scores = {score: (unit, "1", Decimal("7.50"), ScoreKind.SELF, None)}
+    dates = {score: date(2019, 3, 1)}
+    first = encode_text(scores)
+    assert encode_text(dates) == '{"~d":[[{"~u":"' + str(score) + '"},{"~date":"2019-03-01"}]]}'
+    scores[score] = (unit, "1", Decimal("8"), ScoreKind.SELF, None)
+    assert encode_text(scores) == first.replace('"7.50"', '"8"') != first
+    titles = ["Đợt 1"]
+    drives = {1: (date(2019, 3, 1), titles)}
+    encode_text(drives)
+    titles.append("Đợt 2")
+    assert decode(from_json(encode_text(drives))) == {1: (date(2019, 3, 1), ["Đợt 1", "Đợt 2"])}
 
 
 def test_a_long_year_reads_the_same_from_its_snapshot_as_from_scratch(ledger_settings: Settings) -> None:

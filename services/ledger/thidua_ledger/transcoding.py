@@ -1,6 +1,7 @@
 """How facts and provenance are stored: their contract JSON, with the fact's version,
 so the contract's upcasters can lift old events on read."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -12,6 +13,8 @@ from pydantic_core import from_json
 from thidua_events.facts import FACTS, Fact, Provenance
 from thidua_events.versions import decode_fact
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
+
+from thidua_ledger.domain.snapshots import EncodedState
 
 
 class FactAsJSON(Transcoding):
@@ -96,6 +99,18 @@ class LedgerTranscoder(JSONTranscoder):
     fact_events: TypeAdapter[list[Any]] = TypeAdapter(_runs_of_fact_events())
     """A run of fact events' states, each parsed on its own, validated in one call."""
 
+    def encode(self, obj: Any) -> bytes:
+        """As the stock transcoder, except that a snapshot's state, already text, is written
+        into it as it is (see `EncodedState`)."""
+        state = obj.get("state") if type(obj) is dict else None
+        encoded = state.get("encoded") if type(state) is dict else None
+        if type(encoded) is not EncodedState:
+            return super().encode(obj)
+        shell = self.encoder.encode({**obj, "state": {**state, "encoded": _SLOT}})
+        if shell.count(_SLOT_TEXT) != 1:
+            raise TypeError("a snapshot's fields must not spell the slot its state is written into")
+        return shell.replace(_SLOT_TEXT, encoded.text, 1).encode("utf8")
+
     def decode(self, data: bytes) -> Any:
         if self._fact_like(data) and (state := self._fact_event(data)) is not None:
             return state
@@ -164,6 +179,8 @@ class LedgerTranscoder(JSONTranscoder):
         return state
 
 
+_SLOT = "\x00thidua:encoded-state\x00"
+_SLOT_TEXT = json.dumps(_SLOT)
 FACT_MARK = b'"fact":{"_type_":"fact:'
 TAG = b'"_type_"'
 ESCAPE = b"\\u"  # a \uXXXX escape: it could spell a tag, or a lone surrogate, in ways the fast paths read differently
