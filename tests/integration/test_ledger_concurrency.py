@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from thidua_events.facts import Fact, Role
 from thidua_events.facts.year import BallotHeld, PledgeSigned, ScoreKind, Vote, YearOpened
 from thidua_ledger.api.app import create_app
-from thidua_ledger.application import ConcurrentWrite, Ledger
+from thidua_ledger.application import RACES_RETRIED, ConcurrentWrite, Ledger
 from thidua_ledger.domain.awards import claim_id
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.errors import RuleViolation
@@ -40,17 +40,18 @@ from tests.tokens import bearer
 
 
 def meanwhile(monkeypatch: pytest.MonkeyPatch, ledger: Ledger, method: str,
-              when: Callable[..., bool], other_write: Callable[[], object]) -> None:
+              when: Callable[..., bool], other_write: Callable[[], object], times: int = 1) -> None:
     """Once `ledger` has done its `method` read for a command (`when` its arguments match),
-    let another writer commit before `ledger` saves: the race, made deterministic."""
+    let another writer commit before `ledger` saves: the race, made deterministic; `times`
+    races, one per read that matches."""
     read = getattr(ledger, method)
-    done = False
+    left = times
 
     def read_then_let_the_other_write(*args: Any, **kwargs: Any) -> Any:
-        nonlocal done
+        nonlocal left
         result = read(*args, **kwargs)
-        if not done and when(*args):
-            done = True
+        if left and when(*args):
+            left -= 1
             other_write()
         return result
 
@@ -75,30 +76,86 @@ def signing_race(monkeypatch: pytest.MonkeyPatch, ledger: Ledger, other: Ledger,
 # Optimistic concurrency
 
 
-def test_the_second_of_two_racing_writers_gets_concurrent_write_with_the_current_version(
+def test_the_loser_of_a_race_is_checked_again_on_the_log_as_it_now_is_and_recorded_once(
     ledger: Ledger, other: Ledger, cluster: ClusterSetup, signing_race: tuple[PledgeSigned, PledgeSigned]
 ) -> None:
-    _, second = signing_race
-    with pytest.raises(ConcurrentWrite) as caught:
-        other.record(second, CLERK)
-    current = ledger.get(EmulationYear, year_id(cluster.cluster_id, 2019))
-    assert caught.value.entity_id == current.id
-    assert caught.value.current_version == current.version
-    assert list(current.signatures) == [cluster.units[0]]
-
-
-def test_a_retry_after_concurrent_write_succeeds_and_logs_each_fact_once(
-    ledger: Ledger, other: Ledger, cluster: ClusterSetup, signing_race: tuple[PledgeSigned, PledgeSigned]
-) -> None:
+    """`other` read the year, `ledger` signed meanwhile: `other`'s save collides on the year's
+    version and the command is made again on the year as it now is (issue 17: rely on
+    optimistic concurrency when another writer wrote meanwhile), not handed to the clerk."""
     first, second = signing_race
     before = ledger.position()
-    with pytest.raises(ConcurrentWrite):
-        other.record(second, CLERK)
-    other.record(second, CLERK)
+    receipt = other.record(second, CLERK)
+    current = ledger.get(EmulationYear, year_id(cluster.cluster_id, 2019))
+    assert (receipt.version, list(current.signatures)) == (current.version, [cluster.units[0], cluster.units[1]])
     # Positions may skip (PostgreSQL spends a sequence number on the refused insert): count entries.
     assert len(ledger.recorder.select_notifications(start=before + 1, limit=100)) == 2
     signed = [f for f in facts_of(ledger, year_id(cluster.cluster_id, 2019)) if isinstance(f, PledgeSigned)]
     assert signed == [first, second]
+
+
+def test_a_race_the_retry_loses_again_is_refused_after_three_attempts_with_the_current_version(
+    monkeypatch: pytest.MonkeyPatch, ledger: Ledger, other: Ledger, cluster: ClusterSetup
+) -> None:
+    adopt_pledge(ledger, cluster)
+    adopt_criteria(ledger, cluster)
+    a, b, c = cluster.units
+    rivals = iter([score(cluster, unit, code=code, points="1", kind=ScoreKind.CROSS, by=by)
+                   for code in ("1.1", "1.2", "2") for unit, by in ((a, b), (a, c), (b, a), (b, c))])
+    # Another writer saves the year after every read of it (each attempt's, and the check
+    # made again after each collision).
+    meanwhile(monkeypatch, other, "get", lambda kind, *_: kind is EmulationYear,
+              lambda: ledger.record(next(rivals), CLERK), times=12)
+    with pytest.raises(ConcurrentWrite) as caught:
+        other.record(signing(cluster, a), CLERK)
+    current = ledger.get(EmulationYear, year_id(cluster.cluster_id, 2019))
+    assert (caught.value.entity_id, caught.value.current_version) == (current.id, current.version)
+    assert current.signatures == {}
+    assert len(list(rivals)) < 12 - RACES_RETRIED  # each attempt was made and lost
+
+
+def test_a_race_on_the_version_the_caller_expects_is_its_answer_not_retried(
+    monkeypatch: pytest.MonkeyPatch, ledger: Ledger, other: Ledger, cluster: ClusterSetup
+) -> None:
+    adopt_pledge(ledger, cluster)
+    seen = ledger.get(EmulationYear, year_id(cluster.cluster_id, 2019)).version
+    meanwhile(monkeypatch, other, "get", lambda kind, *_: kind is EmulationYear,
+              lambda: ledger.record(signing(cluster, cluster.units[1]), CLERK))
+    with pytest.raises(ConcurrentWrite) as caught:
+        other.record(signing(cluster, cluster.units[0]), CLERK, expected_version=seen)
+    assert caught.value.current_version == seen + 1
+    assert list(ledger.get(EmulationYear, year_id(cluster.cluster_id, 2019)).signatures) == [cluster.units[1]]
+
+
+def test_a_race_the_retry_finds_a_rule_broken_by_is_refused_by_that_rule(
+    monkeypatch: pytest.MonkeyPatch, ledger: Ledger, other: Ledger, cluster: ClusterSetup
+) -> None:
+    """The near miss: both writers sign for the same unit; the loser's command, made again,
+    breaks the rule that a unit signs once, and says so."""
+    adopt_pledge(ledger, cluster)
+    meanwhile(monkeypatch, other, "get", lambda kind, *_: kind is EmulationYear,
+              lambda: ledger.record(signing(cluster, cluster.units[0]), CLERK))
+    before = ledger.position()
+    with pytest.raises(RuleViolation) as refused:
+        other.record(signing(cluster, cluster.units[0]), CLERK)
+    assert refused.value.rule == "sign-once"
+    assert len(ledger.recorder.select_notifications(start=before + 1, limit=100)) == 1
+
+
+def test_a_race_through_the_api_is_recorded_not_answered_409(
+    monkeypatch: pytest.MonkeyPatch, ledger_settings: Settings, cluster: ClusterSetup
+) -> None:
+    with TestClient(create_app(ledger_settings)) as client:
+        served: Ledger = client.app.state.ledger  # type: ignore[attr-defined]
+        adopt_pledge(served, cluster)
+        rival = Ledger(env=ledger_settings.eventstore_env())
+        meanwhile(monkeypatch, served, "get", lambda kind, *_: kind is EmulationYear,
+                  lambda: rival.record(signing(cluster, cluster.units[1]), CLERK))
+        answer = client.post("/facts/PledgeSigned", json=signing(cluster, cluster.units[0]).model_dump(mode="json"),
+                             headers=bearer(Role.ADMIN, "Quản trị"))
+        assert answer.status_code == 201, answer.text
+        year = served.get(EmulationYear, year_id(cluster.cluster_id, 2019))
+        assert (answer.json()["version"], list(year.signatures)) == (year.version, [cluster.units[1], cluster.units[0]])
+        rival.close()
 
 
 def test_a_stale_expected_version_is_a_concurrent_write(

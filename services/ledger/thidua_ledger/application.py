@@ -48,6 +48,9 @@ from thidua_ledger.snapshot_store import CheckedSnapshots, fold
 from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
 
 A = TypeVar("A", bound=Aggregate)
+T = TypeVar("T")
+RACES_RETRIED = 3
+"""Attempts at a command that lost a race for an entity to another writer (see `retried`)."""
 
 
 class ConcurrentWrite(LedgerError):
@@ -161,8 +164,26 @@ class Ledger(CheckedSnapshots, Application):
                along: AlongWithFact | None = None) -> Receipt:
         """Check one fact against the rules and append it, with whatever it changes, atomically;
         `along` writes its own row in the same transaction (an idempotency key's receipt)."""
-        with self.command() as command:
-            return self._record_in(command, fact, provenance, expected_version, along)
+        def attempt() -> Receipt:
+            with self.command() as command:
+                return self._record_in(command, fact, provenance, expected_version, along)
+        return self.retried(attempt, expected_version)
+
+    def retried(self, attempt: Callable[[], T], expected_version: int | None = None) -> T:
+        """`attempt` (a command: its reads and its write), made again on the log as it now is
+        when another writer saved an entity it wrote between its reads and its write, up to
+        RACES_RETRIED times: the clerk's command is checked against the rules again and
+        recorded, or refused by the rule it now breaks. Not when the caller named the version
+        it expects (that conflict is its answer), nor inside a command: the outermost retries."""
+        if self.entity_cache.command is not None:
+            return attempt()
+        for _ in range(RACES_RETRIED - 1):
+            try:
+                return attempt()
+            except ConcurrentWrite:
+                if expected_version is not None:
+                    raise
+        return attempt()
 
     def _record_in(self, command: Command, fact: Fact, provenance: Provenance, expected_version: int | None,
                    along: AlongWithFact | None) -> Receipt:

@@ -19,7 +19,7 @@ from thidua_ledger.access import check_clerk_may_record
 from thidua_ledger.api.deps import Writer
 from thidua_ledger.api.errors import WRITE_RESPONSES
 from thidua_ledger.api.new_ids import fill_new_id, new_id_field
-from thidua_ledger.application import Ledger
+from thidua_ledger.application import Ledger, Receipt
 from thidua_ledger.domain.errors import LedgerError
 from thidua_ledger.idempotency import KEY_PATTERN, KeptReceipt, first_receipt, request_hash
 
@@ -85,11 +85,14 @@ def _route(fact_type: type[Fact]) -> None:
         provenance = Provenance(actor=user.actor, role=user.role, reason=note.reason, source_ref=note.source_ref)
         keeper = None if idempotency_key is None else KeptReceipt(
             user.subject or user.actor, idempotency_key, asked, {name: str(value) for name, value in ids.items()})
-        try:
+        def attempt() -> Receipt:
             with ledger.command():  # the scope check and the command share their reads
                 if user.role is not Role.ADMIN:
                     check_clerk_may_record(ledger, user.subject, fact)
-                receipt = ledger.record(fact, provenance, note.expected_version, keeper)
+                return ledger.record(fact, provenance, note.expected_version, keeper)
+
+        try:
+            receipt = ledger.retried(attempt, note.expected_version)
         except LedgerError:
             # A retry racing this one with the same key recorded first (this one's receipt then
             # broke the key's uniqueness, and nothing of it was stored): its receipt is the answer.
