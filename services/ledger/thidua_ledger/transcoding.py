@@ -102,9 +102,9 @@ class LedgerTranscoder(JSONTranscoder):
     def encode(self, obj: Any) -> bytes:
         """As the stock transcoder, except that a snapshot's state, already text, is written
         into it as it is (see `EncodedState`)."""
-        state = obj.get("state") if type(obj) is dict else None
+        state: Any = obj.get("state") if type(obj) is dict else None
         encoded = state.get("encoded") if type(state) is dict else None
-        if type(encoded) is not EncodedState:
+        if not isinstance(encoded, EncodedState):
             return super().encode(obj)
         shell = self.encoder.encode({**obj, "state": {**state, "encoded": _SLOT}})
         if shell.count(_SLOT_TEXT) != 1:
