@@ -32,9 +32,11 @@ def granted(ledger: Ledger, cluster: ClusterSetup) -> ClusterSetup:
 
 
 def as_the_api(ledger: Ledger, fact: Fact) -> Receipt:
-    with ledger.command():
-        check_clerk_may_record(ledger, ACCOUNT, fact)
-        return ledger.record(fact, CLERK)
+    def attempt() -> Receipt:
+        with ledger.command():
+            check_clerk_may_record(ledger, ACCOUNT, fact)
+            return ledger.record(fact, CLERK)
+    return ledger.retried(attempt)
 
 
 def test_the_year_s_rules_check_out_the_cluster_the_scope_check_read(

@@ -40,7 +40,7 @@ from thidua_ledger.domain.entity import Entity
 from thidua_ledger.domain.errors import LedgerError, NotFound, check
 from thidua_ledger.domain.organisation import Authority, Person, Unit, UnitName, unit_name_id
 from thidua_ledger.domain.year import EmulationYear, units_named, year_id
-from thidua_ledger.entity_cache import DEFAULT_SIZE, Command, EntityCache
+from thidua_ledger.entity_cache import DEFAULT_SIZE, TRUSTED_HEAD, Command, EntityCache, HeadMoved
 from thidua_ledger.migrations import upgrade_ledger
 from thidua_ledger.migrations.database import Database
 from thidua_ledger.settings import Settings
@@ -135,13 +135,28 @@ class Ledger(CheckedSnapshots, Application):
     @contextmanager
     def command(self) -> Iterator[Command]:
         """One command's reads and its write: the entities it reads come from the entity cache
-        (checked against the log's head, see entity_cache) and go back to it only if the command
-        succeeds. Wrap the checks made before `record` (a clerk's scope) to share its reads."""
-        outer = self.entity_cache.command
-        with self.entity_cache.running(self.position() if outer is None else outer.head) as command:
-            yield command
-            if outer is None:
-                self._keep(command)
+        (current at the head the command starts from, trusted or read: see entity_cache) and go
+        back to it only if the command succeeds. Wrap the checks made before `record` (a clerk's
+        scope) to share its reads, and run it through `retried`, which makes it again when its
+        trusted head turns out to have moved (HeadMoved)."""
+        if (outer := self.entity_cache.command) is not None:
+            with self.entity_cache.running(outer.head) as command:
+                yield command
+            return
+        trusted = self.entity_cache.run_end()
+        head = trusted if trusted is not None else self.position()
+        with self.entity_cache.running(head, trusted is not None) as command:
+            try:
+                yield command
+            except LedgerError as refused:
+                # A refusal read from entities kept at a trusted head stands only if the log
+                # is still there: else it is made again from the store (see `retried`).
+                if trusted is not None and (isinstance(refused, HeadMoved) or self.position() != head):
+                    self.entity_cache.run_broken()
+                    if not isinstance(refused, HeadMoved):
+                        raise HeadMoved(head) from refused
+                raise
+            self._keep(command)
 
     def _keep(self, command: Command) -> None:
         newest: dict[UUID, Aggregate] = {}
@@ -177,13 +192,16 @@ class Ledger(CheckedSnapshots, Application):
         it expects (that conflict is its answer), nor inside a command: the outermost retries."""
         if self.entity_cache.command is not None:
             return attempt()
-        for _ in range(RACES_RETRIED - 1):
+        races = 0
+        while True:
             try:
                 return attempt()
+            except HeadMoved:
+                continue  # once at most: this thread's next attempt reads the head from the store
             except ConcurrentWrite:
-                if expected_version is not None:
+                races += 1
+                if expected_version is not None or races == RACES_RETRIED:
                     raise
-        return attempt()
 
     def _record_in(self, command: Command, fact: Fact, provenance: Provenance, expected_version: int | None,
                    along: AlongWithFact | None) -> Receipt:
@@ -198,7 +216,8 @@ class Ledger(CheckedSnapshots, Application):
             along.entity_id, along.version = subject.id, subject.version
         command.saving = changed
         try:
-            recordings = self.save(*changed, **({} if along is None else {ALONG: along}))
+            recordings = self.save(*changed, **({} if along is None else {ALONG: along}),
+                                   **({TRUSTED_HEAD: command.head} if command.trusted else {}))
         except IntegrityError:
             # Another writer won the race. Check the command again against what it wrote: a rule
             # it now breaks (the same award given twice, a year opened twice) is named as such.

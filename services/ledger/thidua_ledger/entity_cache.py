@@ -2,15 +2,17 @@
 
 Loading a year (its snapshot plus up to a hundred events) costs most of a command. The
 cache keeps the entities the last commands used; a command checks one out, and hands it
-back only once it is saved, or untouched. Nothing is served stale: a command first reads
-the log's head (one indexed query); an entity kept at that same head is current, and one
-kept at an older head is used only if its newest stored version is still the one kept (one
-more indexed query), since another process may have written meanwhile, unless every
-position since was written by this process's own commands (its write run: see `wrote`).
-Whatever slips
-between that check and the insert is caught by the store itself: an event takes the next
-version of its entity, and a second writer of that version is refused (optimistic
-concurrency; `Ledger.record` then reloads and retries the rules).
+back only once it is saved, or untouched. Nothing is served stale. A command starts from
+the log's head: the end of this process's write run (every position since the run began
+was written by this process's own commands: see `wrote`), taken on trust, or else read
+from the store (one indexed query). An entity kept at that head is current, and one kept
+at an older head is used only if its newest stored version is still the one kept (one
+more indexed query). The trust is checked where it cannot be wrong, in the insert's own
+transaction: a write that does not follow the head its command started from (another
+process wrote meanwhile) is rolled back and the command made again from the store's head,
+as is a refusal from a trusted head that has moved (`Ledger.command`, `Ledger.retried`).
+A second writer of an entity's version is refused by the store itself (optimistic
+concurrency; `Ledger.retried` then makes the command again on the entity as it now is).
 
 An entity is checked out, not shared: two threads never hold the same object, and one a
 refused command touched is dropped, never handed back. Size: LEDGER_ENTITY_CACHE_SIZE
@@ -26,7 +28,20 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from thidua_ledger.domain.errors import LedgerError
+
 DEFAULT_SIZE = 256
+TRUSTED_HEAD = "trusted_head"
+"""The keyword that carries a command's trusted head through eventsourcing's save to the
+insert's transaction, where the recorder checks it (thidua_ledger.audit.recorders)."""
+
+
+class HeadMoved(LedgerError):
+    """A command started from a trusted head (this process's write run's end), and another
+    process had written since: nothing of it is stored; it is made again from the store's head."""
+
+    def __init__(self, trusted: int, head: int | None = None) -> None:
+        super().__init__(f"the log moved past position {trusted}" + (f" to {head}" if head is not None else ""))
 
 
 @dataclass
@@ -37,6 +52,7 @@ class Command:
     not their facts in force (never handed back nor snapshotted: see `_correct`)."""
 
     head: int
+    trusted: bool = False  # the head is this process's write run's end, not read from the store
     loaded: list[Aggregate] = field(default_factory=list)
     saved: set[UUID] = field(default_factory=set)
     saving: list[Aggregate] = field(default_factory=list)
@@ -62,13 +78,13 @@ class EntityCache:
         return getattr(self._local, "command", None)
 
     @contextmanager
-    def running(self, head: int) -> Iterator[Command]:
+    def running(self, head: int, trusted: bool = False) -> Iterator[Command]:
         """One command: its entities are handed back when it succeeds, dropped when it fails.
         Nested calls join the outer command."""
         if self.command is not None:
             yield self.command
             return
-        command = self._local.command = Command(head)
+        command = self._local.command = Command(head, trusted)
         try:
             yield command
         finally:
@@ -90,6 +106,24 @@ class EntityCache:
                 del self._kept[entity_id]
                 return kept[0]
             return None
+
+    def run_end(self) -> int | None:
+        """The last position of this process's write run: the log's head, unless another
+        process has written since (which the next write finds out: see the module's text).
+        None once after `run_broken` in this thread: its next command reads the head."""
+        if getattr(self._local, "confirm", False):
+            self._local.confirm = False
+            return None
+        with self._lock:
+            return self._run[1] if self._run is not None else None
+
+    def run_broken(self) -> None:
+        """Another process has written since this process's run: its end is no head to trust,
+        and this thread's next command reads the head from the store, whatever other threads
+        of this process write meanwhile."""
+        self._local.confirm = True
+        with self._lock:
+            self._run = None
 
     def take_any(self, entity_id: UUID) -> Aggregate | None:
         """Check an entity out whatever head it was kept at (the caller checks its version)."""

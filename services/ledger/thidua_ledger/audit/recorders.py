@@ -17,6 +17,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
 from thidua_ledger.audit.chain import GENESIS, ChainRow, chain_rows
+from thidua_ledger.entity_cache import TRUSTED_HEAD, HeadMoved
 from thidua_ledger.migrations import upgrade
 from thidua_ledger.migrations.database import Database, creating_tables
 
@@ -75,8 +76,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         if ids:
             # Under SQLite's single writer lock: the chain grows in commit order.
-            c.execute(f"SELECT hash, recorded_at FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
+            c.execute(f"SELECT hash, recorded_at, position FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
             row = c.fetchone()
+            _check_trusted_head(kwargs, row[2] if row else 0)
             links = chain_rows(row[0] if row else GENESIS, row[1] if row else None,
                                list(zip(ids, stored_events, strict=True)))
             c.executemany(f"INSERT INTO {self.chain_table} ({CHAIN_COLUMNS}) VALUES (?,?,?,?,?,?)",
@@ -196,11 +198,12 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if ids:
             chain = Identifier(self.datastore.schema, self.chain_table)
-            curs.execute(SQL("SELECT hash, recorded_at FROM {} ORDER BY position DESC LIMIT 1").format(chain))
+            curs.execute(SQL("SELECT hash, recorded_at, position FROM {} ORDER BY position DESC LIMIT 1").format(chain))
             row = curs.fetchone()
             links = chain_rows(row["hash"] if row else GENESIS, row["recorded_at"] if row else None,
                                list(zip(ids, stored_events, strict=True)))
             try:
+                _check_trusted_head(kwargs, row["position"] if row else 0)
                 curs.executemany(
                     SQL("INSERT INTO {} (" + CHAIN_COLUMNS + ") VALUES (%s,%s,%s,%s,%s,%s)").format(chain),
                     [_values(r) for r in links])
@@ -329,6 +332,15 @@ class _RolledBack(BaseException):  # not an error of its own: it carries one out
     def __init__(self, error: Exception) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def _check_trusted_head(kwargs: dict[str, Any], head: int) -> None:
+    """Under the insert's lock, the head a command trusted (see thidua_ledger.entity_cache)
+    must be the log's: the chain's last position, before this insert's. Raised, it rolls the
+    insert back."""
+    trusted = kwargs.get(TRUSTED_HEAD)
+    if trusted is not None and trusted != head:
+        raise HeadMoved(trusted, head)
 
 
 def _write_along(db: Database, ids: Sequence[int], stored_events: Sequence[StoredEvent],
