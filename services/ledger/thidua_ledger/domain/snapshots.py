@@ -112,24 +112,51 @@ _STANDARD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def _text_dict(value: dict[Any, Any]) -> str:
-    return '{"~d":[' + ",".join([_item_text(k, v) for k, v in value.items()]) + "]}"
+    if len(value) < _Grown.least:
+        return '{"~d":[' + ",".join([_item_text(k, v) for k, v in value.items()]) + "]}"
+    return '{"~d":[' + _GROWN.text(value) + "]}"
 
 
 def _item_text(key: Any, value: Any) -> str:
-    """One entry of a dict, kept while both its key and its value are the same immutable
-    objects (a score's id and its tuple; the id and the date it was scored on)."""
-    kept = _ITEMS.get((id(key), id(value)))
-    if kept is not None and kept[0] is key and kept[1] is value:
-        return kept[2]
-    text = "[" + encode_text(key) + "," + encode_text(value) + "]"
-    if _immutable(key) and _immutable(value):
-        if len(_ITEMS) >= _Encoded.size:
-            _ITEMS.clear()
-        _ITEMS[id(key), id(value)] = (key, value, text)
-    return text
+    return "[" + encode_text(key) + "," + encode_text(value) + "]"
 
 
-_ITEMS: dict[tuple[int, int], tuple[Any, Any, str]] = {}
+class _Grown:
+    """The text of a large dict's entries, kept with the entries it was written from: a
+    year's scores grow by appending, so when the entries kept are, object for object, the
+    first ones of the dict now (ids compared in C, the objects held so that no other can
+    take their ids), only the entries after them are written. Kept only while every entry
+    is immutable (ids, codes, points, kinds, dates, frozen models, tuples of them), whose
+    text cannot change while the object lives; any other change writes the dict again,
+    each value through `_Encoded`. Bounded: emptied when full."""
+
+    least = 64  # smaller dicts are written afresh
+    size = 256
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[dict[Any, Any], list[Any], list[Any], list[int], list[int], str]] = {}
+
+    def text(self, value: dict[Any, Any]) -> str:
+        keys, values = list(value), list(value.values())
+        key_ids, value_ids = list(map(id, keys)), list(map(id, values))
+        kept = self._kept.get(id(value))
+        start, body = 0, ""
+        if kept is not None and kept[0] is value:
+            n = len(kept[3])
+            if n <= len(keys) and key_ids[:n] == kept[3] and value_ids[:n] == kept[4]:
+                start, body = n, kept[5]
+        added = [_item_text(k, v) for k, v in zip(keys[start:], values[start:], strict=True)]
+        text = ",".join([body, *added]) if start and added else body or ",".join(added)
+        if all(_immutable(k) and _immutable(v) for k, v in zip(keys[start:], values[start:], strict=True)):
+            if len(self._kept) >= self.size:
+                self._kept.clear()
+            self._kept[id(value)] = (value, keys, values, key_ids, value_ids, text)
+        else:
+            self._kept.pop(id(value), None)
+        return text
+
+
+_GROWN = _Grown()
 
 
 def _immutable(value: Any) -> bool:
