@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
 
 from thidua_ledger.api.deps import Auditor, LedgerDep
-from thidua_ledger.api.errors import AUDIT_RESPONSES
+from thidua_ledger.api.errors import AUDIT_RESPONSES, WRITE_RESPONSES
 from thidua_ledger.audit import digests, fast_verify
 from thidua_ledger.audit.jobs import Job, JobPublic, Jobs
 from thidua_ledger.audit.replay import replay_all, replay_year
@@ -113,7 +113,7 @@ def get_digest_public_key(request: Request, _: Auditor) -> DigestKeyPublic:
     return DigestKeyPublic(key_id=digests.key_id(public), public_key_pem=digests.public_pem(public))
 
 
-@router.post("/digest/check")
+@router.post("/digest/check", responses={400: WRITE_RESPONSES[400]})  # the one audit route with a body
 def check_digest(request: Request, ledger: LedgerDep, _: Auditor,
                  digest: Annotated[dict[str, Any], Body(description="A digest from GET /audit/digest")]
                  ) -> dict[str, Any]:
