@@ -28,6 +28,7 @@ RULES_VI: dict[str, str] = {
     "merge-into-another-unit": "Đơn vị không thể sáp nhập vào chính nó.",
     "posting-after-current-posting": "Ngày thay đổi phải sau ngày của cấp bậc, chức vụ hiện tại.",
     # Clusters (cụm thi đua)
+    "cluster-must-exist": "Cụm thi đua chưa được thành lập vào ngày này.",
     "open-year-after-formation": "Cụm chưa được thành lập vào năm hoặc ngày này: không thể mở năm thi đua.",
     "join-once": "Đơn vị đã là thành viên của cụm vào ngày này.",
     "join-after-formation": "Đơn vị không thể tham gia cụm trước ngày thành lập cụm.",
