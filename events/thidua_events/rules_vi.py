@@ -14,6 +14,9 @@ RULES_VI: dict[str, str] = {
     "write-within-granted-scope": "Tài khoản của bạn không được giao quyền ghi cho cơ quan hoặc cụm thi đua này.",
     "body-within-size-limit": "Dữ liệu gửi lên quá lớn; không có gì được ghi. Hãy gửi ít dữ liệu hơn "
                               "(chia thành nhiều lần) hoặc dùng tệp nhỏ hơn.",
+    "stored-history-consistent": "Dữ liệu đã lưu của mục này bị sửa bên ngoài sổ cái nên không đọc hoặc ghi được; "
+                                 "không có gì được ghi. Hãy báo quản trị viên chạy ledger verify để tìm các dòng "
+                                 "bị sửa.",
     "idempotency-key-names-one-request": "Biểu mẫu này đã được gửi với nội dung khác. Hãy mở lại biểu mẫu rồi gửi.",
     # Units and people (đơn vị, cán bộ)
     "unit-name-unique-per-authority": "Cơ quan đã có một đơn vị mang tên này; nếu đúng là đơn vị khác, "
