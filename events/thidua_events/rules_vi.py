@@ -14,6 +14,9 @@ RULES_VI: dict[str, str] = {
     "write-within-granted-scope": "Tài khoản của bạn không được giao quyền ghi cho cơ quan hoặc cụm thi đua này.",
     "body-within-size-limit": "Dữ liệu gửi lên quá lớn; không có gì được ghi. Hãy gửi ít dữ liệu hơn "
                               "(chia thành nhiều lần) hoặc dùng tệp nhỏ hơn.",
+    "stored-history-consistent": "Dữ liệu đã lưu của mục này bị sửa bên ngoài sổ cái nên không đọc hoặc ghi được; "
+                                 "không có gì được ghi. Hãy báo quản trị viên chạy ledger verify để tìm các dòng "
+                                 "bị sửa.",
     "idempotency-key-names-one-request": "Biểu mẫu này đã được gửi với nội dung khác. Hãy mở lại biểu mẫu rồi gửi.",
     # Units and people (đơn vị, cán bộ)
     "unit-name-unique-per-authority": "Cơ quan đã có một đơn vị mang tên này; nếu đúng là đơn vị khác, "
@@ -28,6 +31,7 @@ RULES_VI: dict[str, str] = {
     "merge-into-another-unit": "Đơn vị không thể sáp nhập vào chính nó.",
     "posting-after-current-posting": "Ngày thay đổi phải sau ngày của cấp bậc, chức vụ hiện tại.",
     # Clusters (cụm thi đua)
+    "cluster-must-exist": "Cụm thi đua chưa được thành lập vào ngày này.",
     "open-year-after-formation": "Cụm chưa được thành lập vào năm hoặc ngày này: không thể mở năm thi đua.",
     "join-once": "Đơn vị đã là thành viên của cụm vào ngày này.",
     "join-after-formation": "Đơn vị không thể tham gia cụm trước ngày thành lập cụm.",

@@ -11,6 +11,8 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
+from thidua_events.sqlite_wal import BUSY_SECONDS, enable_wal
+
 
 class SeenStore(Protocol):
     def seen(self, event_id: str) -> bool: ...
@@ -41,10 +43,13 @@ class SQLiteSeenStore:
 
     def __init__(self, path: str | Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        # Two consumers may share the file: a writer waits for the other's add, as the switch
+        # into WAL waits for the other's opening.
+        self._db = sqlite3.connect(str(path), timeout=BUSY_SECONDS, check_same_thread=False,
+                                   isolation_level=None)
         self._lock = threading.Lock()  # run() and stop() may come from different threads
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            enable_wal(self._db)
             self._db.execute("CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, "
                              "at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP) WITHOUT ROWID")
 

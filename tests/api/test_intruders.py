@@ -168,9 +168,13 @@ def test_a_grant_is_given_once_and_only_a_held_grant_is_revoked(client: TestClie
     never = post(client, "ScopeRevoked", {"effective_date": "2019-01-01", "account": OTHER_CLERK,
                                           "cluster_id": ids["cluster"]}, ADMIN)
     assert never.status_code == 409 and never.json()["rule"] == "revoke-a-held-grant"
-    early = post(client, "ScopeRevoked", {"effective_date": "2014-12-31", "account": CLERK_ACCOUNT,
+    assert grant(client, OTHER_CLERK, authority_id=ids["authority"]).status_code == 201  # from 2016-01-01
+    early = post(client, "ScopeRevoked", {"effective_date": "2015-12-31", "account": OTHER_CLERK,
                                           "authority_id": ids["authority"]}, ADMIN)
     assert early.status_code == 409 and early.json()["rule"] == "revoke-after-grant"
+    before_the_authority = post(client, "ScopeRevoked", {"effective_date": "2014-12-31", "account": CLERK_ACCOUNT,
+                                                         "authority_id": ids["authority"]}, ADMIN)
+    assert before_the_authority.status_code == 409 and before_the_authority.json()["rule"] == "authority-must-exist"
     unknown = grant(client, OTHER_CLERK, cluster_id=str(uuid4()))
     assert unknown.status_code == 404 and unknown.json()["rule"] == "entity-must-exist"
     both = post(client, "ScopeGranted", {"effective_date": "2019-01-01", "account": OTHER_CLERK,

@@ -274,3 +274,18 @@ def test_phong_tham_muu_leaves_cluster_5_before_joining_cluster_4(ledger: Ledger
                      ("UnitLeft", cluster_id("cum-5"), date(2019, 1, 1)),
                      ("UnitJoined", cluster_id("cum-4"), date(2019, 1, 1))]
     assert tham_muu not in ledger.get(Cluster, cluster_id("cum-5")).members_in(2019)
+
+
+def test_the_demo_clerk_is_granted_each_authority_from_its_registration(ledger: Ledger) -> None:
+    """`make run`'s grants pass authority-must-exist: each dated inside its authority's life
+    (they were dated 2015-01-01, before any of the scenario's authorities was registered)."""
+    from thidua_ledger.access import access_register
+    from thidua_ledger.cli_access import grant_demo_clerk
+    from thidua_ledger.domain.organisation import Authority
+
+    assert grant_demo_clerk(ledger, "Thư ký mẫu") == len(scenario.AUTHORITIES)
+    register = access_register(ledger)
+    assert register is not None
+    for authority, since in register.grants["Thư ký mẫu"].items():
+        assert since == ledger.get(Authority, authority).registered_on
+    assert grant_demo_clerk(ledger, "Thư ký mẫu") == 0  # once

@@ -5,16 +5,16 @@ One code path for both: SQL is written once with `?` placeholders and portable t
 """
 
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from thidua_events.sqlite_wal import BUSY_SECONDS, enable_wal
 
 from thidua_documents.settings import Settings
 
-SQLITE_BUSY_SECONDS = 60
+SQLITE_BUSY_SECONDS = BUSY_SECONDS
 """How long a SQLite writer waits for another to finish before giving up."""
 
 Row = tuple[Any, ...]
@@ -96,26 +96,15 @@ class Store:
             yield Tx(pg, "postgres")
 
     def enable_wal(self) -> None:
-        """SQLite: readers must not wait for the follower's or the register's writes.
-
-        Switching a new file into WAL needs it to itself, and SQLite answers "database is
-        locked" at once, without its busy handler, while another replica starting beside this
-        one holds it (about one start in fifty of three at once): so wait here, as the busy
-        timeout would, up to the same minute."""
+        """SQLite: readers must not wait for the follower's or the register's writes. The switch
+        waits for a replica starting beside this one (`thidua_events.sqlite_wal`)."""
         if self.dialect != "sqlite":
             return
-        deadline = time.monotonic() + SQLITE_BUSY_SECONDS
-        while True:
-            conn = self._sqlite()
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-            finally:
-                conn.close()
-            time.sleep(0.02)
+        conn = self._sqlite()
+        try:
+            enable_wal(conn, SQLITE_BUSY_SECONDS)
+        finally:
+            conn.close()
 
     def migrate(self) -> int:
         """Bring the tables to this release's schema (see `migrations`); returns its version."""

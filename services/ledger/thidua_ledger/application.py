@@ -493,11 +493,11 @@ def _revoke(app: Ledger, fact: af.AwardRevoked, p: Provenance) -> list[Aggregate
 
 @handles(xf.ScopeGranted, xf.ScopeRevoked, xf.TokenRevoked, xf.AccountDisabled)
 def _access(app: Ledger, fact: Fact, p: Provenance) -> list[Aggregate]:
-    if isinstance(fact, xf.Scope):  # a grant names an authority or a cluster that exists
+    if isinstance(fact, xf.Scope):  # a grant names an authority or a cluster that exists by its date
         if fact.authority_id:
-            app.get(Authority, fact.authority_id)
+            app.get(Authority, fact.authority_id).check_registered_by(fact.effective_date)
         if fact.cluster_id:
-            app.get(Cluster, fact.cluster_id)
+            app.get(Cluster, fact.cluster_id).check_formed_by(fact.effective_date)
     if not app.exists(ACCESS_ID):
         return [AccessRegister.begin(fact, p)]
     register = app.get(AccessRegister, ACCESS_ID)

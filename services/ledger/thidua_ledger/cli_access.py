@@ -129,8 +129,10 @@ def revoke_token(token_id: str, by: str = By, reason: str | None = Reason) -> No
 
 
 def grant_demo_clerk(ledger: "Ledger", account: str) -> int:
-    """`make run`'s clerk may write within every authority of the demo scenario (once)."""
+    """`make run`'s clerk may write within every authority of the demo scenario (once), from the
+    day each was registered (authority-must-exist: a grant cannot come before its authority)."""
     from thidua_ledger.access import access_register
+    from thidua_ledger.domain.organisation import Authority
     from thidua_ledger.scenario import AUTHORITIES, authority_id
 
     register = access_register(ledger)
@@ -138,7 +140,10 @@ def grant_demo_clerk(ledger: "Ledger", account: str) -> int:
     wanted = [authority_id(key) for key in AUTHORITIES if authority_id(key) not in held]
     provenance = Provenance(actor="make run", role=Role.ADMIN, reason="Tài khoản mẫu của bản chạy thử")
     for scope in wanted:
-        ledger.record(xf.ScopeGranted(effective_date=date(2015, 1, 1), account=account, authority_id=scope),
+        registered_on = ledger.get(Authority, scope).registered_on
+        if registered_on is None:  # only an authority read from a snapshot older than the field
+            raise ValueError(f"authority {scope} has no registration day to grant it from")
+        ledger.record(xf.ScopeGranted(effective_date=registered_on, account=account, authority_id=scope),
                       provenance)
     return len(wanted)
 

@@ -1,11 +1,13 @@
 """How the domain's refusals reach the client: a status and the rule's name."""
 
 import errno
+import logging
 import sqlite3
 from typing import Any
 
 import psycopg
 from eventsourcing import persistence
+from eventsourcing.domain import OriginatorVersionError
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +19,7 @@ from thidua_events.invalid import name_fields
 from thidua_events.tokens import RevocationsUnavailable
 
 from thidua_ledger.application import ConcurrentWrite
+from thidua_ledger.audit.stored_history import StoredHistoryInconsistent
 from thidua_ledger.domain.access import OutOfScope
 from thidua_ledger.domain.errors import NotFound, RuleViolation
 from thidua_ledger.rehearsal import CorrectionRefused
@@ -64,6 +67,9 @@ STORE_UNAVAILABLE = (persistence.OperationalError, persistence.InterfaceError,
                      persistence.ConnectionUnavailableError, psycopg.OperationalError,
                      psycopg.InterfaceError, PoolTimeout, sqlite3.OperationalError)
 STORE_RESPONSES: Responses = {
+    409: {"model": RefusalPublic, "description": "Besides a route's own refusals: an entity's stored history "
+          "was changed outside the ledger (`stored-history-consistent`); nothing was read or stored, and "
+          "`ledger verify` names the rows"},
     503: {"model": ProblemPublic, "description": "The event store does not answer (e.g. restarting); retry "
           "after `Retry-After` seconds", "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
     507: {"model": ProblemPublic, "description": "The event store's disk is full; nothing was stored"},
@@ -94,7 +100,34 @@ def disk_full(error: BaseException | None) -> bool:
     return False
 
 
+INCONSISTENT = "stored-history-consistent"
+# What a read of a history changed behind the ledger's back raises: a version missing between
+# two (an entity id re-spelled or a row deleted: the library's fold, or ours), a state that
+# does not decode (NULL, say). The store answers; what it holds is not a history.
+INCONSISTENT_HISTORY = (OriginatorVersionError, persistence.MapperDeserialisationError, StoredHistoryInconsistent)
+log = logging.getLogger(__name__)
+
+
 def install(app: FastAPI) -> None:
+    def _inconsistent(request: Request, error: Exception) -> JSONResponse:
+        # Refused, never folded around or repaired: the operator must see it, and the auditor's
+        # `ledger verify` names the rows. The log stays as it is.
+        log.error("%s %s: the stored history is inconsistent (%s: %s)", request.method, request.url.path,
+                  type(error).__name__, error)
+        found = f"{type(error).__name__}: {error}"
+        if isinstance(error, StoredHistoryInconsistent):
+            found = str(error)
+        elif isinstance(error, OriginatorVersionError) and len(error.args) == 2:  # (found, due)
+            found = f"an entity's event of version {error.args[0]} where version {error.args[1]} was due"
+        return JSONResponse(
+            {"rule": INCONSISTENT,
+             "detail": f"the ledger's stored history is inconsistent ({found}): it was changed outside the "
+                       "ledger. Nothing was read or stored; `ledger verify` names the rows"},
+            status_code=status.HTTP_409_CONFLICT)
+
+    for inconsistency in INCONSISTENT_HISTORY:
+        app.add_exception_handler(inconsistency, _inconsistent)
+
     def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
         if disk_full(error):
             return JSONResponse({"detail": "the event store's disk is full: nothing was stored; free space, "

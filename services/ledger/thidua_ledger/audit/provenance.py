@@ -13,6 +13,7 @@ from thidua_events.facts.year import ScoreCorrected, ScoreRecorded
 
 from thidua_ledger.application import Ledger
 from thidua_ledger.audit.clocks import Clock
+from thidua_ledger.audit.stored_history import check_versions_follow
 from thidua_ledger.domain.entity import FactEvent
 from thidua_ledger.domain.errors import NotFound
 from thidua_ledger.domain.year import year_id
@@ -39,7 +40,9 @@ def history(ledger: Ledger, entity_id: UUID, known_at: int | None = None,
     """The ordered events of one entity, with actor, role, reason, source and both clocks;
     a corrected or retracted fact names what replaced it, so the chain reads both ways.
     `known_at` keeps the events recorded by that position, `as_of` those dated by that day."""
-    stored = [e for e in ledger.events.get(entity_id) if isinstance(e, FactEvent)]
+    events = list(ledger.events.get(entity_id))
+    check_versions_follow(entity_id, (e.originator_version for e in events))
+    stored = [e for e in events if isinstance(e, FactEvent)]
     if not stored:
         raise NotFound("Entity", entity_id)  # unknown, or internal (an award claim)
     where = positions(ledger, entity_id)

@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
@@ -17,6 +17,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
 from thidua_ledger.audit.chain import GENESIS, ChainRow, chain_rows
+from thidua_ledger.audit.stored_history import StoredHistoryInconsistent
 from thidua_ledger.entity_cache import TRUSTED_HEAD, HeadMoved
 from thidua_ledger.migrations import upgrade
 from thidua_ledger.migrations.database import Database, creating_tables
@@ -191,6 +192,38 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         with creating_tables(self):
             super().create_table()  # eventsourcing's own tables
             upgrade(self)  # the ledger's, by versioned migration
+
+    # eventsourcing's reads of the events fail with a bare TypeError on one whose state was set
+    # to NULL behind the ledger's back (SQLite's hand the NULL on and the mapper refuses it):
+    # these name it for what it is, a history changed outside the ledger.
+
+    def select_events(self, originator_id: UUID | str, *, gt: int | None = None, lte: int | None = None,
+                      desc: bool = False, limit: int | None = None) -> Sequence[StoredEvent]:
+        try:
+            return super().select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        except TypeError:
+            self._name_an_empty_state("originator_id = %s", "originator_version", (originator_id,),
+                                      f"entity {originator_id}", "version")
+            raise
+
+    def select_notifications(self, start: int | None, limit: int, stop: int | None = None,
+                             topics: Sequence[str] = (), *, inclusive_of_start: bool = True) -> Sequence[Notification]:
+        try:
+            return super().select_notifications(start, limit, stop, topics, inclusive_of_start=inclusive_of_start)
+        except TypeError:
+            self._name_an_empty_state("notification_id >= %s AND notification_id <= %s", "notification_id",
+                                      (start or 0, stop if stop is not None else 2**62), "the log", "position")
+            raise
+
+    def _name_an_empty_state(self, where: str, order: str, params: tuple[Any, ...], what: str, at: str) -> None:
+        """Raise StoredHistoryInconsistent for the first event in `where` without a state, if any."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT {} AS at FROM {} WHERE " + where + " AND state IS NULL ORDER BY {} LIMIT 1")
+                         .format(Identifier(order), Identifier(self.datastore.schema, self.events_table_name),
+                                 Identifier(order)), params)
+            row = curs.fetchone()
+        if row is not None:
+            raise StoredHistoryInconsistent(what, f"{at} {row['at']} has no stored state")
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:

@@ -9,7 +9,7 @@ stored topic is only compared with the topics of known entity kinds.
 """
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +20,15 @@ from thidua_events.facts import Fact, Provenance
 
 PAGE = 5000
 """Positions read at a time."""
+
+
+class StoredHistoryInconsistent(Exception):
+    """An entity's stored events do not make a history: a version missing between two others
+    (an event whose entity id was re-spelled, or deleted, behind the ledger's back) or an event
+    without a state. Refused, never folded around: `ledger verify` names the rows."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(f"{where}: {detail}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +106,20 @@ def entity_rows(ledger: Any, entity_id: UUID, lte: int | None = None) -> tuple[s
     """The topic of an entity's first event (None if it has none) and its stored (version,
     topic, state) rows up to `lte`, in one query, not yet decoded."""
     rows = ledger.recorder.raw_entity(entity_id, lte)
+    check_versions_follow(entity_id, (version for version, _, _ in rows))
+    for version, _, state in rows:
+        if state is None:
+            raise StoredHistoryInconsistent(f"entity {entity_id}", f"version {version} has no stored state")
     return (rows[0][1] if rows else None), rows
+
+
+def check_versions_follow(entity_id: UUID, versions: Iterable[int]) -> None:
+    """An entity's stored versions run 1, 2, 3… with none missing (the library's own fold
+    refuses a gap too, with OriginatorVersionError): a gap is an event taken out of the
+    history behind the ledger's back, never folded around."""
+    for expected, version in enumerate(versions, start=1):
+        if version != expected:
+            raise StoredHistoryInconsistent(f"entity {entity_id}", f"version {version} follows version {expected - 1}")
 
 
 def decode_rows(ledger: Any, rows: Sequence[tuple[Any, ...]]) -> list[StoredFact]:

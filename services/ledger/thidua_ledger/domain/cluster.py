@@ -148,6 +148,11 @@ class Cluster(Entity):
         self.check_one_cluster_per_authority(fact, others)
         self.record(fact, provenance)
 
+    def check_formed_by(self, day: date) -> None:
+        """What concerns the cluster itself (a grant of writing to it) comes on or after its formation."""
+        check(day >= self.formed_on, "cluster-must-exist",
+              f"{self.name} was formed on {self.formed_on}: nothing of it is dated {day}")
+
     def check_year_opens_after_formation(self, fact: YearOpened) -> None:
         """A cluster has emulation years from the one it was formed in, opened once it was formed."""
         check(fact.year >= self.formed_on.year and fact.effective_date >= self.formed_on,
