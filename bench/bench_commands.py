@@ -15,9 +15,11 @@ The ledgers' year first gets `--history` scores (untimed), so each timed command
 a year with a long history. Targets: the ledger at least 1,500 commands/s, reported with
 its ratio to the library's rate.
 
-    .venv/bin/python bench/bench_commands.py [--n 2000] [--history 3000] [--chunk 100] [--profile] [--reads N]
+    .venv/bin/python bench/bench_commands.py [--n 2000] [--history 3000] [--chunk 100] [--split] [--profile] [--reads N]
 
-`--profile` then runs `--n` more commands on the cached ledger under cProfile (after the
+`--split` then runs `--n` more commands on the cached ledger, summing the CPU time of each
+phase (the head, the rules, the insert and commit, snapshots, the cache) without a
+profiler's cost per call. `--profile` then runs `--n` more commands on the cached ledger under cProfile (after the
 timed run, so its figures are not disturbed) and prints where their time goes. `--reads N`
 then reads the cached ledger's year N times past its cache, as a query or a cold start does
 (its newest snapshot and the events since, decoded and folded): the mean and median show
@@ -61,7 +63,7 @@ from thidua_events.facts.year import (
     ScoreRecorded,
     YearOpened,
 )
-from thidua_ledger.application import Ledger
+from thidua_ledger.application import HANDLERS, Ledger
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
@@ -170,6 +172,50 @@ def profile(path: Path_, n: int, top: int = 30) -> None:
         print(_trim(out.getvalue()))
 
 
+def split(path: Path_, ledger: Ledger, n: int) -> None:
+    """Run `n` more commands of `path`, each phase's CPU time (`process_time`) summed on the
+    way: without a profiler's cost per call, which inflates small calls."""
+    spent: dict[str, float] = {}
+
+    def timed(inner: Any, phase: str) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[phase] = spent.get(phase, 0.0) + time.process_time() - start
+        return wrapper
+
+    handlers = dict(HANDLERS)
+    for fact_type, handler in handlers.items():
+        HANDLERS[fact_type] = timed(handler, "the rules and the entities they read")
+    phases = [(Ledger, "position", "the log's head, read from the store"),
+              (Application, "_record", "the insert and its commit, events encoded"),
+              (ledger.mapper, "to_stored_event", "of which encoding the events"),
+              (Ledger, "_take_snapshots", "snapshots (one in a hundred commands)"),
+              (Ledger, "_keep", "handing entities back to the cache")]
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _ in phases]
+    for owner, name, phase in phases:
+        setattr(owner, name, timed(getattr(owner, name), phase))
+    try:
+        gc.collect()
+        start = time.process_time()
+        for _ in range(n):
+            path.send()
+        total = time.process_time() - start
+    finally:
+        HANDLERS.update(handlers)
+        for owner, name, inner in originals:
+            setattr(owner, name, inner)
+    table = Table(title=f"CPU of {n} more commands ({path.name}), by phase")
+    for column in ("phase", "ms/cmd", "share"):
+        table.add_column(column, justify="left" if column == "phase" else "right")
+    table.add_row("all", f"{1000 * total / n:.3f}", "100%")
+    for phase, seconds in spent.items():
+        table.add_row(phase, f"{1000 * seconds / n:.3f}", f"{100 * seconds / total:.0f}%")
+    console.print(table)
+
+
 def _trim(report: str) -> str:
     """pstats' table without its preamble (the lines before the column titles)."""
     lines = report.splitlines()
@@ -199,10 +245,12 @@ def main() -> int:
     parser.add_argument("--chunk", type=int, default=100, help="commands per path before switching (default 100)")
     parser.add_argument("--profile", action="store_true",
                         help="then profile --n more commands on the cached ledger (cProfile)")
+    parser.add_argument("--split", action="store_true",
+                        help="then run --n more commands on the cached ledger, timing each phase's CPU")
     parser.add_argument("--reads", type=int, default=0,
                         help="then read the year N times past the cache, and print the mean and median")
     args = parser.parse_args()
-    sent = 2 * args.n if args.profile else args.n
+    sent = (1 + args.profile + args.split) * args.n
     directory = Path(tempfile.mkdtemp(prefix="bench-commands-"))
     try:
         with console.status(f"recording {args.history} scores into each ledger's year…"):
@@ -231,6 +279,8 @@ def main() -> int:
         report(paths, args)
         if args.reads:
             cold_reads(ledger, year, args.reads)
+        if args.split:
+            split(cached, ledger, args.n)
         if args.profile:
             profile(cached, args.n)
         ledger.close()
