@@ -20,14 +20,16 @@ from fastapi import Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
 from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Receive, Scope, Send
+from thidua_events.tokens import Verifier
 
-from thidua_ledger.api.deps import bearer, principal
 from thidua_ledger.idempotency import KEY_PATTERN
 
 IDEMPOTENCY_KEY = b"idempotency-key"
+CONTENT_TYPE = b"content-type"
+AUTHORIZATION = b"authorization"
+JSON = "application/json"
 WELL_FORMED_KEY = re.compile(KEY_PATTERN)  # as the route's Idempotency-Key header declares
 
 
@@ -60,29 +62,63 @@ class FactRoutes(BaseRoute):
 async def _plain(request: Request, body_model: type[BaseModel]) -> tuple[dict[str, Any] | None, bytes | None]:
     """The endpoint's arguments, if FastAPI would call it with exactly these (else None), and
     the body if it was read."""
-    headers: Headers = request.headers
-    if headers.get("content-type", "").partition(";")[0].strip().lower() != "application/json":
+    # One pass over the raw headers, the first of each as Starlette's Headers.get reads it: a
+    # Headers object, HTTPBearer and its credentials model cost a command more than its checks.
+    content_type = authorization = None
+    keys = []
+    for name, value in request.scope["headers"]:
+        if name == CONTENT_TYPE:
+            content_type = value if content_type is None else content_type
+        elif name == AUTHORIZATION:
+            authorization = value if authorization is None else authorization
+        elif name == IDEMPOTENCY_KEY:
+            keys.append(value)
+    if content_type is None or content_type.decode("latin-1").partition(";")[0].strip().lower() != JSON:
         return None, None
-    keys = [value for name, value in request.scope["headers"] if name == IDEMPOTENCY_KEY]
     key = keys[0].decode("latin-1") if len(keys) == 1 else None
     if len(keys) > 1 or (key is not None and not WELL_FORMED_KEY.fullmatch(key)):
         return None, None
+    token = _bearer_token(authorization)
+    if token is None:
+        return None, None
     try:
-        credentials = await bearer(request)
-        user = principal(request, credentials) if credentials is not None else None
+        verifier: Verifier = request.app.state.verifier
+        user = verifier.read(token)
     except Exception:  # a refusal (401, 503): the route gives it
         return None, None
-    if user is None or not user.can_write:
+    if not user.can_write:
         return None, None
     body: bytes | None = None
     try:
-        body = await request.body()
+        body = await _body(request.receive)
         note = body_model.model_validate(json.loads(body)) if body else None
     except Exception:  # not JSON, not valid, or the client went away: the route answers as it would
         return None, body
     if note is None:
         return None, body
     return {"body": note, "user": user, "idempotency_key": key}, body
+
+
+def _bearer_token(authorization: bytes | None) -> str | None:
+    """The token of `Authorization: Bearer <token>`, read as fastapi.security.HTTPBearer reads it
+    (scheme up to the first space, any case; the rest stripped); None where it would give None."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.decode("latin-1").partition(" ")
+    token = token.strip()
+    return token if scheme and token and scheme.lower() == "bearer" else None
+
+
+async def _body(receive: Receive) -> bytes:
+    """The whole body, as Request.body() reads it (a disconnect raises; the caller hands over)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise ConnectionError("the client went away before its body was read")
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 def _replaying(body: bytes, receive: Receive) -> Receive:
