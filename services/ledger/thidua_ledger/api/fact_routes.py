@@ -4,11 +4,11 @@ The fact routes stay ordinary FastAPI routes: they make the OpenAPI document, an
 answer every request this lane does not take. The lane takes only a request FastAPI
 would pass without a word: JSON body valid for its model, a writer's valid bearer token,
 at most one well-formed Idempotency-Key. For that request it does what FastAPI would
-(the same checks, then the same endpoint in the thread pool), without the machinery
-around it: matching ~80 route patterns (twice into the router that holds the match) and
-resolving dependencies cost about 0.2 ms each, as much as the rest of the API together
-(issue 17). Anything it doubts goes to the route with its body unread, so every refusal
-(401, 403, 422, and their order) is FastAPI's own.
+(the same checks, then the same endpoint off the event loop, in threads of the lane's
+own), without the machinery around it: matching ~80 route patterns (twice into the router
+that holds the match) and resolving dependencies cost about 0.2 ms each, as much as the
+rest of the API together (issue 17). Anything it doubts goes to the route (with the body
+replayed if it was read), so every refusal (401, 403, 422, and their order) is FastAPI's own.
 """
 
 import asyncio
