@@ -58,6 +58,7 @@ from rich.table import Table
 from support import bench_signing_key, postgres_params
 from thidua_events.facts import FACTS, Fact, Provenance, Role
 from thidua_events.tokens import DEFAULT_ISSUER, issue_token
+from thidua_ledger.api.server import SERVER_FLAGS as LEDGER_SERVER_FLAGS
 from thidua_ledger.application import open_ledger
 from thidua_ledger.settings import Settings
 
@@ -70,7 +71,7 @@ SOURCE_REF = "BB-bench"
 UNITS_PER_CLUSTER = 10
 FIRST_YEAR, LAST_YEAR = 2016, 2025  # timed years of each cluster; 2015 is the warm-up year
 WARMUP_YEAR = 2015
-SERVER_FLAGS = ["--log-level", "warning", "--no-access-log"]
+SERVER_FLAGS = ["--log-level", "warning", "--no-access-log", *LEDGER_SERVER_FLAGS]  # as `ledger serve` serves
 
 console = Console(width=max(Console().width, 120))  # the table stays whole in logs
 
@@ -439,12 +440,6 @@ def run_store(store_kind: str, plan: Plan, chunk: int, client: str = "httpx") ->
 
 # ---------------------------------------------------------------------------- report
 
-def _installed(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
-
-
 def report(results: list[Result], plan: Plan, args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -482,8 +477,6 @@ def report(results: list[Result], plan: Plan, args: argparse.Namespace) -> None:
             line += (f"; per chunk pair: median {100 * statistics.median(ratios):.0f}%, "
                      f"10th–90th percentile {100 * deciles[0]:.0f}–{100 * deciles[-1]:.0f}% ({len(ratios)} pairs)")
         console.print(line)
-    http = "httptools" if _installed("httptools") else "h11"
-    loop = "uvloop" if _installed("uvloop") else "asyncio"
     console.print(
         f"[dim]CPU ms/cmd: CPU time (user + system) per timed command: the benchmark process for direct; "
         f"client + uvicorn process for api (PostgreSQL's own CPU is not counted in either). It is less "
@@ -495,7 +488,7 @@ def report(results: list[Result], plan: Plan, args: argparse.Namespace) -> None:
         f"dropped after); both end at the same log position. The paths alternate in chunks of "
         f"{args.chunk} commands so that both see the same background load.\n"
         f"API: uvicorn {uvicorn.__version__} in a subprocess serving create_app(), "
-        f"{' '.join(SERVER_FLAGS)} (log_level=warning, access_log=False), http={http}, loop={loop}; one "
+        f"{' '.join(SERVER_FLAGS)} ; one "
         f"keep-alive {'http.client' if args.client == 'stdlib' else 'httpx'} client, one request at a time; "
         f"latency is the client's round trip. Direct: "
         f"Ledger.record in this process, facts built before timing. "

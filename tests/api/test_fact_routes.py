@@ -103,3 +103,27 @@ def test_a_rule_broken_in_the_lane_is_refused_as_on_the_route(apps: tuple[TestCl
     lane, routed = both(apps, "/facts/AuthorityRegistered", {**ADMIN, **JSON}, registered)
     assert lane == routed
     assert lane[0] == 409
+
+
+TOKEN = ADMIN["Authorization"].removeprefix("Bearer ")
+# How a header may be written that the lane reads itself (one pass over the raw headers), not
+# through Starlette's Headers and FastAPI's HTTPBearer: it must read each as they do.
+HEADERS_AS_FASTAPI_READS_THEM = {
+    "the scheme in lower case": [("Authorization", f"bearer {TOKEN}"), *JSON.items()],
+    "spaces around the token": [("Authorization", f"Bearer   {TOKEN}  "), *JSON.items()],
+    "a scheme and no token": [("Authorization", "Bearer "), *JSON.items()],
+    "a token and no scheme": [("Authorization", TOKEN), *JSON.items()],
+    "a good token, then a forged one": [*ADMIN.items(), ("Authorization", "Bearer abc.def.ghi"), *JSON.items()],
+    "a forged token, then a good one": [("Authorization", "Bearer abc.def.ghi"), *ADMIN.items(), *JSON.items()],
+    "JSON, then text": [*ADMIN.items(), *JSON.items(), ("Content-Type", "text/plain")],
+    "text, then JSON": [*ADMIN.items(), ("Content-Type", "text/plain"), *JSON.items()],
+    "JSON in capitals, with spaces": [*ADMIN.items(), ("Content-Type", " Application/JSON ; charset=utf-8")],
+}
+
+
+@pytest.mark.parametrize("case", HEADERS_AS_FASTAPI_READS_THEM)
+def test_the_lane_reads_each_header_as_fastapi_reads_it(apps: tuple[TestClient, TestClient], case: str) -> None:
+    body = UNIT_BODY.replace(b"kinh t\xe1\xba\xbf", case.encode())
+    lane, routed = both(apps, "/facts/UnitRegistered", HEADERS_AS_FASTAPI_READS_THEM[case], body)
+    assert lane[0] == routed[0]
+    assert lane[1] == routed[1] if lane[0] != 201 else set(lane[1]) == set(routed[1])

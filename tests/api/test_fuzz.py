@@ -9,12 +9,10 @@ and drafts get past "not found" into the code that renders them.
 
 import itertools
 import re
-import socket
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,6 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-import uvicorn
-from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -38,6 +34,7 @@ from thidua_events.facts import Role
 from thidua_ledger.api.app import create_app as create_ledger_app
 from thidua_ledger.settings import Settings as LedgerSettings
 
+from tests.api.served import served
 from tests.documents import requests
 from tests.documents.conftest import register_world
 from tests.documents.world import ADMIN, CLERK, SUBSCRIBER_TOKEN, World, build_world
@@ -46,27 +43,6 @@ from tests.tokens import JWKS_FILE, SIGNING_KEY_FILE, bearer
 EXAMPLES = 3  # per operation and mode
 # The clerk holds the world's grants, so that writes get past the scope check into the rules.
 ROLES = [CLERK, bearer(Role.AUDITOR, "Lê Thị Thanh tra"), bearer(Role.SUBSCRIBER, "Dịch vụ văn bản"), ADMIN]
-
-
-@contextmanager
-def served(app: FastAPI) -> Iterator[str]:
-    """The app behind a real uvicorn server on a free port, for as long as the block runs."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 @dataclass

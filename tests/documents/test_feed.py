@@ -19,6 +19,7 @@ from thidua_documents.settings import Settings
 from thidua_documents.sources import FeedSource, catch_up
 from thidua_events.facts import Role
 from thidua_ledger.api.app import create_app as create_ledger_app
+from thidua_ledger.api.server import SERVER_OPTIONS
 from thidua_ledger.settings import Settings as LedgerSettings
 
 from tests.documents import requests
@@ -83,7 +84,7 @@ def ledger_server(tmp_path: Path) -> Iterator[str]:
                               signing_key_file=SIGNING_KEY_FILE)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_ledger_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
+                                           log_level="warning", lifespan="on", **SERVER_OPTIONS))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

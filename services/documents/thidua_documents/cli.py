@@ -12,7 +12,9 @@ def serve(
     port: int = typer.Option(8001, help="Port to listen on."),
 ) -> None:
     """Serve the documents API (OpenAPI at /docs)."""
-    uvicorn.run("thidua_documents.api.app:create_app", factory=True, host=host, port=port)
+    # h11 and asyncio, as before the ledger moved to httptools and uvloop (which uvicorn's "auto"
+    # would now take here too): this service was not measured on them.
+    uvicorn.run("thidua_documents.api.app:create_app", factory=True, host=host, port=port, http="h11", loop="asyncio")
 
 
 @app.command("build-templates")

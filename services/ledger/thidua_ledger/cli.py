@@ -6,6 +6,7 @@ import typer
 import uvicorn
 from thidua_events.topics import AWARDS_TOPIC, EVENTS_TOPIC
 
+from thidua_ledger.api.server import SERVER_OPTIONS
 from thidua_ledger.cli_access import account_app, demo_accounts, grant_demo_clerk, keys_app, token
 from thidua_ledger.cli_audit import app as audit_app
 from thidua_ledger.cli_audit import existing_ledger
@@ -24,7 +25,7 @@ def serve(
     # uvicorn's own proxy headers are off (they trust 127.0.0.1 by default): which proxies name the
     # client is LEDGER_TRUSTED_PROXIES's to say (api/auth.py).
     uvicorn.run("thidua_ledger.api.app:create_app", factory=True, host=host, port=port, access_log=access_log,
-                proxy_headers=False)
+                proxy_headers=False, **SERVER_OPTIONS)
 
 
 app.command()(token)

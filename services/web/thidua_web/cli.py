@@ -13,7 +13,10 @@ def serve(
 ) -> None:
     """Serve the pages."""
     # No proxy headers: the browser's address is the peer's, as the ledger's rate limit needs it.
-    uvicorn.run("thidua_web.app:create_app", factory=True, host=host, port=port, proxy_headers=False)
+    # h11 and asyncio, as before the ledger moved to httptools and uvloop (which uvicorn's "auto"
+    # would now take here too): this service was not measured on them.
+    uvicorn.run("thidua_web.app:create_app", factory=True, host=host, port=port, proxy_headers=False,
+                http="h11", loop="asyncio")
 
 
 @app.command()

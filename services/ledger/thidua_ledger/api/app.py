@@ -48,7 +48,8 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
         app.state.verifier = Verifier(keys, settings.token_issuer, settings.token_audience,
                                       settings.token_algorithms.split(","), revocations)
         try:
-            yield
+            with lane.running():
+                yield
         finally:
             app.state.ledger.close()
 
@@ -62,7 +63,8 @@ def create_app(settings: Settings | None = None, ledger: Ledger | None = None) -
                    audit, statistics):
         app.include_router(module.router, responses={**errors.STORE_RESPONSES, **errors.BODY_RESPONSES})
     # The facts first, by one dict lookup (api.fact_routes): they are most of the traffic.
-    app.router.routes.insert(0, FactRoutes(commands.router.routes, commands.BODIES))
+    lane = FactRoutes(commands.router.routes, commands.BODIES)
+    app.router.routes.insert(0, lane)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=errors.body_too_large,
                        larger=dict.fromkeys(AWARD_FACT_PATHS, settings.max_award_body_bytes))
     return app
