@@ -148,7 +148,7 @@ def test_a_large_dict_written_from_the_entries_kept_reads_as_one_written_afresh(
             scores[uuid4()] = (uuid4(), str(n), Decimal(n), ScoreKind.CROSS, uuid4())
         elif change == "replace":
             scores[key] = (uuid4(), "x", Decimal(n), ScoreKind.SELF, None)
-        elif change == "equal-but-other":
+        elif change == "equal-but-other" and isinstance(scores[key], tuple):  # (a list appended: not a score)
             unit, code, points, kind, by = scores[key]
             scores[key] = (unit, code, Decimal(points).quantize(Decimal("0.01")), kind, by)
         elif change == "delete":
