@@ -113,3 +113,39 @@ def test_a_null_state_is_refused_not_a_500(ledger_settings: Settings, client: Te
             assert_refused_naming_verify(another_process.get(read, headers=AUDITOR))
     finding = verify_finds(ledger_settings)
     assert finding is not None and finding.kind == "altered"
+
+
+NOT_AN_EVENT: dict[str, bytes | None] = {
+    "not JSON": b"\x00\xffgarbage",
+    "an empty object": b"{}",
+    "a list": b"[]",
+    "null": b"null",
+    "a fact that is a number": b'{"timestamp":{"_type_":"datetime_iso","_data_":"2020-01-01T00:00:00+00:00"},'
+                               b'"fact":1,"provenance":2}',
+    "another kind of event's state": None,  # a real one, of an entity that keeps no facts (a unit's clusters)
+}
+
+
+@pytest.mark.parametrize("state", NOT_AN_EVENT)
+def test_a_state_that_is_not_an_event_s_is_refused_not_a_500_nor_folded_around(
+        ledger_settings: Settings, client: TestClient, state: str) -> None:
+    """An intruder writes over one event's state (another event's, or no JSON at all): every
+    read of the history (the as-of and known-at reads, which decode the rows themselves, too)
+    and a command on it answer 409, never a 500 and never an answer that leaves the event out."""
+    ids = renamed_unit(client)
+    unit = ids["units"][0]
+    stored_id = UUID(unit).hex if ledger_settings.store == "sqlite" else UUID(unit)
+    written = NOT_AN_EVENT[state]
+    if written is None:
+        tamper(ledger_settings, "UPDATE {events} SET state = (SELECT state FROM {events} WHERE topic LIKE ? LIMIT 1) "
+                                "WHERE originator_id = ? AND originator_version = 2", ("%Affiliations%", stored_id))
+    else:
+        tamper(ledger_settings, "UPDATE {events} SET state = ? WHERE originator_id = ? AND originator_version = 2",
+               (written, stored_id))
+    with TestClient(create_app(ledger_settings), raise_server_exceptions=False) as another_process:
+        position = head(another_process)
+        for read in [*reads_of(ids), "/log?after=0", "/catalogue/units?q=phong"]:
+            assert_refused_naming_verify(another_process.get(read, headers=AUDITOR))
+        assert_refused_naming_verify(post(another_process, "UnitRenamed", {
+            "effective_date": "2019-01-01", "unit_id": unit, "name": "Phòng mới"}, CLERK))
+        assert head(another_process) == position, "a refused command stored something"

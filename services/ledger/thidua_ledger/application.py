@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, StoredEvent, Transcoder
+from eventsourcing.persistence import IntegrityError, Mapper, StoredEvent, Transcoder
 from thidua_events.facts import Fact, Provenance
 from thidua_events.facts import access as xf
 from thidua_events.facts import awards as af
@@ -19,6 +19,7 @@ from thidua_events.facts import corrections as corr
 from thidua_events.facts import organisation as of
 from thidua_events.facts import year as yf
 
+from thidua_ledger.audit.stored_history import CheckedMapper
 from thidua_ledger.domain.access import ACCESS_ID, AccessRegister
 from thidua_ledger.domain.awards import (
     AwardClaim,
@@ -117,6 +118,10 @@ class Ledger(CheckedSnapshots, Application):
         self.entity_cache = EntityCache(int(self.env.get("LEDGER_ENTITY_CACHE_SIZE") or DEFAULT_SIZE))
         if getattr(self.recorder, "migrates_on_open", False):
             upgrade_ledger(self)  # the migrations that need the ledger open (its recorder ran the rest)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        # Refuses a stored state that is no event of its topic (an intruder's): see CheckedMapper.
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=CheckedMapper)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = LedgerTranscoder()

@@ -8,6 +8,7 @@ transcoder decodes from the stored state. Nothing here chooses code by what it r
 stored topic is only compared with the topics of known entity kinds.
 """
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Transcoder
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from thidua_events.facts import Fact, Provenance
 
 PAGE = 5000
@@ -42,8 +44,17 @@ class StoredFact:
 
 
 def decode(transcoder: Transcoder, version: int, state: bytes) -> StoredFact | None:
-    """The fact an event carries; None for an event that carries none (an award claim)."""
-    return _stored(version, transcoder.decode(state))
+    """The fact an event carries; None for an event that carries none (an award claim).
+    A state that is no JSON the ledger wrote is refused (StoredHistoryInconsistent)."""
+    return _stored(version, _decoded(transcoder, state, f"version {version}"))
+
+
+def _decoded(transcoder: Transcoder, state: bytes, where: str) -> Any:
+    try:
+        return transcoder.decode(state)
+    except Exception as error:  # whatever the bytes made the decoder raise: they are no event's state
+        raise StoredHistoryInconsistent(f"the event of {where}", f"its stored state does not decode "
+                                        f"({type(error).__name__}: {str(error)[:80]})") from None
 
 
 def decode_page(transcoder: Transcoder, rows: Sequence[tuple[Any, ...]], run: int = 64
@@ -56,7 +67,11 @@ def decode_page(transcoder: Transcoder, rows: Sequence[tuple[Any, ...]], run: in
         return
     for start in range(0, len(rows), run):
         part = rows[start:start + run]
-        for row, data in zip(part, many([row[4] for row in part], run), strict=True):
+        try:
+            decoded = many([row[4] for row in part], run)
+        except Exception:  # one state does not decode: named by decoding them one at a time
+            decoded = [_decoded(transcoder, row[4], f"position {row[0]}") for row in part]
+        for row, data in zip(part, decoded, strict=True):
             yield _stored(row[2], data)
 
 
@@ -123,6 +138,54 @@ def check_versions_follow(entity_id: UUID, versions: Iterable[int]) -> None:
 
 
 def decode_rows(ledger: Any, rows: Sequence[tuple[Any, ...]]) -> list[StoredFact]:
-    """The facts of an entity's stored rows (see `entity_rows`), in order."""
+    """The facts of an entity's stored rows (see `entity_rows`), in order. Every event of an
+    entity carries a fact: one that carries none (an intruder wrote another event's state
+    over it) is refused, never left out of the fold."""
     transcoder = ledger.mapper.transcoder
-    return [found for version, _, state in rows if (found := decode(transcoder, version, bytes(state)))]
+    facts = []
+    for version, _, state in rows:
+        found = decode(transcoder, version, bytes(state))
+        if found is None:
+            raise StoredHistoryInconsistent(f"the event of version {version}", "its stored state carries no fact")
+        facts.append(found)
+    return facts
+
+
+class CheckedMapper(Mapper):
+    """eventsourcing's mapper, refusing a stored state that is not an event of its stored
+    topic (StoredHistoryInconsistent): the library would build the event from any JSON
+    object, and a state written over by someone with the database (`{}`, another kind of
+    event's) then failed far from the read, as a 500, on the first field it lacked."""
+
+    def to_domain_event(self, stored: StoredEvent) -> DomainEventProtocol[Any]:
+        try:
+            event = super().to_domain_event(stored)
+        except (TypeError, KeyError, AttributeError) as error:  # JSON, but no object: the library sets fields in it
+            raise self._refused(stored, f"its stored state is no event's ({type(error).__name__})") from None
+        state = event.__dict__
+        for name, kind in _fields_of(type(event)):
+            if name not in state or not isinstance(state[name], kind):
+                raise self._refused(stored, f"its stored state has no {name} of type {kind.__name__}: "
+                                            f"it is no {type(event).__qualname__}")
+        return event
+
+    @staticmethod
+    def _refused(stored: StoredEvent, detail: str) -> StoredHistoryInconsistent:
+        return StoredHistoryInconsistent(f"entity {stored.originator_id}",
+                                         f"version {stored.originator_version}: {detail}")
+
+
+_FIELD_TYPES: dict[str, type] = {"timestamp": datetime, "fact": Fact, "provenance": Provenance,
+                                 "originator_topic": str}
+_FIELDS: dict[type, tuple[tuple[str, type], ...]] = {}
+
+
+def _fields_of(event_class: type) -> tuple[tuple[str, type], ...]:
+    """The fields an event of this class must hold, each with the type it must be of (object
+    for those without one listed): all but the id and version, which the mapper sets."""
+    found = _FIELDS.get(event_class)
+    if found is None:
+        names = [f.name for f in dataclasses.fields(event_class)] if dataclasses.is_dataclass(event_class) else []
+        found = _FIELDS[event_class] = tuple((name, _FIELD_TYPES.get(name, object)) for name in names
+                                             if name not in ("originator_id", "originator_version"))
+    return found
