@@ -1,5 +1,6 @@
 """The ledger application: every command loads, calls one domain verb, and saves."""
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from thidua_ledger.settings import Settings
 from thidua_ledger.snapshot_store import CheckedSnapshots, fold
 from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
 
+log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
 RACES_RETRIED = 3
@@ -262,6 +264,23 @@ class Ledger(CheckedSnapshots, Application):
     def exists(self, entity_id: UUID) -> bool:
         # One stored row answers it; `entity_id in repository` would rebuild the whole entity.
         return bool(self.recorder.select_events(entity_id, limit=1))
+
+    def take_snapshot(self, aggregate_id: UUID, version: int | None = None, projector_func: Any = fold,
+                      replace: bool = False) -> None:
+        """As CheckedSnapshots', except for one due after a command's write: that one is taken
+        once the command's events have committed, and a snapshot is only a cache of the log, so
+        failing to store it (the store refuses a second one at that version, say, or is gone a
+        moment) leaves the command recorded. Raised, it was taken for a lost race: the command
+        was made again on a log that held its fact (recorded twice, or refused by its own rule)."""
+        command = self.entity_cache.command
+        if replace or command is None or not command.saving:
+            super().take_snapshot(aggregate_id, version, projector_func, replace)
+            return
+        try:
+            super().take_snapshot(aggregate_id, version, projector_func)
+        except Exception:
+            log.warning("the snapshot of %s at version %s was not stored: reads start from the one before",
+                        aggregate_id, version, exc_info=True)
 
     def snapshot_source(self, entity_id: UUID, version: int | None) -> Aggregate | None:
         """The entity this command has just saved, if it is `entity_id` at exactly `version`
