@@ -16,8 +16,8 @@ from thidua_ledger.domain.snapshots import SnapshotRefused
 
 @dataclass(frozen=True)
 class SnapshotFinding:
-    entity_id: UUID
-    version: int
+    entity_id: UUID | str  # the id as stored, when it is no UUID
+    version: int | str  # the version as stored, when it is no integer
     verdict: str  # a SnapshotRefused reason (the ledger does not use it), or "differs-from-log"
     detail: str
 
@@ -32,12 +32,22 @@ def check_snapshots(ledger: Ledger) -> tuple[int, list[SnapshotFinding]]:
         return 0, []
     checked, findings = 0, []
     for (stored_id,) in ledger.recorder.query("SELECT DISTINCT originator_id FROM {snapshots}"):  # type: ignore[attr-defined]
-        entity_id = UUID(str(stored_id))
+        try:
+            entity_id = UUID(str(stored_id))
+        except ValueError:  # SQLite keeps any text: the ledger never reads it, the auditor is told
+            rows = _stored_as_is(ledger, stored_id)
+            checked += len(rows)
+            findings += [SnapshotFinding(str(stored_id)[:80], version, "foreign", "its entity id is no UUID")
+                         for version, _, _ in rows]
+            continue
         entity: Any = None
         folded_to = 0
         for stored in _stored(ledger, stored_id, entity_id):
             checked += 1
             version = stored.originator_version
+            if not isinstance(version, int):  # text, on SQLite: see _stored
+                findings.append(SnapshotFinding(entity_id, str(version)[:80], "foreign", "its version is no integer"))
+                continue
             entity = _fold_to(ledger, entity, entity_id, folded_to, version)
             folded_to = version
             try:
@@ -65,9 +75,15 @@ def _fold_to(ledger: Ledger, entity: Any, entity_id: UUID, folded_to: int, versi
 
 def _stored(ledger: Ledger, stored_id: Any, entity_id: UUID) -> list[StoredEvent]:
     """An entity's snapshots as stored, in version order, NULLs too (the library's own read
-    fails on a NULL state on PostgreSQL): each is then checked as the ledger checks it."""
-    rows = ledger.recorder.query("SELECT originator_version, topic, state FROM {snapshots} "  # type: ignore[attr-defined]
+    fails on a NULL state on PostgreSQL): each is then checked as the ledger checks it. A
+    version or state SQLite holds in a form the ledger never writes (a version as text, a
+    state as text) is passed on as it is, for the check to refuse."""
+    return [StoredEvent(originator_id=entity_id, originator_version=version, topic=topic,
+                        state=bytes(state) if isinstance(state, bytes | memoryview) else state)
+            for version, topic, state in _stored_as_is(ledger, stored_id)]
+
+
+def _stored_as_is(ledger: Ledger, stored_id: Any) -> list[tuple[Any, ...]]:
+    """(version, topic, state) of the snapshots stored under this id, in version order."""
+    return ledger.recorder.query("SELECT originator_version, topic, state FROM {snapshots} "  # type: ignore[attr-defined]
                                  "WHERE originator_id = ? ORDER BY originator_version", (stored_id,))
-    return [StoredEvent(originator_id=entity_id, originator_version=int(version), topic=topic,
-                        state=bytes(state) if state is not None else None)  # type: ignore[arg-type]
-            for version, topic, state in rows]
