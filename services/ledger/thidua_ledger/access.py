@@ -124,6 +124,10 @@ def check_clerk_may_record(ledger: Ledger, account: str, fact: Fact) -> None:
     the account. Read from the store on every write: a grant or its revocation counts at once."""
     scopes = SCOPES.get(type(fact), _admins_only)(ledger, fact)  # a type without a scope: admins only
     check_clerk_may_write(ledger, account, scopes)
+    if isinstance(fact, FactCorrected):
+        # The fact put in place must fall in the clerk's scope too: else a clerk of one authority
+        # moves its unit, cluster or decree into another by correcting the fact that placed it.
+        check_clerk_may_record(ledger, account, fact.fact_in_force())
 
 
 # What an issuing body of the documents service falls in, by its kind: a unit writes within its authority.
