@@ -152,6 +152,11 @@ def check_revocation(fact: AwardRevoked, conferral: Decree) -> None:
     original = conferral.fact
     check(isinstance(original, AwardConferred), "revoke-a-conferral",
           f"decree {fact.revokes_decree_id} does not confer an award")
+    # "Cấp nào quyết định khen thưởng thì cấp đó có thẩm quyền hủy bỏ": authorities share the names
+    # of their awards, and an award's claim is keyed by that name, not by who gave it.
+    check(original.authority_id == fact.authority_id, "revoked-by-the-conferring-authority",
+          f"decree {fact.revokes_decree_id} was issued by authority {original.authority_id}; only it "
+          f"revokes it, not authority {fact.authority_id}")
     check(comparison_key(original.award_kind) == comparison_key(fact.award_kind) and original.year == fact.year,
           "revocation-matches-conferral",
           f"decree {fact.revokes_decree_id} conferred {original.award_kind} for {original.year}")
