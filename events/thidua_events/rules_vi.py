@@ -100,6 +100,7 @@ RULES_VI: dict[str, str] = {
                                  "này cho năm này.",
     "revoke-a-standing-award": "Khen thưởng này không còn hiệu lực (đã bị thu hồi).",
     "revoke-a-conferral": "Quyết định bị thu hồi phải là quyết định khen thưởng.",
+    "revoked-by-the-conferring-authority": "Chỉ cấp đã quyết định khen thưởng mới có thẩm quyền thu hồi quyết định đó.",
     "revocation-matches-conferral": "Hình thức và năm khen thưởng phải trùng với quyết định bị thu hồi.",
     "revoke-after-the-decree": "Quyết định thu hồi không thể có trước quyết định khen thưởng.",
     "revoke-a-conferred-recipient": "Đối tượng không có trong quyết định khen thưởng bị thu hồi.",
