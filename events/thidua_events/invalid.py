@@ -52,9 +52,12 @@ def _json_safe(value: Any) -> Any:
     """An error as a 422 may write it, echoing the refused input and naming where it was: JSON
     has no infinity or NaN, which Python's parser reads from `1e999` or `NaN`; and UTF-8 has no
     lone surrogate, which it reads from an escape such as `"\\ud800"`, in a value or a key (so in
-    `loc` too). A body holding either could not be written (a 500): they are echoed as text."""
+    `loc` too). Nor are a body's bytes always UTF-8, when it is not sent as JSON and is refused
+    whole. A body holding any of these could not be written (a 500): they are echoed as text."""
     if isinstance(value, str):
         return _utf8_safe(value)
+    if isinstance(value, bytes):  # a body sent as anything but JSON, refused whole: not always UTF-8
+        return value.decode("utf-8", "backslashreplace")
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, dict):
