@@ -279,8 +279,8 @@ class Ledger(CheckedSnapshots, Application):
         try:
             super().take_snapshot(aggregate_id, version, projector_func)
         except Exception:
-            log.warning("the snapshot of %s at version %s was not stored: reads start from the one before",
-                        aggregate_id, version, exc_info=True)
+            log.error("the snapshot of %s at version %s was not stored: reads start from the one before",
+                      aggregate_id, version, exc_info=True)
 
     def snapshot_source(self, entity_id: UUID, version: int | None) -> Aggregate | None:
         """The entity this command has just saved, if it is `entity_id` at exactly `version`
