@@ -1,32 +1,52 @@
 """The auditor's desk over HTTP: verify the chain and replay the log as background jobs with
 progress, and signed digests of the chain head (download one; bring an old one back)."""
 
+import threading
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Query, Request, status
+from fastapi import APIRouter, Body, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from thidua_events.bounds import FIRST_YEAR, LAST_YEAR, MAX_POSITION
 
 from thidua_ledger.api.deps import Auditor, LedgerDep
-from thidua_ledger.api.errors import AUDIT_RESPONSES, WRITE_RESPONSES
+from thidua_ledger.api.errors import AUDIT_RESPONSES, RETRY_AFTER_SECONDS, WRITE_RESPONSES, ProblemPublic
 from thidua_ledger.audit import digests, fast_verify
-from thidua_ledger.audit.jobs import Job, JobPublic, Jobs
+from thidua_ledger.audit.jobs import Job, JobPublic, Jobs, JobsBusy
 from thidua_ledger.audit.replay import replay_all, replay_year
 from thidua_ledger.domain.errors import NotFound, RuleViolation
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=AUDIT_RESPONSES)
 
 
+_CREATING = threading.Lock()
+
+
 def _jobs(request: Request) -> Jobs:
     jobs: Jobs | None = getattr(request.app.state, "audit_jobs", None)
     if jobs is None:
-        jobs = request.app.state.audit_jobs = Jobs()
+        with _CREATING:  # two first requests at once would each make one, and a job would be lost
+            jobs = getattr(request.app.state, "audit_jobs", None)
+            if jobs is None:
+                jobs = request.app.state.audit_jobs = Jobs()
     return jobs
 
 
-@router.post("/verify", status_code=status.HTTP_202_ACCEPTED)
+JOBS_BUSY: dict[int | str, dict[str, Any]] = {429: {
+    "model": ProblemPublic, "description": "As many audit jobs as may run at once are running; start this one "
+    "once one has finished (poll them)", "headers": {"Retry-After": {"schema": {"type": "integer"}}}}}
+
+
+def _start(request: Request, kind: str, total: int, work: Any) -> JobPublic:
+    try:
+        return _jobs(request).start(kind, total, work).public()
+    except JobsBusy as busy:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(busy),
+                            {"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+
+
+@router.post("/verify", status_code=status.HTTP_202_ACCEPTED, responses=JOBS_BUSY)
 def start_verify(request: Request, ledger: LedgerDep, _: Auditor) -> JobPublic:
     """Walk the hash chain in the background; poll `/audit/jobs/{id}`. The result names the first
     altered, deleted, inserted or reordered position, if any."""
@@ -39,10 +59,10 @@ def start_verify(request: Request, ledger: LedgerDep, _: Auditor) -> JobPublic:
         job.progress(report.checked)
         return report.as_dict()
 
-    return _jobs(request).start("verify", total, work).public()
+    return _start(request, "verify", total, work)
 
 
-@router.post("/replay", status_code=status.HTTP_202_ACCEPTED)
+@router.post("/replay", status_code=status.HTTP_202_ACCEPTED, responses=JOBS_BUSY)
 def start_replay(request: Request, ledger: LedgerDep, _: Auditor,
                  cluster_id: UUID | None = None,
                  year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
@@ -62,7 +82,7 @@ def start_replay(request: Request, ledger: LedgerDep, _: Auditor,
         rebuilt, report = replay_all(ledger, known_at, progress=job.progress)
         return {**report.as_dict(), "awards": len(rebuilt.register.entries), "scope": "all"}
 
-    return _jobs(request).start("replay", total, work).public()
+    return _start(request, "replay", total, work)
 
 
 @router.get("/jobs/{job_id}")

@@ -12,6 +12,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 Status = Literal["running", "done", "failed"]
+RUNNING_AT_MOST = 2
+"""Audit jobs running at once in one process: each walks or replays the whole log in a thread of
+the serving process, so an auditor starting them without end starves the clerks' commands."""
+
+
+class JobsBusy(Exception):
+    """As many audit jobs as may run at once are running: start another once one has finished."""
+
+    def __init__(self, running: int) -> None:
+        super().__init__(f"{running} audit jobs are running in this process, as many as may run at once; "
+                         "poll them (/audit/jobs/{id}) and start another when one has finished")
 
 
 class JobPublic(BaseModel):
@@ -52,14 +63,19 @@ class Job:
 class Jobs:
     """The jobs of one process; at most `keep` are remembered, the oldest finished forgotten first."""
 
-    def __init__(self, keep: int = 50) -> None:
+    def __init__(self, keep: int = 50, running_at_most: int = RUNNING_AT_MOST) -> None:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._keep = keep
+        self._running_at_most = running_at_most
 
     def start(self, kind: str, total: int, work: Callable[[Job], dict[str, Any]]) -> Job:
+        """The job, started; JobsBusy if `running_at_most` are running already."""
         job = Job(kind, total)
         with self._lock:
+            running = sum(1 for j in self._jobs.values() if j.status == "running")
+            if running >= self._running_at_most:
+                raise JobsBusy(running)
             finished = [j for j in self._jobs.values() if j.status != "running"]
             for old in finished[: max(0, len(self._jobs) - self._keep + 1)]:
                 del self._jobs[old.job_id]
