@@ -63,12 +63,6 @@ def test_verify_names_a_snapshot_row_the_ledger_never_writes_and_goes_on(
     assert finding.verdict in ("foreign", "doctored"), finding
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "snapshot_store.CheckedSnapshots._load steps back from a refused snapshot with "
-    "`stored.originator_version - 1`: a version SQLite keeps as text (sorted above every number, so "
-    "it is the newest) raises TypeError, a 500 on every read and command of the entity. For the lead: "
-    "refuse a snapshot whose version is no int (as 'foreign') and step back to the entity's newest "
-    "integer version below the ones tried (snapshot_store.py is not this helper's to edit)"))
 def test_a_snapshot_row_whose_version_is_no_integer_is_passed_over_by_reads(
         settings: Settings, cluster: ClusterSetup) -> None:
     plant(settings, cluster.cluster_id.hex, "latest", TOPIC, b"{}")

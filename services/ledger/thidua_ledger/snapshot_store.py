@@ -79,6 +79,9 @@ class SealingMapper(Mapper):
 SNAPSHOTS_TRIED = 3
 """A read looks at most this many snapshots back for a sound one, then folds from the log."""
 
+LAST_VERSION = 2**63 - 1
+"""The greatest version a store keeps as a number (SQLite's INTEGER): below it, no text."""
+
 log = logging.getLogger(__name__)
 
 
@@ -113,6 +116,13 @@ class CheckedSnapshots(Application):
             if not rows:
                 break
             stored = rows[0]
+            if not isinstance(stored.originator_version, int):
+                # Put there by someone with the database: SQLite keeps any value in the column, and
+                # sorts text above every number. Passed over, as a refused snapshot is.
+                log.warning("snapshot of %s at version %r refused: its version is no integer",
+                            entity_id, stored.originator_version)
+                lte = LAST_VERSION if version is None else version
+                continue
             try:
                 entity, start = self.checked_snapshot(stored).mutate(None), stored.originator_version
                 break
