@@ -13,6 +13,7 @@ from thidua_events.facts.cluster import UnitLeft
 from thidua_events.facts.organisation import UnitDissolved
 from thidua_events.facts.year import CriteriaAdopted, ScoreKind
 from thidua_ledger.application import HANDLERS, Ledger
+from thidua_ledger.audit.stored_history import StoredHistoryInconsistent
 from thidua_ledger.domain.cluster import Cluster
 from thidua_ledger.domain.errors import RuleViolation
 from thidua_ledger.domain.organisation import Unit
@@ -20,6 +21,7 @@ from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
 from tests.factories import CLERK, ClusterSetup, adopt_pledge, score, wide_scale
+from tests.intruder import tamper
 
 
 @pytest.fixture
@@ -231,3 +233,21 @@ def test_a_command_that_read_before_this_process_wrote_hands_back_a_copy_that_is
         ledger.entity_cache._local.command = reader
     read = command_read(ledger, EmulationYear, year)
     assert vars(read) == vars(fresh(ledger, EmulationYear, year))
+
+
+def test_a_log_whose_tail_was_removed_is_not_written_after(
+    ledger: Ledger, ledger_settings: Settings, cluster: ClusterSetup, year: UUID
+) -> None:
+    """Someone with the database removes this process's last write (its event and chain row):
+    the chain's end is now before the head this process trusts. A store that lost its tail is
+    refused, not built upon; the near miss, another process's write (the head after the
+    trusted one), is made again from the store (test_another_process_s_write_...)."""
+    a, b, _ = cluster.units
+    ledger.record(score(cluster, a, code="1"), CLERK)
+    receipt = ledger.record(score(cluster, b, code="2"), CLERK)
+    tamper(ledger_settings, "DELETE FROM {chain} WHERE position = ?", (receipt.position,))
+    tamper(ledger_settings, "DELETE FROM {events} WHERE {pos} = ?", (receipt.position,))
+    head = ledger.position()
+    with pytest.raises(StoredHistoryInconsistent, match="rows were removed"):
+        ledger.record(score(cluster, a, code="3"), CLERK)
+    assert ledger.position() == head  # nothing stored

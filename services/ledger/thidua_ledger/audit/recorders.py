@@ -370,8 +370,12 @@ class _RolledBack(BaseException):  # not an error of its own: it carries one out
 def _check_trusted_head(kwargs: dict[str, Any], head: int) -> None:
     """Under the insert's lock, the head a command trusted (see thidua_ledger.entity_cache)
     must be the log's: the chain's last position, before this insert's. Raised, it rolls the
-    insert back."""
+    insert back. A head before the trusted one is a log that lost its tail (the chain grows only,
+    and this process wrote up to the trusted head): refused, never written after."""
     trusted = kwargs.get(TRUSTED_HEAD)
+    if trusted is not None and head < trusted:
+        raise StoredHistoryInconsistent("the log", f"its chain ends at position {head}, before position {trusted} "
+                                        "this process wrote: rows were removed after it")
     if trusted is not None and trusted != head:
         raise HeadMoved(trusted, head)
 
