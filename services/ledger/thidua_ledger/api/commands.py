@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Request, Response, status
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, StrictInt, create_model
 from thidua_events.bounds import MAX_POSITION
 from thidua_events.facts import FACTS, Fact, Provenance, Role
 from thidua_events.facts.corrections import Correction
@@ -46,9 +46,10 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
         "reason": (Note | None, Field(None, description="Why this is recorded (required for corrections "
                                                            "in a closed year)")),
         "source_ref": (Name | None, Field(None, description="Minutes or decree number")),
-        "expected_version": (int | None, Field(None, ge=0, le=MAX_POSITION,
-                                               description="Refuse with 409 unless the entity is still at this "
-                                                           "version")),
+        # Strict: JSON's true is no version (lax mode read it as 1, and "5" as 5).
+        "expected_version": (StrictInt | None, Field(None, ge=0, le=MAX_POSITION,
+                                                     description="Refuse with 409 unless the entity is still at "
+                                                                 "this version")),
     }
     if (id_field := new_id_field(fact_type)) is not None:
         fields[id_field] = (UUID | None, Field(None, description="Left out, the server makes it "
