@@ -137,10 +137,10 @@ class LedgerTranscoder(JSONTranscoder):
         # A \\uXXXX escape is never written by the ledger's encoder (ensure_ascii=False); the
         # fact follows the timestamp and at most an originator topic: a cheap look spares a
         # snapshot a full failed validation.
-        return ESCAPE not in data and FACT_MARK in data[:256]
+        return (BACKSLASH not in data or ESCAPE not in data) and data.find(FACT_MARK, 0, 256) >= 0  # see _escaped
 
     def _other(self, data: bytes) -> Any:
-        if ESCAPE in data:
+        if _escaped(data):
             return super().decode(data)
         return self._shallow(data)
 
@@ -184,3 +184,11 @@ _SLOT_TEXT = json.dumps(_SLOT)
 FACT_MARK = b'"fact":{"_type_":"fact:'
 TAG = b'"_type_"'
 ESCAPE = b"\\u"  # a \uXXXX escape: it could spell a tag, or a lone surrogate, in ways the fast paths read differently
+BACKSLASH = b"\\"
+
+
+def _escaped(data: bytes) -> bool:
+    """Whether a state holds a \\uXXXX escape. Most states hold no backslash at all, and
+    looking for one byte is a memchr in C, about three times as fast as looking for two; only
+    a state with a backslash (an escaped quote, say) is searched again."""
+    return BACKSLASH in data and ESCAPE in data
