@@ -10,9 +10,8 @@ stored topic is only compared with the topics of known entity kinds.
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.persistence import Transcoder
@@ -31,9 +30,9 @@ class StoredHistoryInconsistent(Exception):
         super().__init__(f"{where}: {detail}")
 
 
-@dataclass(frozen=True, slots=True)
-class StoredFact:
-    """One stored event that carries a fact, as a fold needs it."""
+class StoredFact(NamedTuple):
+    """One stored event that carries a fact, as a fold needs it. (A tuple, built once per
+    event a replay reads: a third of the cost of a frozen dataclass's __init__.)"""
 
     version: int
     fact: Fact
