@@ -111,12 +111,28 @@ class ScoreIndex:
         self._set(key, (cross, many, own))
 
     def drop(self, score_id: UUID, score: Score) -> None:
+        """Take one score out of force (a ScoreCorrected names it): out of its slot's tally,
+        not by counting the slot again, which cost a replay a slot of hundreds of scores on
+        every score correction. Points have at most 7 digits, so the sums are exact and
+        taking one away leaves what adding the others gives."""
         key = (score[0].int, score[1])
         slot = self.slots.get(key)
-        if slot is not None and slot.pop(score_id.int, None) is not None:
-            if not slot:
-                del self.slots[key]
+        dropped = None if slot is None else slot.pop(score_id.int, None)
+        if slot is None or dropped is None:
+            return
+        if not slot:
+            del self.slots[key]
+        tally = self.tally.get(key)
+        if tally is None:
             self._count(key)
+            return
+        cross, many, own = tally
+        _, _, points, kind, _ = dropped[1]
+        if kind is ScoreKind.CROSS:
+            cross, many = (cross - points, many - 1) if many > 1 else (Decimal(0), 0)
+        else:  # the slot's last self score now (one, under the rule one-self-score-per-unit)
+            own = next((s[2] for _, s in reversed(slot.values()) if s[3] is not ScoreKind.CROSS), None)
+        self._set(key, (cross, many, own))
 
     def _count(self, key: Key) -> None:
         self._set(key, tally_of(score for _, score in self.slots.get(key, {}).values()))
