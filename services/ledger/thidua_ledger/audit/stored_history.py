@@ -49,14 +49,15 @@ def decode_page(transcoder: Transcoder, rows: Sequence[tuple[Any, ...]], run: in
                 ) -> Iterator[StoredFact | None]:
     """What `decode` gives for each of a page of (position, id, version, topic, state) rows,
     the ledger's transcoder validating their fact events `run` at a time."""
-    many = getattr(transcoder, "decode_many", None)
+    many = getattr(transcoder, "facts_many", None)
     if many is None:
         yield from (decode(transcoder, row[2], row[4]) for row in rows)
         return
     for start in range(0, len(rows), run):
         part = rows[start:start + run]
-        for row, data in zip(part, many([row[4] for row in part], run), strict=True):
-            yield _stored(row[2], data)
+        for row, parts in zip(part, many([row[4] for row in part], run), strict=True):
+            # tuple.__new__ in C: a NamedTuple's own __new__ is a Python function
+            yield decode(transcoder, row[2], row[4]) if parts is None else _new(StoredFact, (row[2], *parts))
 
 
 def _stored(version: int, data: Any) -> StoredFact | None:
@@ -64,6 +65,9 @@ def _stored(version: int, data: Any) -> StoredFact | None:
     if not isinstance(fact, Fact):
         return None
     return StoredFact(version, fact, data["provenance"], data["timestamp"])
+
+
+_new = tuple.__new__
 
 
 _STORED_HEX = re.compile(r"[0-9a-f]{32}")
