@@ -50,6 +50,10 @@ default context leaves a mean) never rounds: a unit's running total is the exact
 criteria's points however many scores came and went, rounded once, to the cent, when read."""
 
 
+NOTHING: Tally = (Decimal(0), 0, None)
+"""The tally of a slot with no score in force."""
+
+
 Key = tuple[int, str]
 """(a unit's id as an int, a criterion). The index is keyed by the ids' ints, which hash in
 C: a `uuid.UUID` hashes in Python on every look-up, a dozen times per score folded."""
@@ -97,13 +101,16 @@ class ScoreIndex:
     def add(self, score_id: UUID, score: Score) -> None:
         key = (score[0].int, score[1])
         number = score_id.int
-        slot = self.slots.setdefault(key, {})
-        if number in slot or (slot and key not in self.tally):  # not appended last: count it all
+        slot = self.slots.get(key)
+        if slot is None:
+            slot = self.slots[key] = {}
+        tally = self.tally.get(key)
+        if number in slot or (slot and tally is None):  # not appended last: count it all
             slot[number] = (score_id, score)
             self._count(key)
             return
         slot[number] = (score_id, score)
-        cross, many, own = self.tally.get(key, (Decimal(0), 0, None))
+        cross, many, own = NOTHING if tally is None else tally
         if score[3] is ScoreKind.CROSS:
             cross, many = cross + score[2], many + 1
         else:
