@@ -1,5 +1,6 @@
 """A ledger per test, on each store (`ledger_settings` runs every test on SQLite and PostgreSQL)."""
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -25,6 +26,13 @@ def ledger(ledger_settings: Settings) -> Iterator[Ledger]:
     states = [n.state for n in opened.recorder.select_notifications(start=1, limit=100_000)]
     assert opened.mapper.transcoder.decode_many(states, run=7) == [stock.decode(state) for state in states], (
         "the page decoder reads the log differently")
+    for state, parts in zip(states, opened.mapper.transcoder.facts_many(states, run=7), strict=True):
+        data = stock.decode(state)
+        if "fact" in data and json.loads(state)["fact"]["_data_"]["v"] == data["fact"].version:
+            assert parts == (data["fact"], data["provenance"], data["timestamp"]), (
+                "the replay's decoder reads a fact event differently")
+        else:  # no fact, or one stored at an older version: read by `decode`, which upcasts it
+            assert parts is None
     opened.close()
 
 

@@ -16,7 +16,7 @@ from thidua_events.facts.year import ScoreCorrected, ScoreKind, ScoreRecorded, Y
 from thidua_events.standings import rank_units
 from thidua_ledger.domain.corrections import fold_in_force
 from thidua_ledger.domain.errors import RuleViolation
-from thidua_ledger.domain.score_index import EXACT, ScoreIndex
+from thidua_ledger.domain.score_index import EXACT, Score, ScoreIndex
 from thidua_ledger.domain.snapshots import EntitySnapshot
 from thidua_ledger.domain.year import EmulationYear
 
@@ -148,3 +148,23 @@ def _exact_sum(values: Iterable[Decimal]) -> Decimal:
     for value in values:
         total = EXACT.add(total, value)
     return total
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_scores_added_and_taken_out_in_any_order_keep_the_tallies_of_a_recount(data: st.DataObject) -> None:
+    """A ScoreCorrected takes the score it corrects out of its slot's tally (instead of counting
+    the slot again): whatever the order of scores added and taken out, cross or self, the index
+    is the one built at once from the scores left, tallies included."""
+    index, kept = ScoreIndex(), dict[UUID, Score]()
+    for _ in range(data.draw(st.integers(0, 40))):
+        if data.draw(st.booleans()) and kept:
+            score_id = data.draw(st.sampled_from(sorted(kept)))
+            index.drop(score_id, kept.pop(score_id))
+        else:
+            fact = data.draw(scores([]))
+            kept[fact.score_id] = (fact.unit_id, fact.criterion_code, fact.points, fact.kind, fact.scored_by_unit_id)
+            index.add(fact.score_id, kept[fact.score_id])
+        at_once = ScoreIndex.of(kept, {})
+        assert index == at_once
+        assert index.tally == at_once.tally

@@ -73,34 +73,38 @@ def rebuild(ledger: Ledger, known_at: int | None = None, only: Collection[UUID] 
     folding: dict[Any, _Folding | None] = {}
     no_slots: Slots = {}
     position, next_progress = 0, batch
+    read = applied = 0  # kept in locals, as the loop's other names: an attribute is a dict look-up an event
+    everything = only is None
     with paused_gc():
         for rows in log_pages(ledger.recorder, 0, head, share):
             for (position, stored_id, version, topic, _), stored in zip(rows, decode_page(transcoder, rows),
                                                                         strict=True):
                 if stored is None:
                     continue
-                rebuilt.events_read += 1
+                read += 1
+                fact = stored.fact
                 if stored_id in folding:
                     entry = folding[stored_id]
                 else:  # an id spelled otherwise than the store writes it is no entity's, as in the library's reads
                     entity_id = entity_of(stored_id)
                     entry = folding[stored_id] = None if entity_id is None else _Folding(
-                        entity_id, only is None or entity_id in only, slots.get(stored_id, no_slots))
-                if only is None and type(stored.fact) in REGISTERED:
-                    register.apply(stored.fact, stored.provenance, position,
+                        entity_id, everything or entity_id in only, slots.get(stored_id, no_slots))  # type: ignore[operator]
+                if everything and type(fact) in REGISTERED:
+                    register.apply(fact, stored.provenance, position,
                                    f"{entry.entity_id if entry is not None else stored_id}:{version}")
                 kind = kinds.get(topic)
                 if kind is None or entry is None or not entry.wanted:
                     continue
-                rebuilt.events_applied += 1
+                applied += 1
                 entry.kind = kind
-                if entry.again or (isinstance(stored.fact, Correction) and (stored_id, version) not in looked_up):
+                if entry.again or (isinstance(fact, Correction) and (stored_id, version) not in looked_up):
                     entry.again = version  # a correction not looked up: fold its entity at the end
                     continue
                 entry.entity = fold_one(kind, entry.entity_id, entry.entity, stored, entry.slots)
-            if progress and rebuilt.events_read >= next_progress:
+            rebuilt.events_read, rebuilt.events_applied = read, applied
+            if progress and read >= next_progress:
                 progress(position, head)
-                next_progress = rebuilt.events_read + batch
+                next_progress = read + batch
         for entry in folding.values():
             if entry is None or entry.kind is None:
                 continue

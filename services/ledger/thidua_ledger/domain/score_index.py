@@ -50,6 +50,10 @@ default context leaves a mean) never rounds: a unit's running total is the exact
 criteria's points however many scores came and went, rounded once, to the cent, when read."""
 
 
+NOTHING: Tally = (Decimal(0), 0, None)
+"""The tally of a slot with no score in force."""
+
+
 Key = tuple[int, str]
 """(a unit's id as an int, a criterion). The index is keyed by the ids' ints, which hash in
 C: a `uuid.UUID` hashes in Python on every look-up, a dozen times per score folded."""
@@ -97,13 +101,16 @@ class ScoreIndex:
     def add(self, score_id: UUID, score: Score) -> None:
         key = (score[0].int, score[1])
         number = score_id.int
-        slot = self.slots.setdefault(key, {})
-        if number in slot or (slot and key not in self.tally):  # not appended last: count it all
+        slot = self.slots.get(key)
+        if slot is None:
+            slot = self.slots[key] = {}
+        tally = self.tally.get(key)
+        if number in slot or (slot and tally is None):  # not appended last: count it all
             slot[number] = (score_id, score)
             self._count(key)
             return
         slot[number] = (score_id, score)
-        cross, many, own = self.tally.get(key, (Decimal(0), 0, None))
+        cross, many, own = NOTHING if tally is None else tally
         if score[3] is ScoreKind.CROSS:
             cross, many = cross + score[2], many + 1
         else:
@@ -111,12 +118,28 @@ class ScoreIndex:
         self._set(key, (cross, many, own))
 
     def drop(self, score_id: UUID, score: Score) -> None:
+        """Take one score out of force (a ScoreCorrected names it): out of its slot's tally,
+        not by counting the slot again, which cost a replay a slot of hundreds of scores on
+        every score correction. Points have at most 7 digits, so the sums are exact and
+        taking one away leaves what adding the others gives."""
         key = (score[0].int, score[1])
         slot = self.slots.get(key)
-        if slot is not None and slot.pop(score_id.int, None) is not None:
-            if not slot:
-                del self.slots[key]
+        dropped = None if slot is None else slot.pop(score_id.int, None)
+        if slot is None or dropped is None:
+            return
+        if not slot:
+            del self.slots[key]
+        tally = self.tally.get(key)
+        if tally is None:
             self._count(key)
+            return
+        cross, many, own = tally
+        _, _, points, kind, _ = dropped[1]
+        if kind is ScoreKind.CROSS:
+            cross, many = (cross - points, many - 1) if many > 1 else (Decimal(0), 0)
+        else:  # the slot's last self score now (one, under the rule one-self-score-per-unit)
+            own = next((s[2] for _, s in reversed(slot.values()) if s[3] is not ScoreKind.CROSS), None)
+        self._set(key, (cross, many, own))
 
     def _count(self, key: Key) -> None:
         self._set(key, tally_of(score for _, score in self.slots.get(key, {}).values()))

@@ -174,13 +174,13 @@ class EmulationYear(Entity):
         self.score_dates[fact.score_id] = fact.effective_date
 
     def _score(self, score_id: UUID, score: Score) -> None:
-        if score_id in self.scores:  # a score id recorded twice (refused now: score-id-unique)
-            self.scores[score_id] = score
+        scores = self.scores
+        known = len(scores)
+        scores[score_id] = score  # (the length tells a new id: a UUID hashes in Python, once a look-up)
+        if len(scores) == known:  # a score id recorded twice (refused now: score-id-unique)
             self.rebuild_derived()
-        else:
-            self.scores[score_id] = score
-            if score_id not in self.superseded:
-                self._index.add(score_id, score)
+        elif score_id not in self.superseded:
+            self._index.add(score_id, score)
 
     def rebuild_derived(self) -> None:
         self._index = ScoreIndex.of(self.scores, self.superseded)
