@@ -41,8 +41,13 @@ from thidua_events.facts.year import (
     YearEndReviewHeld,
 )
 
-FORMAT = 3  # 3: a year keeps its conferences and stated dates, a cluster its stated counts
-"""1: tags named Python topics (module:Class), no chain link; 2: stable names, chain link, seal."""
+from thidua_ledger.domain.snapshot_columns import LEAST, Kept, column_of, keys_of, keys_of_values
+
+FORMAT = 4  # 4: a large dict of immutable values as columns (see snapshot_columns)
+"""1: tags named Python topics (module:Class), no chain link; 2: stable names, chain link, seal;
+3: a year keeps its conferences and stated dates, a cluster its stated counts."""
+READABLE = frozenset({3, FORMAT})
+"""Format 3 is read as it is (format 4 only adds the columns' tag); older ones are rebuilt."""
 
 SNAPSHOT_TYPES: dict[str, type[Enum] | type[BaseModel]] = {t.__name__: t for t in (
     ScoreKind, RecipientKind, Role, AwardLevel, BallotBasis,
@@ -112,51 +117,35 @@ _STANDARD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def _text_dict(value: dict[Any, Any]) -> str:
-    if len(value) < _Grown.least:
-        return '{"~d":[' + ",".join([_item_text(k, v) for k, v in value.items()]) + "]}"
-    return '{"~d":[' + _GROWN.text(value) + "]}"
+    if len(value) >= LEAST and (columns := _COLUMNS.columns(value, _KEYS, encode_text)) is not None:
+        return columns.text(None)
+    return '{"~d":[' + ",".join([_item_text(k, v) for k, v in value.items()]) + "]}"
 
 
 def _item_text(key: Any, value: Any) -> str:
     return "[" + encode_text(key) + "," + encode_text(value) + "]"
 
 
-class _Grown:
-    """The text of a large dict's entries, kept with the entries it was written from: a
-    year's scores grow by appending, so when the entries kept are, object for object, the
-    first ones of the dict now (ids compared in C, the objects held so that no other can
-    take their ids), only the entries after them are written. Kept only while every entry
-    is immutable (ids, codes, points, kinds, dates, frozen models, tuples of them), whose
-    text cannot change while the object lives; any other change writes the dict again,
-    each value through `_Encoded`. Bounded: emptied when full."""
-
-    least = 64  # smaller dicts are written afresh
-    size = 256
-
-    def __init__(self) -> None:
-        self._kept: dict[int, tuple[dict[Any, Any], list[Any], list[Any], list[int], list[int], str]] = {}
-
-    def text(self, value: dict[Any, Any]) -> str:
-        keys, values = list(value), list(value.values())
-        key_ids, value_ids = list(map(id, keys)), list(map(id, values))
-        kept = self._kept.get(id(value))
-        start, body = 0, ""
-        if kept is not None and kept[0] is value:
-            n = len(kept[3])
-            if n <= len(keys) and key_ids[:n] == kept[3] and value_ids[:n] == kept[4]:
-                start, body = n, kept[5]
-        added = [_item_text(k, v) for k, v in zip(keys[start:], values[start:], strict=True)]
-        text = ",".join([body, *added]) if start and added else body or ",".join(added)
-        if all(_immutable(k) and _immutable(v) for k, v in zip(keys[start:], values[start:], strict=True)):
-            if len(self._kept) >= self.size:
-                self._kept.clear()
-            self._kept[id(value)] = (value, keys, values, key_ids, value_ids, text)
-        else:
-            self._kept.pop(id(value), None)
-        return text
+def encode_state(state: dict[str, Any]) -> str:
+    """An entity's state (attribute -> value) as `encode_text` writes it, except that a large
+    dict with the same keys, object for object, as an earlier attribute's names that one
+    instead of writing them again (a year's score dates have its scores' ids)."""
+    items: list[str] = []
+    written: list[tuple[str, list[int]]] = []
+    for name, value in state.items():
+        columns = _COLUMNS.columns(value, _KEYS, encode_text) if type(value) is dict and len(value) >= LEAST \
+            else None
+        if columns is None:
+            items.append(_item_text(name, value))
+            continue
+        same = next((earlier for earlier, ids in written if ids == columns.key_ids), None)
+        items.append("[" + _string(name) + "," + columns.text(same) + "]")
+        if same is None:
+            written.append((name, columns.key_ids))
+    return '{"~d":[' + ",".join(items) + "]}"
 
 
-_GROWN = _Grown()
+_COLUMNS = Kept()
 
 
 def _immutable(value: Any) -> bool:
@@ -224,6 +213,8 @@ _ENCODERS: dict[type, Any] = {
     **_ONCE, UUID: _kept(_uuid_text), date: _kept(_date_text), **{t: _kept(_model_text) for t in _MODELS},
     dict: _text_dict, list: _text_list, tuple: _tuple_kept,
 }
+_KEYS = keys_of_values(_ENUMS, _MODELS, encode_text)
+"""The values a column may hold, each with what tells it apart (see snapshot_columns)."""
 
 
 def _text_other(value: Any) -> str:
@@ -273,6 +264,31 @@ def _decode_uuid(data: Any) -> UUID:
     return _uuid(data)
 
 
+def decode_state(value: Any) -> Any:
+    """An entity's state as `encode_state` wrote it: a dict's keys may be an earlier one's."""
+    if not isinstance(value, dict) or list(value) != ["~d"] or not isinstance(value["~d"], list):
+        return decode(value)
+    state: dict[Any, Any] = {}
+    for name, item in value["~d"]:
+        columnar = isinstance(item, dict) and list(item) == ["~c"]
+        state[decode(name)] = _decode_columns(item["~c"], state) if columnar else decode(item)
+    return state
+
+
+def _decode_columns(data: Any, earlier: dict[str, Any] | None) -> dict[Any, Any]:
+    try:
+        n, width = data["n"], data["w"]
+        keys = keys_of(data["k"], n, earlier, _uuids, decode)
+        columns = [column_of(column, n, decode) for column in data["v"]]
+        if width is None and len(columns) == 1:
+            return dict(zip(keys, columns[0], strict=True))
+        if type(width) is int and len(columns) == width > 0:
+            return dict(zip(keys, zip(*columns, strict=True), strict=True))
+    except (KeyError, TypeError, ValueError, IndexError) as bad:
+        raise SnapshotRefused("doctored", f"its columns do not read: {bad}") from None
+    raise SnapshotRefused("doctored", "its columns do not match their width")
+
+
 _DECODERS: dict[str, Any] = {
     "~d": lambda data: {decode(k): decode(v) for k, v in data},
     "~t": lambda data: tuple([decode(v) for v in data]),
@@ -280,6 +296,7 @@ _DECODERS: dict[str, Any] = {
     "~dt": datetime.fromisoformat,
     "~date": date.fromisoformat,
     "~n": Decimal,
+    "~c": lambda data: _decode_columns(data, None),
 }
 """The tags that stand alone (an enum's or a model's also carries its value, "v")."""
 
@@ -292,6 +309,7 @@ def _listed(name: Any, kind: type) -> Any:
 
 
 _uuid = TypeAdapter(UUID).validate_python
+_uuids = TypeAdapter(list[UUID]).validate_python
 """UUID(text) in Rust: a year's snapshot holds two ids per score, and uuid.UUID's own
 parsing, in Python, was a third of reading one back."""
 
@@ -336,7 +354,7 @@ class EntitySnapshot(Snapshot):
         state = {k: v for k, v in taken.state.items() if k not in aggregate.derived}
         return replace(taken, topic=kind, state={
             "effective_through": through.isoformat() if through else None, "format": FORMAT,
-            "position": position, "chain": chain, "seal": UNSEALED, "encoded": EncodedState(encode_text(state))})
+            "position": position, "chain": chain, "seal": UNSEALED, "encoded": EncodedState(encode_state(state))})
 
     def mutate(self, _: None) -> Any:
         """The entity, constructed only as one of `entity_kinds()` (eventsourcing's own
@@ -345,7 +363,7 @@ class EntitySnapshot(Snapshot):
         if kind is None:
             raise SnapshotRefused("unknown-type", f"{str(self.topic)[:80]!r} is not an entity the ledger snapshots")
         encoded = self.state["encoded"]
-        state = decode(from_json(encoded.text) if isinstance(encoded, EncodedState) else encoded)
+        state = decode_state(from_json(encoded.text) if isinstance(encoded, EncodedState) else encoded)
         state["_id"], state["_version"], state["_pending_events"] = self.originator_id, self.originator_version, []
         entity: Any = object.__new__(kind)
         object.__setattr__(entity, "__dict__", state)
@@ -377,9 +395,9 @@ def read_head(head: bytes) -> Head | None:
 
 
 def effective_through(head: bytes) -> date | None:
-    """The latest effective date in a stored snapshot of the current format, from the first
+    """The latest effective date in a stored snapshot of a readable format, from the first
     bytes of its state; None when they do not say."""
     found = read_head(head)
-    return found.effective_through if found and found.format == FORMAT else None
+    return found.effective_through if found and found.format in READABLE else None
 
 
