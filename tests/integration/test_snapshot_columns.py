@@ -17,7 +17,7 @@ from thidua_ledger.application import Ledger, fold
 from thidua_ledger.audit.replay import state_of
 from thidua_ledger.audit.snapshots import check_snapshots
 from thidua_ledger.domain import snapshots
-from thidua_ledger.domain.snapshots import _COLUMNS, SnapshotRefused, decode_state, encode_state, read_head
+from thidua_ledger.domain.snapshots import _COLUMNS, SnapshotRefused, decode, encode_state, read_head
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
@@ -25,7 +25,7 @@ from tests.factories import CLERK, cluster_with_members, wide_scale
 
 
 def _read(text: str) -> Any:
-    return decode_state(from_json(text))
+    return decode(from_json(text))
 
 
 def _afresh(state: dict[str, Any]) -> str:
@@ -143,8 +143,9 @@ def test_columns_kept_from_the_snapshot_before_write_what_a_fresh_write_does(cha
      "not a snapshot type"),
 ])
 def test_columns_that_do_not_read_refuse_the_snapshot(columns: dict[str, Any], why: str) -> None:
-    with pytest.raises(SnapshotRefused, match=why):
-        decode_state({"~d": [["x", {"~c": columns}]]})
+    with pytest.raises(SnapshotRefused, match=why) as refused:
+        decode({"~d": [["x", {"~c": columns}]]})
+    assert refused.value.reason == ("unknown-type" if why == "not a snapshot type" else "doctored")
 
 
 def _long_year(ledger: Ledger, scores: int) -> UUID:

@@ -7,7 +7,9 @@ same Python values. Snapshots hold data, never code: a stored tag names a type b
 stable name in `SNAPSHOT_TYPES`, an explicit list, and nothing read from the store is ever
 imported or called; an unknown tag or name refuses the snapshot (the read then folds the
 entity from its events). Stable names also mean that moving a class never strands a
-snapshot; changing what a snapshot holds raises `FORMAT`, and older ones are ignored.
+snapshot; changing what a snapshot holds raises `FORMAT`; formats not in `READABLE` are
+ignored (and rebuilt). Large dicts of immutable values (a year's scores) are written as
+columns (format 4, see snapshot_columns).
 
 Besides the entity, a snapshot records the log position and chain link of the event it
 folds up to, and a seal over all of it (see thidua_ledger.snapshot_store), so that a read
@@ -76,11 +78,11 @@ def encode(value: Any) -> Any:
 
 def encode_text(value: Any) -> str:
     """The value as the text of tagged JSON, exactly as the standard library's encoder writes
-    it with the stock transcoder's settings (compact, UTF-8 unescaped), so snapshots of format
-    3 are written as they always were. Written as text because a year's snapshot is one JSON
-    document of every score, taken every hundred events: the text of each unchanged score is
-    kept from the snapshot before (`_Encoded`), where building the tagged values again and
-    walking them with `json` cost three quarters of a command on a 3,000-score year. Most
+    it with the stock transcoder's settings (compact, UTF-8 unescaped); a dict of `LEAST`
+    entries or more, of immutable values, as columns (format 4). Written as text because a
+    year's snapshot is taken every hundred events: the text of unchanged values is kept from
+    the snapshot before (`_Encoded`, and the columns), where building the tagged values again
+    and walking them with `json` cost three quarters of a command on a 3,000-score year. Most
     values are found by their exact type in one lookup; `_text_other` settles the rest
     (enums, models, subclasses) to the same form."""
     by_type = _ENCODERS.get(type(value))
@@ -264,15 +266,13 @@ def _decode_uuid(data: Any) -> UUID:
     return _uuid(data)
 
 
-def decode_state(value: Any) -> Any:
-    """An entity's state as `encode_state` wrote it: a dict's keys may be an earlier one's."""
-    if not isinstance(value, dict) or list(value) != ["~d"] or not isinstance(value["~d"], list):
-        return decode(value)
-    state: dict[Any, Any] = {}
-    for name, item in value["~d"]:
-        columnar = isinstance(item, dict) and list(item) == ["~c"]
-        state[decode(name)] = _decode_columns(item["~c"], state) if columnar else decode(item)
-    return state
+def _decode_items(data: Any) -> dict[Any, Any]:
+    """A dict's entries in order: a columnar one may name an earlier entry's keys as its own."""
+    found: dict[Any, Any] = {}
+    for key, value in data:
+        columnar = type(value) is dict and len(value) == 1 and "~c" in value
+        found[decode(key)] = _decode_columns(value["~c"], found) if columnar else decode(value)
+    return found
 
 
 def _decode_columns(data: Any, earlier: dict[str, Any] | None) -> dict[Any, Any]:
@@ -284,13 +284,15 @@ def _decode_columns(data: Any, earlier: dict[str, Any] | None) -> dict[Any, Any]
             return dict(zip(keys, columns[0], strict=True))
         if type(width) is int and len(columns) == width > 0:
             return dict(zip(keys, zip(*columns, strict=True), strict=True))
+    except SnapshotRefused:
+        raise  # (a ValueError) as the value in the column gave it: an unknown type stays one
     except (KeyError, TypeError, ValueError, IndexError) as bad:
         raise SnapshotRefused("doctored", f"its columns do not read: {bad}") from None
     raise SnapshotRefused("doctored", "its columns do not match their width")
 
 
 _DECODERS: dict[str, Any] = {
-    "~d": lambda data: {decode(k): decode(v) for k, v in data},
+    "~d": _decode_items,
     "~t": lambda data: tuple([decode(v) for v in data]),
     "~u": _decode_uuid,
     "~dt": datetime.fromisoformat,
@@ -363,7 +365,7 @@ class EntitySnapshot(Snapshot):
         if kind is None:
             raise SnapshotRefused("unknown-type", f"{str(self.topic)[:80]!r} is not an entity the ledger snapshots")
         encoded = self.state["encoded"]
-        state = decode_state(from_json(encoded.text) if isinstance(encoded, EncodedState) else encoded)
+        state = decode(from_json(encoded.text) if isinstance(encoded, EncodedState) else encoded)
         state["_id"], state["_version"], state["_pending_events"] = self.originator_id, self.originator_version, []
         entity: Any = object.__new__(kind)
         object.__setattr__(entity, "__dict__", state)
