@@ -25,6 +25,7 @@ after them are added (as `_Grown` did for the tagged text before).
 """
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -149,15 +150,28 @@ def _quoted(name: str) -> str:
 
 class Kept:
     """The columns of the large dicts written lately, by the identity of the dict, each held
-    so that no other dict can take its id. Bounded: emptied when full."""
+    so that no other dict can take its id. Bounded: emptied when full. Columns are extended
+    in place, so one thread at a time (two requests snapshotting the same entity would
+    otherwise add the same entries twice)."""
 
     size = 256
 
     def __init__(self) -> None:
         self._kept: dict[int, Columns] = {}
+        self._lock = threading.RLock()  # (a table entry written inside never reaches here, but a deadlock is no answer)
 
-    def columns(self, source: dict[Any, Any], known: dict[type, Any], text: TextOf) -> Columns | None:
-        """`source`'s columns, up to date; None if it does not fit in columns."""
+    def text(self, source: dict[Any, Any], known: dict[type, Any], text: TextOf,
+             earlier: list[tuple[str, list[int]]] | None = None) -> tuple[str, list[int], str | None] | None:
+        """The text of `source`'s columns, their keys' ids, and the name of the dict in
+        `earlier` (name, keys' ids) whose keys they are, if any; None if it does not fit."""
+        with self._lock:
+            columns = self._columns(source, known, text)
+            if columns is None:
+                return None
+            same = next((name for name, ids in earlier or () if ids == columns.key_ids), None)
+            return columns.text(same), columns.key_ids, same
+
+    def _columns(self, source: dict[Any, Any], known: dict[type, Any], text: TextOf) -> Columns | None:
         keys, values = list(source), list(source.values())
         key_ids, value_ids = list(map(id, keys)), list(map(id, values))
         kept = self._kept.get(id(source))
@@ -172,16 +186,12 @@ class Kept:
             self._kept.pop(id(source), None)
             if not start:
                 return None
-            return self.restarted(source, known, text)  # an entry appended that does not fit as the others
+            return self._columns(source, known, text)  # an entry appended that does not fit as the others
         kept.key_ids, kept.value_ids = key_ids, value_ids
         if len(self._kept) >= self.size:
             self._kept.clear()
         self._kept[id(source)] = kept
         return kept
-
-    def restarted(self, source: dict[Any, Any], known: dict[type, Any], text: TextOf) -> Columns | None:
-        self._kept.pop(id(source), None)
-        return self.columns(source, known, text)
 
     def clear(self) -> None:
         self._kept.clear()

@@ -119,8 +119,8 @@ _STANDARD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def _text_dict(value: dict[Any, Any]) -> str:
-    if len(value) >= LEAST and (columns := _COLUMNS.columns(value, _KEYS, encode_text)) is not None:
-        return columns.text(None)
+    if len(value) >= LEAST and (columns := _COLUMNS.text(value, _KEYS, encode_text)) is not None:
+        return columns[0]
     return '{"~d":[' + ",".join([_item_text(k, v) for k, v in value.items()]) + "]}"
 
 
@@ -135,15 +135,15 @@ def encode_state(state: dict[str, Any]) -> str:
     items: list[str] = []
     written: list[tuple[str, list[int]]] = []
     for name, value in state.items():
-        columns = _COLUMNS.columns(value, _KEYS, encode_text) if type(value) is dict and len(value) >= LEAST \
+        columns = _COLUMNS.text(value, _KEYS, encode_text, written) if type(value) is dict and len(value) >= LEAST \
             else None
         if columns is None:
             items.append(_item_text(name, value))
             continue
-        same = next((earlier for earlier, ids in written if ids == columns.key_ids), None)
-        items.append("[" + _string(name) + "," + columns.text(same) + "]")
+        text, key_ids, same = columns
+        items.append("[" + _string(name) + "," + text + "]")
         if same is None:
-            written.append((name, columns.key_ids))
+            written.append((name, key_ids))
     return '{"~d":[' + ",".join(items) + "]}"
 
 
