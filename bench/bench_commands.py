@@ -16,6 +16,7 @@ a year with a long history. Targets: the ledger at least 1,500 commands/s, repor
 its ratio to the library's rate.
 
     .venv/bin/python bench/bench_commands.py [--n 2000] [--history 3000] [--chunk 100] [--split] [--profile] [--reads N]
+        [--snapshot]
 
 `--split` then runs `--n` more commands on the cached ledger, summing the CPU time of each
 phase (the head, the rules, the insert and commit, snapshots, the cache) without a
@@ -23,7 +24,8 @@ profiler's cost per call. `--profile` then runs `--n` more commands on the cache
 timed run, so its figures are not disturbed) and prints where their time goes. `--reads N`
 then reads the cached ledger's year N times past its cache, as a query or a cold start does
 (its newest snapshot and the events since, decoded and folded): the mean and median show
-that what speeds up commands did not slow a cold read.
+that what speeds up commands did not slow a cold read. `--snapshot` prints the size of one
+snapshot of the year and the CPU to write, seal and read it back.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from thidua_events.facts.year import (
     YearOpened,
 )
 from thidua_ledger.application import HANDLERS, Ledger
+from thidua_ledger.domain.snapshots import EntitySnapshot
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
@@ -157,6 +160,31 @@ def cold_reads(ledger: Ledger, entity_id: UUID, n: int) -> None:
                   f"min {min(times):.2f} ms")
 
 
+def snapshot_costs(ledger: Ledger, entity_id: UUID, n: int = 20) -> None:
+    """One snapshot of the year, taken `n` times: its stored bytes, and the CPU (medians) to
+    write its state, encode and seal it, and read the newest stored one back (checked, decoded,
+    its index rebuilt)."""
+    year = ledger.get(EmulationYear, entity_id)
+    assert ledger.snapshots is not None
+    newest = ledger.stored_snapshots(entity_id, desc=True, limit=1)[0]
+    taken = EntitySnapshot.take_at(year, 0, "0" * 64)
+
+    def cpu(step: Any) -> float:
+        gc.collect()
+        spent = []
+        for _ in range(n):
+            start = time.process_time()
+            step()
+            spent.append(time.process_time() - start)
+        return 1000 * statistics.median(spent)
+
+    state = ledger.snapshots.mapper.to_stored_event(taken).state
+    console.print(f"a snapshot of the year at version {year.version:,}: {len(state):,} bytes; CPU (median of {n}): "
+                  f"state written {cpu(lambda: EntitySnapshot.take_at(year, 0, '0' * 64)):.2f} ms, encoded and "
+                  f"sealed {cpu(lambda: ledger.snapshots.mapper.to_stored_event(taken)):.2f} ms, the newest read "
+                  f"back {cpu(lambda: ledger.checked_snapshot(newest).mutate(None)):.2f} ms")
+
+
 def profile(path: Path_, n: int, top: int = 30) -> None:
     """Run `n` more commands of `path` under cProfile; print the top entries by own and by
     cumulative time."""
@@ -247,6 +275,8 @@ def main() -> int:
                         help="then profile --n more commands on the cached ledger (cProfile)")
     parser.add_argument("--split", action="store_true",
                         help="then run --n more commands on the cached ledger, timing each phase's CPU")
+    parser.add_argument("--snapshot", action="store_true",
+                        help="then print a year's snapshot's bytes and CPU to write, seal and read back")
     parser.add_argument("--reads", type=int, default=0,
                         help="then read the year N times past the cache, and print the mean and median")
     args = parser.parse_args()
@@ -279,6 +309,8 @@ def main() -> int:
         report(paths, args)
         if args.reads:
             cold_reads(ledger, year, args.reads)
+        if args.snapshot:
+            snapshot_costs(ledger, year)
         if args.split:
             split(cached, ledger, args.n)
         if args.profile:

@@ -27,7 +27,7 @@ from thidua_ledger.audit.clocks import Clock, _snapshot_through, load
 from thidua_ledger.audit.replay import state_of
 from thidua_ledger.audit.snapshots import check_snapshots
 from thidua_ledger.domain.errors import NotFound
-from thidua_ledger.domain.snapshots import _GROWN, decode, effective_through, encode, encode_text
+from thidua_ledger.domain.snapshots import decode, effective_through, encode, encode_text
 from thidua_ledger.domain.year import EmulationYear, year_id
 from thidua_ledger.settings import Settings
 
@@ -123,50 +123,6 @@ def test_a_dict_entry_kept_by_identity_is_served_only_for_that_same_key_and_valu
     encode_text(drives)
     titles.append("Đợt 2")
     assert decode(from_json(encode_text(drives))) == {1: (date(2019, 3, 1), ["Đợt 1", "Đợt 2"])}
-
-
-_CHANGES = st.lists(st.tuples(
-    st.sampled_from(["append", "replace", "equal-but-other", "delete", "reinsert", "append-list", "mutate-list"]),
-    st.integers(min_value=0, max_value=10**6)), max_size=30)
-
-
-@settings(max_examples=150, deadline=None)
-@given(changes=_CHANGES)
-def test_a_large_dict_written_from_the_entries_kept_reads_as_one_written_afresh(changes: list[tuple[str, int]]) -> None:
-    """A large dict (a year's scores) is written from the text of the entries kept since the
-    snapshot before, plus those appended. After any changes (appended, replaced in the middle
-    (a correction; also by an equal value of other text: 7.50 for 7.5), deleted, deleted and
-    inserted again at the end, a list appended then changed in place) its text must be the
-    one written with nothing kept, and read back to values of the same text."""
-    scores = {uuid4(): (uuid4(), str(n), Decimal("7.5"), ScoreKind.SELF, None) for n in range(80)}
-    lists: list[list[str]] = []
-    encode_text(scores)
-    for change, n in changes:
-        keys = list(scores)
-        key = keys[n % len(keys)] if keys else None
-        if change == "append" or key is None:
-            scores[uuid4()] = (uuid4(), str(n), Decimal(n), ScoreKind.CROSS, uuid4())
-        elif change == "replace":
-            scores[key] = (uuid4(), "x", Decimal(n), ScoreKind.SELF, None)
-        elif change == "equal-but-other" and isinstance(scores[key], tuple):  # (a list appended: not a score)
-            unit, code, points, kind, by = scores[key]
-            scores[key] = (unit, code, Decimal(points).quantize(Decimal("0.01")), kind, by)
-        elif change == "delete":
-            del scores[key]
-        elif change == "reinsert":
-            scores[key] = scores.pop(key)
-        elif change == "append-list":
-            lists.append(["Đợt 1"])
-            scores[uuid4()] = lists[-1]  # type: ignore[assignment]
-        elif lists:
-            lists[n % len(lists)].append(f"Đợt {n}")
-        kept = encode_text(scores)
-        held = dict(_GROWN._kept)
-        _GROWN._kept.clear()
-        assert kept == encode_text(scores)
-        _GROWN._kept.clear()
-        _GROWN._kept.update(held)  # the next change is written from what the changes before left
-        assert repr(decode(from_json(kept))) == repr(scores)
 
 
 def test_a_long_year_reads_the_same_from_its_snapshot_as_from_scratch(ledger_settings: Settings) -> None:

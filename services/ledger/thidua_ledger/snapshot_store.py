@@ -27,7 +27,7 @@ from eventsourcing.persistence import EventStore, Mapper, StoredEvent, Transcode
 from eventsourcing.utils import get_topic
 
 from thidua_ledger.domain.corrections import fold_in_force, has_corrections, slots_of
-from thidua_ledger.domain.snapshots import FORMAT, UNSEALED, EntitySnapshot, SnapshotRefused, read_head
+from thidua_ledger.domain.snapshots import READABLE, UNSEALED, EntitySnapshot, SnapshotRefused, read_head
 
 SNAPSHOT_TOPIC = get_topic(EntitySnapshot)
 HEAD_BYTES = 400
@@ -62,13 +62,13 @@ class SealingMapper(Mapper):
         return super().to_domain_event(stored)
 
     def check(self, stored: StoredEvent) -> None:
-        """Refuse a stored snapshot that is not the ledger's, of this format, as sealed."""
+        """Refuse a stored snapshot that is not the ledger's, of a readable format, as sealed."""
         if not isinstance(stored.state, bytes):  # NULL, as stored by someone with the database
             raise SnapshotRefused("doctored", "it has no state")
         if stored.topic != SNAPSHOT_TOPIC:
             raise SnapshotRefused("foreign", f"stored as {str(stored.topic)[:80]!r}, not as a ledger snapshot")
         head = read_head(stored.state[:HEAD_BYTES])
-        if head is None or head.format != FORMAT:
+        if head is None or head.format not in READABLE:
             raise SnapshotRefused("old-format", "written in an earlier snapshot format")
         unsealed = stored.state.replace(b'"seal":"' + head.seal.encode() + b'"', _UNSEALED, 1)
         expected = seal(self.key, stored.originator_id, stored.originator_version, unsealed)

@@ -7,7 +7,9 @@ same Python values. Snapshots hold data, never code: a stored tag names a type b
 stable name in `SNAPSHOT_TYPES`, an explicit list, and nothing read from the store is ever
 imported or called; an unknown tag or name refuses the snapshot (the read then folds the
 entity from its events). Stable names also mean that moving a class never strands a
-snapshot; changing what a snapshot holds raises `FORMAT`, and older ones are ignored.
+snapshot; changing what a snapshot holds raises `FORMAT`; formats not in `READABLE` are
+ignored (and rebuilt). Large dicts of immutable values (a year's scores) are written as
+columns (format 4, see snapshot_columns).
 
 Besides the entity, a snapshot records the log position and chain link of the event it
 folds up to, and a seal over all of it (see thidua_ledger.snapshot_store), so that a read
@@ -41,8 +43,13 @@ from thidua_events.facts.year import (
     YearEndReviewHeld,
 )
 
-FORMAT = 3  # 3: a year keeps its conferences and stated dates, a cluster its stated counts
-"""1: tags named Python topics (module:Class), no chain link; 2: stable names, chain link, seal."""
+from thidua_ledger.domain.snapshot_columns import LEAST, Kept, column_of, keys_of, keys_of_values
+
+FORMAT = 4  # 4: a large dict of immutable values as columns (see snapshot_columns)
+"""1: tags named Python topics (module:Class), no chain link; 2: stable names, chain link, seal;
+3: a year keeps its conferences and stated dates, a cluster its stated counts."""
+READABLE = frozenset({3, FORMAT})
+"""Format 3 is read as it is (format 4 only adds the columns' tag); older ones are rebuilt."""
 
 SNAPSHOT_TYPES: dict[str, type[Enum] | type[BaseModel]] = {t.__name__: t for t in (
     ScoreKind, RecipientKind, Role, AwardLevel, BallotBasis,
@@ -71,11 +78,11 @@ def encode(value: Any) -> Any:
 
 def encode_text(value: Any) -> str:
     """The value as the text of tagged JSON, exactly as the standard library's encoder writes
-    it with the stock transcoder's settings (compact, UTF-8 unescaped), so snapshots of format
-    3 are written as they always were. Written as text because a year's snapshot is one JSON
-    document of every score, taken every hundred events: the text of each unchanged score is
-    kept from the snapshot before (`_Encoded`), where building the tagged values again and
-    walking them with `json` cost three quarters of a command on a 3,000-score year. Most
+    it with the stock transcoder's settings (compact, UTF-8 unescaped); a dict of `LEAST`
+    entries or more, of immutable values, as columns (format 4). Written as text because a
+    year's snapshot is taken every hundred events: the text of unchanged values is kept from
+    the snapshot before (`_Encoded`, and the columns), where building the tagged values again
+    and walking them with `json` cost three quarters of a command on a 3,000-score year. Most
     values are found by their exact type in one lookup; `_text_other` settles the rest
     (enums, models, subclasses) to the same form."""
     by_type = _ENCODERS.get(type(value))
@@ -112,51 +119,35 @@ _STANDARD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def _text_dict(value: dict[Any, Any]) -> str:
-    if len(value) < _Grown.least:
-        return '{"~d":[' + ",".join([_item_text(k, v) for k, v in value.items()]) + "]}"
-    return '{"~d":[' + _GROWN.text(value) + "]}"
+    if len(value) >= LEAST and (columns := _COLUMNS.text(value, _KEYS, encode_text)) is not None:
+        return columns[0]
+    return '{"~d":[' + ",".join([_item_text(k, v) for k, v in value.items()]) + "]}"
 
 
 def _item_text(key: Any, value: Any) -> str:
     return "[" + encode_text(key) + "," + encode_text(value) + "]"
 
 
-class _Grown:
-    """The text of a large dict's entries, kept with the entries it was written from: a
-    year's scores grow by appending, so when the entries kept are, object for object, the
-    first ones of the dict now (ids compared in C, the objects held so that no other can
-    take their ids), only the entries after them are written. Kept only while every entry
-    is immutable (ids, codes, points, kinds, dates, frozen models, tuples of them), whose
-    text cannot change while the object lives; any other change writes the dict again,
-    each value through `_Encoded`. Bounded: emptied when full."""
-
-    least = 64  # smaller dicts are written afresh
-    size = 256
-
-    def __init__(self) -> None:
-        self._kept: dict[int, tuple[dict[Any, Any], list[Any], list[Any], list[int], list[int], str]] = {}
-
-    def text(self, value: dict[Any, Any]) -> str:
-        keys, values = list(value), list(value.values())
-        key_ids, value_ids = list(map(id, keys)), list(map(id, values))
-        kept = self._kept.get(id(value))
-        start, body = 0, ""
-        if kept is not None and kept[0] is value:
-            n = len(kept[3])
-            if n <= len(keys) and key_ids[:n] == kept[3] and value_ids[:n] == kept[4]:
-                start, body = n, kept[5]
-        added = [_item_text(k, v) for k, v in zip(keys[start:], values[start:], strict=True)]
-        text = ",".join([body, *added]) if start and added else body or ",".join(added)
-        if all(_immutable(k) and _immutable(v) for k, v in zip(keys[start:], values[start:], strict=True)):
-            if len(self._kept) >= self.size:
-                self._kept.clear()
-            self._kept[id(value)] = (value, keys, values, key_ids, value_ids, text)
-        else:
-            self._kept.pop(id(value), None)
-        return text
+def encode_state(state: dict[str, Any]) -> str:
+    """An entity's state (attribute -> value) as `encode_text` writes it, except that a large
+    dict with the same keys, object for object, as an earlier attribute's names that one
+    instead of writing them again (a year's score dates have its scores' ids)."""
+    items: list[str] = []
+    written: list[tuple[str, list[int]]] = []
+    for name, value in state.items():
+        columns = _COLUMNS.text(value, _KEYS, encode_text, written) if type(value) is dict and len(value) >= LEAST \
+            else None
+        if columns is None:
+            items.append(_item_text(name, value))
+            continue
+        text, key_ids, same = columns
+        items.append("[" + _string(name) + "," + text + "]")
+        if same is None:
+            written.append((name, key_ids))
+    return '{"~d":[' + ",".join(items) + "]}"
 
 
-_GROWN = _Grown()
+_COLUMNS = Kept()
 
 
 def _immutable(value: Any) -> bool:
@@ -224,6 +215,8 @@ _ENCODERS: dict[type, Any] = {
     **_ONCE, UUID: _kept(_uuid_text), date: _kept(_date_text), **{t: _kept(_model_text) for t in _MODELS},
     dict: _text_dict, list: _text_list, tuple: _tuple_kept,
 }
+_KEYS = keys_of_values(_ENUMS, _MODELS, encode_text)
+"""The values a column may hold, each with what tells it apart (see snapshot_columns)."""
 
 
 def _text_other(value: Any) -> str:
@@ -273,13 +266,39 @@ def _decode_uuid(data: Any) -> UUID:
     return _uuid(data)
 
 
+def _decode_items(data: Any) -> dict[Any, Any]:
+    """A dict's entries in order: a columnar one may name an earlier entry's keys as its own."""
+    found: dict[Any, Any] = {}
+    for key, value in data:
+        columnar = type(value) is dict and len(value) == 1 and "~c" in value
+        found[decode(key)] = _decode_columns(value["~c"], found) if columnar else decode(value)
+    return found
+
+
+def _decode_columns(data: Any, earlier: dict[str, Any] | None) -> dict[Any, Any]:
+    try:
+        n, width = data["n"], data["w"]
+        keys = keys_of(data["k"], n, earlier, _uuids, decode)
+        columns = [column_of(column, n, decode) for column in data["v"]]
+        if width is None and len(columns) == 1:
+            return dict(zip(keys, columns[0], strict=True))
+        if type(width) is int and len(columns) == width > 0:
+            return dict(zip(keys, zip(*columns, strict=True), strict=True))
+    except SnapshotRefused:
+        raise  # (a ValueError) as the value in the column gave it: an unknown type stays one
+    except (KeyError, TypeError, ValueError, IndexError) as bad:
+        raise SnapshotRefused("doctored", f"its columns do not read: {bad}") from None
+    raise SnapshotRefused("doctored", "its columns do not match their width")
+
+
 _DECODERS: dict[str, Any] = {
-    "~d": lambda data: {decode(k): decode(v) for k, v in data},
+    "~d": _decode_items,
     "~t": lambda data: tuple([decode(v) for v in data]),
     "~u": _decode_uuid,
     "~dt": datetime.fromisoformat,
     "~date": date.fromisoformat,
     "~n": Decimal,
+    "~c": lambda data: _decode_columns(data, None),
 }
 """The tags that stand alone (an enum's or a model's also carries its value, "v")."""
 
@@ -292,6 +311,7 @@ def _listed(name: Any, kind: type) -> Any:
 
 
 _uuid = TypeAdapter(UUID).validate_python
+_uuids = TypeAdapter(list[UUID]).validate_python
 """UUID(text) in Rust: a year's snapshot holds two ids per score, and uuid.UUID's own
 parsing, in Python, was a third of reading one back."""
 
@@ -336,7 +356,7 @@ class EntitySnapshot(Snapshot):
         state = {k: v for k, v in taken.state.items() if k not in aggregate.derived}
         return replace(taken, topic=kind, state={
             "effective_through": through.isoformat() if through else None, "format": FORMAT,
-            "position": position, "chain": chain, "seal": UNSEALED, "encoded": EncodedState(encode_text(state))})
+            "position": position, "chain": chain, "seal": UNSEALED, "encoded": EncodedState(encode_state(state))})
 
     def mutate(self, _: None) -> Any:
         """The entity, constructed only as one of `entity_kinds()` (eventsourcing's own
@@ -377,9 +397,9 @@ def read_head(head: bytes) -> Head | None:
 
 
 def effective_through(head: bytes) -> date | None:
-    """The latest effective date in a stored snapshot of the current format, from the first
+    """The latest effective date in a stored snapshot of a readable format, from the first
     bytes of its state; None when they do not say."""
     found = read_head(head)
-    return found.effective_through if found and found.format == FORMAT else None
+    return found.effective_through if found and found.format in READABLE else None
 
 
