@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Request, Response, status
-from pydantic import BaseModel, Field, StrictInt, create_model
+from pydantic import BaseModel, BeforeValidator, Field, create_model
 from thidua_events.bounds import MAX_POSITION
 from thidua_events.facts import FACTS, Fact, Provenance, Role
 from thidua_events.facts.corrections import Correction
@@ -41,15 +41,21 @@ class ReceiptPublic(BaseModel):
         "where the request left them out"))
 
 
+def _json_integer(value: Any) -> Any:
+    """JSON's true or "5" is no version: pydantic's lax mode read them as 1 and 5. 5.0 is one
+    (JSON Schema's integer), and lax mode reads it so."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON integer")
+    return value
+
+
 def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
     fields: dict[str, Any] = {
         "reason": (Note | None, Field(None, description="Why this is recorded (required for corrections "
                                                            "in a closed year)")),
         "source_ref": (Name | None, Field(None, description="Minutes or decree number")),
-        # Strict: JSON's true is no version (lax mode read it as 1, and "5" as 5).
-        "expected_version": (StrictInt | None, Field(None, ge=0, le=MAX_POSITION,
-                                                     description="Refuse with 409 unless the entity is still at "
-                                                                 "this version")),
+        "expected_version": (Annotated[int, BeforeValidator(_json_integer)] | None, Field(
+            None, ge=0, le=MAX_POSITION, description="Refuse with 409 unless the entity is still at this version")),
     }
     if (id_field := new_id_field(fact_type)) is not None:
         fields[id_field] = (UUID | None, Field(None, description="Left out, the server makes it "
