@@ -1,0 +1,102 @@
+"""A fact that names a unit of a second authority falls in both: a clerk granted only authority A
+cannot merge A's unit into a unit of authority B, nor post A's officer to a unit of B, directly
+or by correcting an earlier fact. Each refusal is 403 write-within-granted-scope with nothing
+stored; the same fact within A is recorded."""
+
+from typing import Any
+from uuid import uuid4
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import ADMIN, CLERK_ACCOUNT
+from tests.api.test_recording import head, post
+
+RULE = "write-within-granted-scope"
+
+
+def _two_authorities(client: TestClient) -> dict[str, str]:
+    """Authority A (granted to the clerk) with two units and an officer; authority B (not
+    granted) with one unit, registered by the admin."""
+    ids = {"a": str(uuid4()), "b": str(uuid4()), "a_unit": str(uuid4()), "a_other": str(uuid4()),
+           "b_unit": str(uuid4()), "person": str(uuid4())}
+    for key, name, symbol in (("a", "Công an thành phố Hà Nội", "CATP"), ("b", "Công an tỉnh Bắc Ninh", "CABN")):
+        assert post(client, "AuthorityRegistered", {"effective_date": "2015-01-01", "authority_id": ids[key],
+                                                    "name": name, "symbol": symbol}, ADMIN).status_code == 201
+    assert post(client, "ScopeGranted", {"effective_date": "2015-01-01", "account": CLERK_ACCOUNT,
+                                         "authority_id": ids["a"]}, ADMIN).status_code == 201
+    for key, name, authority in (("a_unit", "Phòng Hậu cần", "a"), ("a_other", "Phòng Tham mưu", "a"),
+                                 ("b_unit", "Phòng Cảnh sát giao thông", "b")):
+        assert post(client, "UnitRegistered", {"effective_date": "2015-01-01", "unit_id": ids[key], "name": name,
+                                               "authority_id": ids[authority]}, ADMIN).status_code == 201
+    assert post(client, "PersonRegistered", {"effective_date": "2015-01-01", "person_id": ids["person"],
+                                             "full_name": "Nguyễn Văn An", "unit_id": ids["a_unit"]}).status_code == 201
+    return ids
+
+
+def _refused(client: TestClient, fact: str, body: dict[str, Any]) -> None:
+    before = head(client)
+    response = post(client, fact, body)
+    assert response.status_code == 403, response.json()
+    assert response.json()["rule"] == RULE
+    assert head(client) == before, f"a refused {fact} stored something"
+
+
+def _merged(ids: dict[str, str], into: str) -> dict[str, Any]:
+    return {"effective_date": "2016-01-01", "unit_id": ids["a_unit"], "into_unit_id": ids[into]}
+
+
+def _posted(ids: dict[str, str], to: str) -> dict[str, Any]:
+    return {"effective_date": "2016-01-01", "person_id": ids["person"], "unit_id": ids[to],
+            "position": "Phó Trưởng phòng"}
+
+
+def test_a_clerk_cannot_merge_a_unit_into_another_authoritys_unit(client: TestClient) -> None:
+    ids = _two_authorities(client)
+    _refused(client, "UnitMerged", _merged(ids, "b_unit"))
+
+
+def test_a_clerk_merges_a_unit_into_another_of_the_authority_granted(client: TestClient) -> None:
+    ids = _two_authorities(client)
+    assert post(client, "UnitMerged", _merged(ids, "a_other")).status_code == 201
+
+
+def test_a_clerk_cannot_post_an_officer_to_another_authoritys_unit(client: TestClient) -> None:
+    ids = _two_authorities(client)
+    _refused(client, "PersonPostingChanged", _posted(ids, "b_unit"))
+
+
+def test_a_clerk_posts_an_officer_within_the_authority_granted(client: TestClient) -> None:
+    ids = _two_authorities(client)
+    assert post(client, "PersonPostingChanged", _posted(ids, "a_other")).status_code == 201
+
+
+def test_a_clerk_cannot_correct_a_posting_into_another_authoritys_unit(client: TestClient) -> None:
+    ids = _two_authorities(client)
+    posted = post(client, "PersonPostingChanged", _posted(ids, "a_other"))
+    assert posted.status_code == 201, posted.json()
+    _refused(client, "FactCorrected", {
+        "effective_date": "2016-01-02", "original": f"{ids['person']}:2", "replacement_type": "PersonPostingChanged",
+        "replacement": _posted(ids, "b_unit"), "reason": "Ghi nhầm đơn vị"})
+
+
+def test_a_clerk_granted_both_authorities_merges_across_them(client: TestClient) -> None:
+    ids = _two_authorities(client)
+    assert post(client, "ScopeGranted", {"effective_date": "2015-01-01", "account": CLERK_ACCOUNT,
+                                         "authority_id": ids["b"]}, ADMIN).status_code == 201
+    assert post(client, "UnitMerged", _merged(ids, "b_unit")).status_code == 201
+
+
+def test_a_clerk_cannot_retract_a_merge_into_another_authoritys_unit(client: TestClient) -> None:
+    # Undoing the merge changes the history of the unit it went into as much as making it did.
+    ids = _two_authorities(client)
+    assert post(client, "UnitMerged", _merged(ids, "b_unit"), ADMIN).status_code == 201
+    _refused(client, "FactRetracted", {"effective_date": "2016-01-02", "original": f"{ids['a_unit']}:2",
+                                       "reason": "Ghi nhầm"})
+
+
+def test_a_clerk_retracts_a_merge_within_the_authority_granted(client: TestClient) -> None:
+    ids = _two_authorities(client)
+    assert post(client, "UnitMerged", _merged(ids, "a_other")).status_code == 201
+    retracted = post(client, "FactRetracted", {"effective_date": "2016-01-02", "original": f"{ids['a_unit']}:2",
+                                               "reason": "Ghi nhầm"})
+    assert retracted.status_code == 201, retracted.json()
