@@ -100,3 +100,15 @@ def test_a_clerk_retracts_a_merge_within_the_authority_granted(client: TestClien
     retracted = post(client, "FactRetracted", {"effective_date": "2016-01-02", "original": f"{ids['a_unit']}:2",
                                                "reason": "Ghi nhầm"})
     assert retracted.status_code == 201, retracted.json()
+
+
+def test_a_clerk_cannot_correct_an_officers_posting_in_another_authority_after_the_officer_came_back(
+        client: TestClient) -> None:
+    # The posting in B's unit is B's history, even once the officer serves in A again.
+    ids = _two_authorities(client)
+    for day, to in (("2016-01-01", "b_unit"), ("2017-01-01", "a_other")):
+        assert post(client, "PersonPostingChanged", {**_posted(ids, to), "effective_date": day},
+                    ADMIN).status_code == 201
+    _refused(client, "FactCorrected", {
+        "effective_date": "2017-01-02", "original": f"{ids['person']}:2", "replacement_type": "PersonPostingChanged",
+        "replacement": {**_posted(ids, "b_unit"), "position": "Trưởng phòng"}, "reason": "Ghi nhầm chức vụ"})
