@@ -77,7 +77,9 @@ class SignedPdfPublic(BaseModel):
 
 
 @router.post("/{document_id}/signed.pdf", status_code=status.HTTP_201_CREATED,
-             responses={503: {"model": ProblemPublic,
+             responses={409: {"model": ProblemPublic,
+                              "description": "The stored file is not the one issued (sign-only-what-was-issued)"},
+                        503: {"model": ProblemPublic,
                               "description": "No signing key for the issuing body, or no LibreOffice"}})
 def sign_document(document_id: DocumentId, register: RegisterDep, settings: SettingsDep,
                   may_issue: ScopedWriter) -> SignedPdfPublic:
