@@ -293,7 +293,7 @@ class Register:
         with self.store.transaction() as tx:
             prepared = kind.prepare(Snapshot(tx, entry.position), entry.subject,
                                     request_for(entry.kind, entry.request))
-        pdf = signing.sign_pdf(pdf_preview(content, pdfa=True), key,
+        pdf = signing.sign_pdf(pdf_preview(content, pdfa=True, wait=60), key,  # a signing waits its turn
                                signing.signer_name(prepared.context))
         cert = key.signer.signing_cert
         signed_by = cert.subject.human_friendly if cert is not None else ""
