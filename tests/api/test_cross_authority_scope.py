@@ -112,3 +112,44 @@ def test_a_clerk_cannot_correct_an_officers_posting_in_another_authority_after_t
     _refused(client, "FactCorrected", {
         "effective_date": "2017-01-02", "original": f"{ids['person']}:2", "replacement_type": "PersonPostingChanged",
         "replacement": {**_posted(ids, "b_unit"), "position": "Trưởng phòng"}, "reason": "Ghi nhầm chức vụ"})
+
+
+def _cluster_of_b(client: TestClient, ids: dict[str, str]) -> None:
+    """B's cluster with B's unit as member, and A's own award catalogue."""
+    ids["b_cluster"] = str(uuid4())
+    formed = post(client, "ClusterFormed", {"effective_date": "2015-01-01", "cluster_id": ids["b_cluster"],
+                                            "name": "Cụm thi đua số 2", "authority_id": ids["b"]}, ADMIN)
+    assert formed.status_code == 201
+    assert post(client, "UnitJoined", {"effective_date": "2015-01-01", "cluster_id": ids["b_cluster"],
+                                       "unit_id": ids["b_unit"]}, ADMIN).status_code == 201
+    kind = post(client, "AwardKindRegistered", {"effective_date": "2015-01-01", "authority_id": ids["a"],
+                                                "name": "Bằng khen", "level": "certificate_of_merit"})
+    assert kind.status_code == 201
+
+
+def _award(ids: dict[str, str], kind: str) -> dict[str, Any]:
+    key = "decree_id" if kind == "AwardConferred" else "proposal_id"
+    body = {key: str(uuid4()), "effective_date": "2016-12-20", "authority_id": ids["a"], "award_kind": "Bằng khen",
+            "year": 2016, "cluster_id": ids["b_cluster"],
+            "recipients": [{"kind": "collective", "unit_id": ids["b_unit"]}]}
+    if kind == "AwardConferred":
+        body.update(decree_no="01/QĐ-CATP", decree_date="2016-12-20", signer="Thiếu tướng Nguyễn Văn A")
+    return body
+
+
+def test_a_clerk_cannot_attribute_a_decree_or_a_proposal_to_another_authoritys_cluster(client: TestClient) -> None:
+    # A's decree naming B's cluster counts in B's cluster's awards and year-end report: B's history.
+    ids = _two_authorities(client)
+    _cluster_of_b(client, ids)
+    for kind in ("AwardConferred", "AwardProposed"):
+        _refused(client, kind, _award(ids, kind))
+
+
+def test_a_clerk_granted_the_cluster_too_records_its_authoritys_decree_for_it(client: TestClient) -> None:
+    ids = _two_authorities(client)
+    _cluster_of_b(client, ids)
+    assert post(client, "ScopeGranted", {"effective_date": "2015-01-01", "account": CLERK_ACCOUNT,
+                                         "cluster_id": ids["b_cluster"]}, ADMIN).status_code == 201
+    for kind in ("AwardConferred", "AwardProposed"):
+        recorded = post(client, kind, _award(ids, kind))
+        assert recorded.status_code == 201, recorded.json()

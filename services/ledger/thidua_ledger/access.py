@@ -109,11 +109,14 @@ SCOPES: dict[type[Fact], ScopeOf] = {
     FactCorrected: _correction,
     FactRetracted: _correction,
 }
-# A fact that moves a unit or an officer into a unit falls in that unit's authority as well:
-# else a clerk of one authority changes another's units' history (what merged into them, who serves there).
-TARGETS: dict[type[Fact], ScopeOf] = {
+# A fact that moves a unit or an officer into a unit falls in that unit's authority as well, and a
+# decree or proposal attributed to a cluster falls in the cluster: else a clerk of one authority
+# changes another's history (what merged into its units, who serves there, its cluster's awards).
+TARGETS: dict[type[Fact], Callable[[Ledger, Any], Scopes | None]] = {
     of.UnitMerged: lambda ledger, fact: _unit(ledger, fact.into_unit_id),
     of.PersonPostingChanged: lambda ledger, fact: _unit(ledger, fact.unit_id),
+    af.AwardConferred: lambda ledger, fact: _cluster(ledger, fact.cluster_id) if fact.cluster_id else None,
+    af.AwardProposed: lambda ledger, fact: _cluster(ledger, fact.cluster_id) if fact.cluster_id else None,
 }
 # Every other cluster fact and every year fact falls in its cluster.
 for _fact_type in (*vars(cf).values(), *vars(yf).values()):
@@ -149,8 +152,9 @@ def check_clerk_may_record(ledger: Ledger, account: str, fact: Fact) -> None:
 
 def _check_target(ledger: Ledger, account: str, fact: Fact) -> None:
     target = TARGETS.get(type(fact))
-    if target is not None:
-        check_clerk_may_write(ledger, account, target(ledger, fact))
+    scopes = target(ledger, fact) if target is not None else None
+    if scopes is not None:
+        check_clerk_may_write(ledger, account, scopes)
 
 
 # What an issuing body of the documents service falls in, by its kind: a unit writes within its authority.
