@@ -138,6 +138,8 @@ RULES_VI: dict[str, str] = {
     "legal-basis-in-force": "Căn cứ pháp lý không có hiệu lực vào ngày của văn bản.",
     "legal-instrument-registered-once": "Văn bản pháp luật số này đã có trong danh mục.",
     "legal-instrument-in-force-span": "Ngày hết hiệu lực không được trước ngày có hiệu lực.",
+    "sign-only-what-was-issued": "Tệp văn bản đang lưu không phải tệp đã ban hành (đã bị thay đổi): "
+                                 "không ký số; hãy khôi phục tệp đã ban hành.",
     # Accounts, managed by an admin.
     "account-name-unique": "Tên tài khoản này đã có; hãy chọn tên khác.",
     "account-must-exist": "Không có tài khoản nào mang tên này.",

@@ -52,3 +52,26 @@ def test_a_draft_previews_as_a_pdf_with_its_missing_parts(docs: Docs, world: Wor
     pdf.write_bytes(response.content)
     first = " ".join(pdf_text(pdf)[0].split())
     assert "DỰ THẢO" in first and "QUYẾT ĐỊNH" in first
+
+
+def test_previews_beyond_those_running_at_once_are_refused_and_accepted_after(docs: Docs, world: World) -> None:
+    """Each preview is a LibreOffice process of a few hundred MB started for any reader: without
+    a bound, an auditor asking for many at once exhausted the server's memory."""
+    if soffice() is None:
+        unavailable("LibreOffice", "soffice is not installed (make preview-tools)")
+    from thidua_documents import preview
+
+    issued = docs.client.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
+    assert issued.status_code == 201, issued.text
+    path = f"/documents/{issued.json()['document_id']}/preview.pdf"
+    draft = f"/documents/decrees/{world.decree_2016}/draft?format=pdf"
+    taken = [preview.CONVERSIONS.acquire(blocking=False) for _ in range(preview.AT_ONCE)]  # as if running
+    try:
+        assert all(taken)
+        for response in (docs.client.get(path), docs.client.post(draft, json=requests.decree(world))):
+            assert response.status_code == 429, response.text
+            assert response.headers["Retry-After"]
+    finally:
+        for _ in taken:
+            preview.CONVERSIONS.release()
+    assert docs.client.get(path).status_code == 200

@@ -83,3 +83,22 @@ def test_without_the_body_s_key_no_signed_pdf_is_made(docs: Docs, world: World) 
     assert response.status_code == 503
     assert "no signing key" in response.json()["detail"]
     assert docs.client.get(f"/documents/{document}/signed.pdf").status_code == 404
+
+
+def test_a_document_changed_in_the_store_after_issuing_is_not_signed(docs: Docs, world: World,
+                                                                       tmp_path: Path) -> None:
+    # Someone with write access to the documents store swaps an issued decree's file before it is
+    # signed: the body's key must not sign what the register never issued.
+    issued = docs.client.post(f"/documents/decrees/{world.decree_2016}", json=requests.decree(world))
+    assert issued.status_code == 201, issued.text
+    entry = issued.json()
+    make_body_key(tmp_path / "keys", entry["issuer_key"], "Công an thành phố Hà Nội")
+    # A draft of the same decree: its signer, its text, "DỰ THẢO" on it and no number.
+    forged = docs.client.post(f"/documents/decrees/{world.decree_2016}/draft", json=requests.decree(world)).content
+    with docs.store.transaction(write=True) as tx:
+        tx.execute("UPDATE register_entries SET content = ? WHERE document_id = ?", (forged, entry["document_id"]))
+    assert docs.client.get(f"/documents/{entry['document_id']}/file").content == forged
+    refused = docs.client.post(f"/documents/{entry['document_id']}/signed.pdf")
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["rule"] == "sign-only-what-was-issued"
+    assert docs.client.get(f"/documents/{entry['document_id']}/signed.pdf").status_code == 404

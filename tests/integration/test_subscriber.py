@@ -182,6 +182,43 @@ def test_awards_recorded_in_the_ledger_reach_a_subscriber_through_the_relay(
     assert revoked.revokes_decree_id == decree.decree_id  # type: ignore[attr-defined]
 
 
+class CrashBeforeRecording(Exception):
+    """The relay process dies after the broker acknowledged a batch, before its position is recorded."""
+
+
+def test_an_award_reaches_the_subscriber_once_per_position_across_a_relay_restart_mid_batch(
+        subscribe, kafka: str, topic: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger = Ledger(env=Settings(store="sqlite", sqlite_path=tmp_path / "ledger.sqlite",
+                                 signing_key_file=SIGNING_KEY_FILE).eventstore_env())
+    setup = cluster_with_members(ledger, members=3)
+    decrees = [conferral(setup, collective(unit)) for unit in setup.units]
+    for decree in decrees:
+        ledger.record(decree, CLERK)
+    config = RelayConfig(bootstrap_servers=kafka, events_topic=f"{topic}.events", awards_topic=topic,
+                         batch_size=1000, producer_config=FAST)
+    crashing = Relay(ledger, config)
+
+    def crash(position: int) -> None:
+        raise CrashBeforeRecording(position)
+
+    monkeypatch.setattr(crashing.position, "advance", crash)
+    with pytest.raises(CrashBeforeRecording):
+        crashing.publish_batch()  # every award sent and acknowledged, the position not moved
+    crashing.close()
+    assert Relay(ledger, config).position.get() == 0
+    Relay(ledger, config).catch_up()  # the restarted relay publishes the whole batch again
+    ledger.close()
+    handler = Recorder()
+
+    stats = subscribe(handler, seen_store=SQLiteSeenStore(tmp_path / "seen.sqlite")).run(
+        max_messages=2 * len(decrees), timeout=30)
+
+    assert (stats.handled, stats.duplicates) == (len(decrees), len(decrees))
+    positions = [event.position for event in handler.events]
+    assert positions == sorted(set(positions)) and len(positions) == len(decrees)
+    assert [event.fact().decree_id for event in handler.events] == [d.decree_id for d in decrees]  # type: ignore[attr-defined]
+
+
 def test_the_example_subscriber_prints_the_awards(kafka: str, topic: str, tmp_path: Path) -> None:
     publish(kafka, topic, [award(1), award(2)])
     printed = subprocess.run(

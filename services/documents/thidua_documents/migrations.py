@@ -120,6 +120,13 @@ MIGRATIONS = [
             version INTEGER, payload TEXT)""",
         "CREATE INDEX proj_corrections_entity ON proj_corrections (entity_id)",
     )),
+    Migration(6, "the event id of the authorities', clusters', units' and people's facts, which a clerk may correct", (
+        # As in step 5: a correction of a row projected before this step (event_id NULL) is not
+        # applied until the projections are rebuilt from the ledger's feed.
+        *(f"ALTER TABLE {table} ADD COLUMN event_id TEXT" for table in (
+            "proj_authorities", "proj_authority_forms", "proj_units", "proj_unit_names", "proj_postings",
+            "proj_clusters", "proj_memberships")),
+    )),
 ]
 
 LATEST = MIGRATIONS[-1].version

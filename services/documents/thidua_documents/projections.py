@@ -51,46 +51,48 @@ def _projects(*fact_types: type[Fact]) -> Callable[[Projector], Projector]:
 
 @_projects(of.AuthorityRegistered)
 def _authority(tx: Tx, event: LedgerEvent, f: of.AuthorityRegistered) -> None:
-    tx.execute("INSERT INTO proj_authorities VALUES (?, ?, ?, ?, ?, ?, ?)",
+    tx.execute("INSERT INTO proj_authorities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                (event.position, str(f.authority_id), f.name, f.symbol, _id(f.parent_id), f.place,
-                f.effective_date.isoformat()))
-    tx.execute("INSERT INTO proj_authority_forms VALUES (?, ?, ?)",
-               (event.position, str(f.authority_id), f.document_form.value))
+                f.effective_date.isoformat(), event.id))
+    tx.execute("INSERT INTO proj_authority_forms VALUES (?, ?, ?, ?)",
+               (event.position, str(f.authority_id), f.document_form.value, event.id))
 
 
 @_projects(of.UnitRegistered)
 def _unit(tx: Tx, event: LedgerEvent, f: of.UnitRegistered) -> None:
-    tx.execute("INSERT INTO proj_units VALUES (?, ?, ?, ?, ?)",
-               (event.position, str(f.unit_id), str(f.authority_id), f.symbol, f.effective_date.isoformat()))
-    tx.execute("INSERT INTO proj_unit_names VALUES (?, ?, ?, ?)",
-               (event.position, str(f.unit_id), f.effective_date.isoformat(), f.name))
+    tx.execute("INSERT INTO proj_units VALUES (?, ?, ?, ?, ?, ?)",
+               (event.position, str(f.unit_id), str(f.authority_id), f.symbol, f.effective_date.isoformat(),
+                event.id))
+    tx.execute("INSERT INTO proj_unit_names VALUES (?, ?, ?, ?, ?)",
+               (event.position, str(f.unit_id), f.effective_date.isoformat(), f.name, event.id))
 
 
 @_projects(of.UnitRenamed)
 def _rename(tx: Tx, event: LedgerEvent, f: of.UnitRenamed) -> None:
-    tx.execute("INSERT INTO proj_unit_names VALUES (?, ?, ?, ?)",
-               (event.position, str(f.unit_id), f.effective_date.isoformat(), f.name))
+    tx.execute("INSERT INTO proj_unit_names VALUES (?, ?, ?, ?, ?)",
+               (event.position, str(f.unit_id), f.effective_date.isoformat(), f.name, event.id))
 
 
 @_projects(of.PersonRegistered, of.PersonPostingChanged)
 def _posting(tx: Tx, event: LedgerEvent, f: of.PersonRegistered | of.PersonPostingChanged) -> None:
     full_name = f.full_name if isinstance(f, of.PersonRegistered) else None
-    tx.execute("INSERT INTO proj_postings VALUES (?, ?, ?, ?, ?, ?, ?)",
+    tx.execute("INSERT INTO proj_postings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                (event.position, str(f.person_id), f.effective_date.isoformat(), full_name, str(f.unit_id),
-                f.rank, f.position))
+                f.rank, f.position, event.id))
 
 
 @_projects(cf.ClusterFormed)
 def _cluster(tx: Tx, event: LedgerEvent, f: cf.ClusterFormed) -> None:
-    tx.execute("INSERT INTO proj_clusters VALUES (?, ?, ?, ?, ?)",
-               (event.position, str(f.cluster_id), f.name, str(f.authority_id), f.effective_date.isoformat()))
+    tx.execute("INSERT INTO proj_clusters VALUES (?, ?, ?, ?, ?, ?)",
+               (event.position, str(f.cluster_id), f.name, str(f.authority_id), f.effective_date.isoformat(),
+                event.id))
 
 
 @_projects(cf.UnitJoined, cf.UnitLeft)
 def _membership(tx: Tx, event: LedgerEvent, f: cf.UnitJoined | cf.UnitLeft) -> None:
-    tx.execute("INSERT INTO proj_memberships VALUES (?, ?, ?, ?, ?)",
+    tx.execute("INSERT INTO proj_memberships VALUES (?, ?, ?, ?, ?, ?)",
                (event.position, str(f.cluster_id), str(f.unit_id), f.effective_date.isoformat(),
-                int(isinstance(f, cf.UnitJoined))))
+                int(isinstance(f, cf.UnitJoined)), event.id))
 
 
 def _year_fact(tx: Tx, event: LedgerEvent, f: Any) -> None:

@@ -281,12 +281,19 @@ class Register:
         entry = self.get(document_id)
         if existing is not None or entry is None:
             return existing
+        content = self.content(document_id) or b""
+        if hashlib.sha256(content).hexdigest() != entry.sha256:
+            # The file was changed in the store since it was issued: the body's key signs only
+            # what the register issued, never bytes someone with access to the database put there.
+            raise books.RuleBroken("sign-only-what-was-issued",
+                                   f"document {document_id}'s stored file is not the one issued (SHA-256 "
+                                   f"{entry.sha256}); regenerate it and restore the issued file")
         key = keys.key_for(entry.issuer_key)  # NoSigningKey before any work
         kind = KINDS[entry.kind]
         with self.store.transaction() as tx:
             prepared = kind.prepare(Snapshot(tx, entry.position), entry.subject,
                                     request_for(entry.kind, entry.request))
-        pdf = signing.sign_pdf(pdf_preview(self.content(document_id) or b"", pdfa=True), key,
+        pdf = signing.sign_pdf(pdf_preview(content, pdfa=True, wait=60), key,  # a signing waits its turn
                                signing.signer_name(prepared.context))
         cert = key.signer.signing_cert
         signed_by = cert.subject.human_friendly if cert is not None else ""

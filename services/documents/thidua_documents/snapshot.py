@@ -5,13 +5,15 @@ answer: the basis of regenerating an issued document byte for byte.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
 from thidua_events.facts import Fact
 from thidua_events.facts import awards as af
+from thidua_events.facts import cluster as cf
+from thidua_events.facts import organisation as of
 from thidua_events.versions import decode_fact, fact_type
 
 from thidua_documents.store import Row, Tx
@@ -67,6 +69,15 @@ def _decode(type_name: str, version: int, payload: str) -> Fact:
     return decode_fact(type_name, version, json.loads(payload))
 
 
+def _posting_row(row: Row, fact: Fact) -> Row:
+    """A postings row made again from a corrected PersonRegistered or PersonPostingChanged."""
+    if not isinstance(fact, of.PersonRegistered | of.PersonPostingChanged):
+        return row  # a correction keeps its original's type (the ledger's rule)
+    full_name = fact.full_name if isinstance(fact, of.PersonRegistered) else None
+    return (row[0], fact.effective_date.isoformat(), row[2], full_name, str(fact.unit_id), fact.rank,
+            fact.position, row[-1])
+
+
 Slots = dict[str, Fact | None]
 """event id of a corrected or retracted original -> the fact in force in its place (None: retracted)."""
 
@@ -87,35 +98,64 @@ class Snapshot:
                                 (*chunk, self.as_of))
         return rows
 
+    def _registration(self, table: str, column: str, entity_id: UUID, fields: str) -> Row | Fact | None:
+        """The row that registered an entity, or the fact a correction put in its place (None:
+        never registered, or retracted, as of this snapshot)."""
+        row = self.tx.one(f"SELECT {fields}, event_id FROM {table} WHERE {column} = ? AND position <= ? "
+                          "ORDER BY position LIMIT 1", (str(entity_id), self.as_of))
+        if row is None or row[-1] is None:
+            return row
+        slots = self.corrections([row[-1]])
+        return slots.get(row[-1], row)
+
     def authority(self, authority_id: UUID) -> AuthorityView | None:
-        row = self.tx.one("SELECT authority_id, name, symbol, parent_id, place FROM proj_authorities "
-                          "WHERE authority_id = ? AND position <= ? ORDER BY position LIMIT 1",
-                          (str(authority_id), self.as_of))
-        if row is None:
+        found = self._registration("proj_authorities", "authority_id", authority_id,
+                                   "authority_id, name, symbol, parent_id, place")
+        if isinstance(found, of.AuthorityRegistered):
+            return AuthorityView(found.authority_id, found.name, found.symbol, found.parent_id, found.place,
+                                 found.document_form.value)
+        if not isinstance(found, tuple):
             return None
         form = self.tx.one("SELECT document_form FROM proj_authority_forms WHERE authority_id = ? AND position <= ? "
                            "ORDER BY position LIMIT 1", (str(authority_id), self.as_of))
-        return AuthorityView(UUID(row[0]), row[1], row[2], _uuid(row[3]), row[4], form[0] if form else "state")
+        return AuthorityView(UUID(found[0]), found[1], found[2], _uuid(found[3]), found[4],
+                             form[0] if form else "state")
 
     def cluster(self, cluster_id: UUID) -> ClusterView | None:
-        row = self.tx.one("SELECT cluster_id, name, authority_id FROM proj_clusters "
-                          "WHERE cluster_id = ? AND position <= ? ORDER BY position LIMIT 1",
-                          (str(cluster_id), self.as_of))
-        return ClusterView(UUID(row[0]), row[1], UUID(row[2])) if row else None
+        found = self._registration("proj_clusters", "cluster_id", cluster_id, "cluster_id, name, authority_id")
+        if isinstance(found, cf.ClusterFormed):
+            return ClusterView(found.cluster_id, found.name, found.authority_id)
+        return ClusterView(UUID(found[0]), found[1], UUID(found[2])) if isinstance(found, tuple) else None
 
     def unit(self, unit_id: UUID) -> UnitView | None:
-        row = self.tx.one("SELECT unit_id, authority_id, symbol FROM proj_units "
-                          "WHERE unit_id = ? AND position <= ? ORDER BY position LIMIT 1",
-                          (str(unit_id), self.as_of))
-        return UnitView(UUID(row[0]), UUID(row[1]), row[2]) if row else None
+        found = self._registration("proj_units", "unit_id", unit_id, "unit_id, authority_id, symbol")
+        if isinstance(found, of.UnitRegistered):
+            return UnitView(found.unit_id, found.authority_id, found.symbol)
+        return UnitView(UUID(found[0]), UUID(found[1]), found[2]) if isinstance(found, tuple) else None
+
+    def _rows_in_force(self, rows: list[Row], as_fact: Callable[[Row, Fact], Row]) -> list[Row]:
+        """Rows whose last column is their event id, each corrected one made again from the fact
+        in its place by `as_fact`, each retracted one left out."""
+        slots = self.corrections(row[-1] for row in rows)
+        kept = []
+        for row in rows:
+            if row[-1] in slots:
+                fact = slots[row[-1]]
+                if fact is None:
+                    continue
+                row = as_fact(row, fact)
+            kept.append(row)
+        return kept
 
     def unit_names(self, unit_ids: Iterable[UUID], on: date) -> dict[UUID, str]:
         """Each unit's name as it was on `on`: a renamed unit keeps its old name in older documents."""
         names: dict[UUID, str] = {}
-        rows = self._rows_for("SELECT unit_id, effective_date, name FROM proj_unit_names WHERE unit_id IN ({ids})",
-                              unit_ids, "unit_id, effective_date, position")
+        rows = self._rows_for("SELECT unit_id, effective_date, position, name, event_id FROM proj_unit_names "
+                              "WHERE unit_id IN ({ids})", unit_ids, "unit_id, effective_date, position")
+        rows = sorted(self._rows_in_force(rows, lambda row, fact: (
+            row[0], fact.effective_date.isoformat(), row[2], fact.name, row[-1])))  # type: ignore[attr-defined]
         day = on.isoformat()
-        for unit_id, effective, name in rows:
+        for unit_id, effective, _, name, _ in rows:
             key = UUID(unit_id)
             # The first name also stands for days before registration (a unit recorded late).
             if key not in names or effective <= day:
@@ -129,11 +169,12 @@ class Snapshot:
         """Each person's name, rank, title and unit on `on` (a posting fact that leaves rank
         or title out keeps the previous one)."""
         found: dict[UUID, PersonView] = {}
-        rows = self._rows_for("SELECT person_id, effective_date, full_name, unit_id, rank, title "
+        rows = self._rows_for("SELECT person_id, effective_date, position, full_name, unit_id, rank, title, event_id "
                               "FROM proj_postings WHERE person_id IN ({ids})",
                               person_ids, "person_id, effective_date, position")
+        rows = sorted(self._rows_in_force(rows, _posting_row))
         day = on.isoformat()
-        for person_id, effective, full_name, unit_id, rank, title in rows:
+        for person_id, effective, _, full_name, unit_id, rank, title, _ in rows:
             key = UUID(person_id)
             before = found.get(key)
             if before is not None and effective > day:
@@ -145,9 +186,13 @@ class Snapshot:
 
     def _memberships(self, cluster_id: UUID) -> dict[UUID, list[tuple[date, date | None]]]:
         spans: dict[UUID, list[tuple[date, date | None]]] = {}
-        for unit_id, effective, joined in self.tx.all(
-                "SELECT unit_id, effective_date, joined FROM proj_memberships WHERE cluster_id = ? "
-                "AND position <= ? ORDER BY effective_date, position", (str(cluster_id), self.as_of)):
+        rows = self.tx.all("SELECT effective_date, position, unit_id, joined, event_id FROM proj_memberships "
+                           "WHERE cluster_id = ? AND position <= ? ORDER BY effective_date, position",
+                           (str(cluster_id), self.as_of))
+        rows = sorted(self._rows_in_force(rows, lambda row, fact: (
+            fact.effective_date.isoformat(), row[1], str(fact.unit_id),  # type: ignore[attr-defined]
+            int(isinstance(fact, cf.UnitJoined)), row[-1])))
+        for effective, _, unit_id, joined, _ in rows:
             key, day = UUID(unit_id), date.fromisoformat(effective)
             if joined:
                 spans.setdefault(key, []).append((day, None))

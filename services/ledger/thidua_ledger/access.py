@@ -66,16 +66,22 @@ def _proposal(ledger: Ledger, fact: af.AwardProposed) -> Scopes:
 
 def _correction(ledger: Ledger, fact: Correction) -> Scopes:
     """A correction or retraction falls where the fact it names falls (as it is in force)."""
+    original = _named(ledger, fact)
+    if original is None:
+        return _admins_only(ledger, fact)
+    return SCOPES.get(type(original), _admins_only)(ledger, original)
+
+
+def _named(ledger: Ledger, fact: Correction) -> Fact | None:
+    """The fact a correction names, as it is in force; None where only an admin may touch it."""
     named = [e for e in ledger.events.get(fact.entity_id, gt=fact.original_version - 1,
                                           lte=fact.original_version) if isinstance(e, FactEvent)]
     if not named:
-        return _admins_only(ledger, fact)
+        return None
     original = named[0].fact
     if isinstance(original, Correction):  # a correction of a correction: the fact it put in place
-        if not isinstance(original, FactCorrected):
-            return _admins_only(ledger, fact)
-        original = original.fact_in_force()
-    return SCOPES.get(type(original), _admins_only)(ledger, original)
+        return original.fact_in_force() if isinstance(original, FactCorrected) else None
+    return original
 
 
 def _admins_only(ledger: Ledger, fact: Fact) -> Scopes:
@@ -103,6 +109,15 @@ SCOPES: dict[type[Fact], ScopeOf] = {
     FactCorrected: _correction,
     FactRetracted: _correction,
 }
+# A fact that moves a unit or an officer into a unit falls in that unit's authority as well, and a
+# decree or proposal attributed to a cluster falls in the cluster: else a clerk of one authority
+# changes another's history (what merged into its units, who serves there, its cluster's awards).
+TARGETS: dict[type[Fact], Callable[[Ledger, Any], Scopes | None]] = {
+    of.UnitMerged: lambda ledger, fact: _unit(ledger, fact.into_unit_id),
+    of.PersonPostingChanged: lambda ledger, fact: _unit(ledger, fact.unit_id),
+    af.AwardConferred: lambda ledger, fact: _cluster(ledger, fact.cluster_id) if fact.cluster_id else None,
+    af.AwardProposed: lambda ledger, fact: _cluster(ledger, fact.cluster_id) if fact.cluster_id else None,
+}
 # Every other cluster fact and every year fact falls in its cluster.
 for _fact_type in (*vars(cf).values(), *vars(yf).values()):
     if isinstance(_fact_type, type) and issubclass(_fact_type, Fact) and _fact_type not in SCOPES \
@@ -124,10 +139,22 @@ def check_clerk_may_record(ledger: Ledger, account: str, fact: Fact) -> None:
     the account. Read from the store on every write: a grant or its revocation counts at once."""
     scopes = SCOPES.get(type(fact), _admins_only)(ledger, fact)  # a type without a scope: admins only
     check_clerk_may_write(ledger, account, scopes)
+    _check_target(ledger, account, fact)
+    if isinstance(fact, Correction):  # undoing a move touches the unit moved into as making it did
+        original = _named(ledger, fact)
+        if original is not None:
+            _check_target(ledger, account, original)
     if isinstance(fact, FactCorrected):
         # The fact put in place must fall in the clerk's scope too: else a clerk of one authority
         # moves its unit, cluster or decree into another by correcting the fact that placed it.
         check_clerk_may_record(ledger, account, fact.fact_in_force())
+
+
+def _check_target(ledger: Ledger, account: str, fact: Fact) -> None:
+    target = TARGETS.get(type(fact))
+    scopes = target(ledger, fact) if target is not None else None
+    if scopes is not None:
+        check_clerk_may_write(ledger, account, scopes)
 
 
 # What an issuing body of the documents service falls in, by its kind: a unit writes within its authority.

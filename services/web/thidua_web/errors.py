@@ -10,6 +10,7 @@ from thidua_events.rules_vi import rule_message
 
 from thidua_web.clients import BackendRefused, Forbidden, NotFound, RuleRefused, ServiceBusy
 from thidua_web.clocks import ClockInvalid
+from thidua_web.jobs import RETRY_AFTER_SECONDS, TooManyJobs
 from thidua_web.session import CsrfRefused, SignInNeeded, asked_for, sign_in_url, sign_out
 from thidua_web.templating import render
 
@@ -69,6 +70,17 @@ def install(app: FastAPI) -> None:
             "message": "Dịch vụ đang bận hoặc tạm thời không trả lời. Vui lòng thử lại sau ít phút.",
         }, status_code=503)
         response.headers["Retry-After"] = str(error.retry_after or 2)
+        return response
+
+    @app.exception_handler(TooManyJobs)
+    def _too_many_jobs(request: Request, error: TooManyJobs) -> HTMLResponse:
+        whose = "Bạn đang có" if error.of_owner else "Hệ thống đang chạy"
+        response = render(request, "error.html", {
+            "title": "Đang có quá nhiều việc dài",
+            "message": f"{whose} {error.running} việc dài (đọc danh sách đề nghị, ban hành nhiều văn bản) "
+                       "chưa xong. Hãy chờ một việc xong rồi thử lại.",
+        }, status_code=429)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     @app.exception_handler(BackendRefused)

@@ -10,6 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KEEP_SECONDS = 3600
+# Each job is a thread of the serving process reading a sheet of up to 5 MB or issuing many
+# documents: without a bound, one account starting them without end starves every other page.
+PER_OWNER_AT_MOST = 2
+RUNNING_AT_MOST = 6
+RETRY_AFTER_SECONDS = 5
+
+
+class TooManyJobs(Exception):
+    """As many jobs as may run at once are running (for this account, or in this process)."""
+
+    def __init__(self, running: int, of_owner: bool) -> None:
+        super().__init__(f"{running} jobs running{' for this account' if of_owner else ''}")
+        self.running, self.of_owner = running, of_owner
 
 
 @dataclass
@@ -38,11 +51,18 @@ _lock = threading.Lock()
 
 
 def start(owner: str, title: str, work: Callable[[Job], Any], **data: Any) -> Job:
+    """The job, started in a thread of its own; TooManyJobs when as many run as may."""
     job = Job(secrets.token_urlsafe(12), owner, title, data=data)
     with _lock:
         now = time.monotonic()
-        for old in [j for j in _jobs.values() if now - j.started > KEEP_SECONDS]:
+        for old in [j for j in _jobs.values() if j.finished and now - j.started > KEEP_SECONDS]:
             del _jobs[old.id]
+        running = [j for j in _jobs.values() if not j.finished]
+        mine = sum(1 for j in running if j.owner == owner)
+        if mine >= PER_OWNER_AT_MOST:
+            raise TooManyJobs(mine, of_owner=True)
+        if len(running) >= RUNNING_AT_MOST:
+            raise TooManyJobs(len(running), of_owner=False)
         _jobs[job.id] = job
 
     def run() -> None:

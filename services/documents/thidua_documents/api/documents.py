@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from thidua_documents.api.deps import DocumentId, Reader, RegisterDep, ScopedWriter, SettingsDep
 from thidua_documents.api.errors import ENTRY_RESPONSES, ProblemPublic
-from thidua_documents.api.files import DocumentPublic, docx_response
+from thidua_documents.api.files import PREVIEW_BUSY, DocumentPublic, docx_response
 from thidua_documents.preview import PreviewUnavailable, pdf_preview
 from thidua_documents.register import Entry, Register
 from thidua_documents.signing import KeyStore, NoSigningKey, SignedPdf, load_root, verify
@@ -53,7 +53,8 @@ def get_file(document_id: DocumentId, register: RegisterDep, _: Reader) -> Respo
 
 
 @router.get("/{document_id}/preview.pdf", response_class=Response,
-            responses={503: {"model": ProblemPublic, "description": "LibreOffice is not installed on this server"}})
+            responses={429: PREVIEW_BUSY,
+                       503: {"model": ProblemPublic, "description": "LibreOffice is not installed on this server"}})
 def get_preview(document_id: DocumentId, register: RegisterDep, _: Reader) -> Response:
     """A PDF rendering of the issued file through LibreOffice headless, for a quick look."""
     _entry(register, document_id)
@@ -77,7 +78,9 @@ class SignedPdfPublic(BaseModel):
 
 
 @router.post("/{document_id}/signed.pdf", status_code=status.HTTP_201_CREATED,
-             responses={503: {"model": ProblemPublic,
+             responses={409: {"model": ProblemPublic,
+                              "description": "The stored file is not the one issued (sign-only-what-was-issued)"},
+                        503: {"model": ProblemPublic,
                               "description": "No signing key for the issuing body, or no LibreOffice"}})
 def sign_document(document_id: DocumentId, register: RegisterDep, settings: SettingsDep,
                   may_issue: ScopedWriter) -> SignedPdfPublic:

@@ -15,6 +15,7 @@ from thidua_documents.books import RuleBroken
 from thidua_documents.documents import MissingData
 from thidua_documents.ledger_client import LedgerRefused, LedgerUnavailable
 from thidua_documents.legal import UnknownInstrument
+from thidua_documents.preview import RETRY_AFTER_SECONDS, PreviewBusy
 from thidua_documents.register import AlreadyIssued, PositionNotReached
 
 
@@ -97,6 +98,11 @@ def install(app: FastAPI) -> None:
         # Refuse rather than accept a token that may have been revoked.
         return JSONResponse(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(error)},
                             headers={"Retry-After": "2"})
+
+    @app.exception_handler(PreviewBusy)
+    async def busy(_: Request, error: PreviewBusy) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_429_TOO_MANY_REQUESTS, content={"detail": str(error)},
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(PositionNotReached)
     async def ahead(_: Request, error: PositionNotReached) -> JSONResponse:

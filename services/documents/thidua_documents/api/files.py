@@ -62,8 +62,12 @@ DRAFT_HEADERS = {
                                     "placeholders: what must still be given or recorded before it can be issued",
                      "schema": {"type": "string"}},
 }
+PREVIEW_BUSY: dict[str, Any] = {
+    "model": ProblemPublic, "description": "As many conversions to PDF as may run at once are running; ask again",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
 DRAFT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The draft, .docx or PDF", "headers": DRAFT_HEADERS},
+    429: PREVIEW_BUSY,
     503: {"model": ProblemPublic, "description": "format=pdf and LibreOffice is not installed on this server"},
 }
 
