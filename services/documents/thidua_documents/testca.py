@@ -37,10 +37,21 @@ def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
     path.chmod(0o600)
 
 
+def ca_key_path(directory: Path) -> Path:
+    """Where the root's private key is kept: beside the body keys' folder, never in it. The
+    documents service is given that folder to sign with and the root to verify against; with
+    the root's key in it, it could certify any name it liked."""
+    return directory.parent / f"{directory.name}-ca" / "ca.key.pem"
+
+
 def make_ca(directory: Path) -> Path:
-    """The root (ca.pem, ca.key.pem), made once; returns the root certificate's path."""
+    """The root (ca.pem in `directory`, its key at ca_key_path), made once; returns the root
+    certificate's path."""
     directory.mkdir(parents=True, exist_ok=True)
-    cert_path = directory / "ca.pem"
+    cert_path, key_path = directory / "ca.pem", ca_key_path(directory)
+    if (directory / "ca.key.pem").exists():  # kept there by an earlier version: moved out
+        key_path.parent.mkdir(mode=0o700, exist_ok=True)
+        (directory / "ca.key.pem").replace(key_path)
     if cert_path.exists():
         return cert_path
     key = ec.generate_private_key(ec.SECP256R1())
@@ -52,7 +63,8 @@ def make_ca(directory: Path) -> Path:
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
             .sign(key, hashes.SHA256()))
-    _write_key(directory / "ca.key.pem", key)
+    key_path.parent.mkdir(mode=0o700, exist_ok=True)
+    _write_key(key_path, key)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return cert_path
 
@@ -64,7 +76,7 @@ def make_body_key(directory: Path, issuer_key: str, name: str) -> Path:
     if (folder / "key.pem").exists():
         return folder
     make_ca(directory)
-    ca_key = serialization.load_pem_private_key((directory / "ca.key.pem").read_bytes(), None)
+    ca_key = serialization.load_pem_private_key(ca_key_path(directory).read_bytes(), None)
     ca_cert = x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes())
     folder.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
