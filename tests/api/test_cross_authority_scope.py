@@ -153,3 +153,15 @@ def test_a_clerk_granted_the_cluster_too_records_its_authoritys_decree_for_it(cl
     for kind in ("AwardConferred", "AwardProposed"):
         recorded = post(client, kind, _award(ids, kind))
         assert recorded.status_code == 201, recorded.json()
+
+
+def test_a_clerk_cannot_put_a_proposal_in_another_authoritys_units_name(client: TestClient) -> None:
+    """A proposal says which unit proposes (đơn vị đề nghị): in B's unit's name it is B's to record.
+    The near miss: the same proposal in A's own unit's name is recorded."""
+    ids = _two_authorities(client)
+    _cluster_of_b(client, ids)
+    body = {"proposal_id": str(uuid4()), "effective_date": "2016-12-20", "authority_id": ids["a"],
+            "award_kind": "Bằng khen", "year": 2016, "recipients": [{"kind": "collective", "unit_id": ids["a_unit"]}]}
+    _refused(client, "AwardProposed", {**body, "proposed_by_unit_id": ids["b_unit"]})
+    recorded = post(client, "AwardProposed", {**body, "proposed_by_unit_id": ids["a_other"]})
+    assert recorded.status_code == 201, recorded.json()

@@ -109,14 +109,23 @@ SCOPES: dict[type[Fact], ScopeOf] = {
     FactCorrected: _correction,
     FactRetracted: _correction,
 }
+
+
+def _attributed(ledger: Ledger, fact: af.AwardProposed | af.AwardConferred) -> tuple[Scopes, ...]:
+    cluster = (_cluster(ledger, fact.cluster_id),) if fact.cluster_id else ()
+    proposer = getattr(fact, "proposed_by_unit_id", None)
+    return (*cluster, *((_unit(ledger, proposer),) if proposer else ()))
+
+
 # A fact that moves a unit or an officer into a unit falls in that unit's authority as well, and a
-# decree or proposal attributed to a cluster falls in the cluster: else a clerk of one authority
-# changes another's history (what merged into its units, who serves there, its cluster's awards).
-TARGETS: dict[type[Fact], Callable[[Ledger, Any], Scopes | None]] = {
-    of.UnitMerged: lambda ledger, fact: _unit(ledger, fact.into_unit_id),
-    of.PersonPostingChanged: lambda ledger, fact: _unit(ledger, fact.unit_id),
-    af.AwardConferred: lambda ledger, fact: _cluster(ledger, fact.cluster_id) if fact.cluster_id else None,
-    af.AwardProposed: lambda ledger, fact: _cluster(ledger, fact.cluster_id) if fact.cluster_id else None,
+# decree or proposal attributed to a cluster (or proposed in a unit's name) falls there too: else a
+# clerk of one authority changes another's history (what merged into its units, who serves there,
+# its cluster's awards, what its units proposed). Each of these must be within the clerk's grants.
+TARGETS: dict[type[Fact], Callable[[Ledger, Any], tuple[Scopes, ...]]] = {
+    of.UnitMerged: lambda ledger, fact: (_unit(ledger, fact.into_unit_id),),
+    of.PersonPostingChanged: lambda ledger, fact: (_unit(ledger, fact.unit_id),),
+    af.AwardConferred: _attributed,
+    af.AwardProposed: _attributed,
 }
 # Every other cluster fact and every year fact falls in its cluster.
 for _fact_type in (*vars(cf).values(), *vars(yf).values()):
@@ -152,8 +161,7 @@ def check_clerk_may_record(ledger: Ledger, account: str, fact: Fact) -> None:
 
 def _check_target(ledger: Ledger, account: str, fact: Fact) -> None:
     target = TARGETS.get(type(fact))
-    scopes = target(ledger, fact) if target is not None else None
-    if scopes is not None:
+    for scopes in target(ledger, fact) if target is not None else ():
         check_clerk_may_write(ledger, account, scopes)
 
 
