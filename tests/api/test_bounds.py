@@ -123,3 +123,11 @@ def test_an_expected_version_that_is_no_json_integer_is_refused_naming_it(client
     near_miss = post(client, "UnitRenamed", {"effective_date": "2016-01-01", "unit_id": ids["units"][0],
                                              "name": "Phòng mới", "expected_version": 1.0})
     assert near_miss.status_code == 201, near_miss.text
+
+
+def test_the_published_schema_states_the_expected_versions_range(client: TestClient) -> None:
+    """What the fuzz test found by chance: a validator placed before the bounds took them out
+    of the OpenAPI (as `ge`/`le`, no JSON Schema keywords), so clients saw no range."""
+    body = client.get("/openapi.json").json()["components"]["schemas"]["UnitRenamedCreate"]
+    [integer] = [part for part in body["properties"]["expected_version"]["anyOf"] if part.get("type") == "integer"]
+    assert (integer["minimum"], integer["maximum"]) == (0, MAX_POSITION)

@@ -54,8 +54,8 @@ def _create_model(fact_type: type[Fact]) -> type[BaseModel]:
         "reason": (Note | None, Field(None, description="Why this is recorded (required for corrections "
                                                            "in a closed year)")),
         "source_ref": (Name | None, Field(None, description="Minutes or decree number")),
-        "expected_version": (Annotated[int, BeforeValidator(_json_integer)] | None, Field(
-            None, ge=0, le=MAX_POSITION, description="Refuse with 409 unless the entity is still at this version")),
+        "expected_version": (Annotated[int, Field(ge=0, le=MAX_POSITION), BeforeValidator(_json_integer)] | None,
+                             Field(None, description="Refuse with 409 unless the entity is still at this version")),
     }
     if (id_field := new_id_field(fact_type)) is not None:
         fields[id_field] = (UUID | None, Field(None, description="Left out, the server makes it "
