@@ -44,8 +44,17 @@ def test_an_audit_job_beyond_the_running_ones_is_refused_until_one_finishes(serv
     finally:
         release.set()
     for job in held:
-        for _ in range(200):
-            if jobs.get(job.job_id).status != "running":  # type: ignore[union-attr]
-                break
-            threading.Event().wait(0.02)
-    assert served.post(route, headers=AUDITOR).status_code == 202
+        _finished(jobs, job.job_id)
+    accepted = served.post(route, headers=AUDITOR)
+    assert accepted.status_code == 202
+    # Its walk reads the store in a thread: done before the fixture closes the ledger under it
+    # (SQLite closed under a running query crashed the test process).
+    _finished(jobs, accepted.json()["job_id"])
+
+
+def _finished(jobs: Jobs, job_id: str) -> None:
+    for _ in range(1000):
+        if jobs.get(job_id).status != "running":  # type: ignore[union-attr]
+            return
+        threading.Event().wait(0.02)
+    raise AssertionError(f"job {job_id} still running after 20 s")
