@@ -7,23 +7,15 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 from pydantic import ValidationError
 from thidua_events.facts import Provenance, Role
 from thidua_events.facts.year import ScoreKind, ScoreRecorded
 from thidua_ledger.audit.stored_history import StoredHistoryInconsistent, decode_page
-from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
+
+from tests.unit.transcoders import transcoders
 
 ID = UUID("00000000-0000-4000-8000-000000000001")
 CLERK = Provenance(actor="Thư ký", role=Role.CLERK)
-
-
-def transcoders() -> tuple[LedgerTranscoder, JSONTranscoder]:
-    fast, stock = LedgerTranscoder(), JSONTranscoder()
-    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), *ledger_transcodings()):  # as Ledger's
-        fast.register(transcoding)
-        stock.register(transcoding)
-    return fast, stock
 
 
 def score_state(n: int, provenance: Provenance = CLERK) -> bytes:

@@ -9,22 +9,15 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 from thidua_events.facts import Provenance, Role
 from thidua_events.facts.year import ScoreKind, ScoreRecorded
-from thidua_ledger.transcoding import LedgerTranscoder, ledger_transcodings
+from thidua_ledger.transcoding import LedgerTranscoder
+
+from tests.unit.transcoders import transcoders
 
 ID = UUID("00000000-0000-4000-8000-000000000001")
 SCORE = ScoreRecorded(effective_date=date(2019, 3, 1), cluster_id=ID, year=2019, score_id=ID, unit_id=ID,
                       criterion_code="1", points=Decimal("7.5"), kind=ScoreKind.SELF)
-
-
-def transcoders() -> tuple[LedgerTranscoder, JSONTranscoder]:
-    fast, stock = LedgerTranscoder(), JSONTranscoder()
-    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), *ledger_transcodings()):  # as Ledger's
-        fast.register(transcoding)
-        stock.register(transcoding)
-    return fast, stock
 
 
 def fact_state(actor: str) -> bytes:
